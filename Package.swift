@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+//
+// SymmetryEdge: multiscale excitation/inhibition balance and broken symmetries in
+// multielectrode recordings, from one file to a cohort on an MPI/Slurm cluster.
+//
+// Layers (each may import only those above it):
+//   C shims        CMPI, CHDF5, CFFTW, CBLAS          (module maps + static inline shims)
+//   Wrappers       MPI                                 (safe Swift face of MPI)
+//   Data           Recordings                          (data model, NWB via HDF5, plain text)
+//   Numerics       Kernels                             (pure functions, no I/O, no MPI)
+//   Science        Classification, Simulation, Analysis
+//   Batch          Batch                               (job spec, plan, coordinator, ledger, reductions)
+//   Scheduler      Scheduler                           (Slurm scripts, submission, status)
+//   Presentation   Report                              (SVG figures, HTML)
+//   CLI            symedge                             (argument parsing only)
+//
+// Release kernels are built for AVX2 by the Makefile (`ARCH=x86-64-v3`, override with `make ARCH=native`).
+import PackageDescription
+
+let package = Package(
+    name: "SymmetryEdge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "symedge", targets: ["symedge"]),
+        .library(name: "SymmetryEdgeKernels", targets: ["Kernels"]),
+        .library(name: "SymmetryEdgeAnalysis", targets: ["Analysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Wrappers and data
+        .target(name: "MPI", dependencies: ["CMPI"]),
+        .target(name: "Recordings", dependencies: ["CHDF5", .product(name: "Logging", package: "swift-log")]),
+
+        // MARK: Numerics and science
+        .target(name: "Kernels", dependencies: ["CFFTW", "CBLAS"]),
+        .target(name: "Classification", dependencies: ["Kernels", "Recordings"]),
+        .target(name: "Simulation", dependencies: ["Recordings", "Kernels"]),
+        .target(name: "Analysis", dependencies: ["Kernels", "Recordings"]),
+
+        // MARK: Batch, scheduler, report
+        .target(name: "Batch", dependencies: ["Analysis", "MPI", "Recordings", "Yams",
+                                              .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Scheduler", dependencies: ["Batch"]),
+        .target(name: "Report", dependencies: ["Analysis", "Batch"]),
+
+        // MARK: Executables
+        .executableTarget(name: "symedge", dependencies: [
+            "MPI", "Recordings", "Kernels", "Classification", "Simulation", "Analysis", "Batch", "Scheduler", "Report",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mpi-test-helper", dependencies: ["MPI"], path: "Sources/mpi-test-helper"),
+
+        // MARK: Tests (mirror the targets; multi-rank and Slurm tests in their own targets)
+        .testTarget(name: "MPITests", dependencies: ["MPI"]),
+        .testTarget(name: "RecordingsTests", dependencies: ["Recordings"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Recordings"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Recordings", "Analysis"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recordings", "Kernels"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Analysis"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Batch"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis"]),
+        .testTarget(name: "IntegrationTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,52 @@
+import Recordings
+
+/// An analysis that cannot run, with a message naming the recording and state.
+public enum AnalysisError: Error, CustomStringConvertible, Sendable, Equatable {
+    case noEpochs(recording: String, state: String)
+    case notImplemented(String)
+
+    public var description: String {
+        switch self {
+        case let .noEpochs(r, s): return "\(r): no epochs of state '\(s)'"
+        case let .notImplemented(what): return "not implemented yet: \(what)"
+        }
+    }
+}
+
+/// All tidy rows for one (recording, state), after reducing observed and surrogate members.
+public struct StateSummary: Codable, Sendable, Equatable {
+    public var measures: [MeasureRow]
+    public var orderParameters: [OrderParameterRow]
+    public var verdict: VerdictRow
+    public var missing: [MissingRow]
+
+    public init(measures: [MeasureRow], orderParameters: [OrderParameterRow], verdict: VerdictRow,
+                missing: [MissingRow]) {
+        self.measures = measures; self.orderParameters = orderParameters
+        self.verdict = verdict; self.missing = missing
+    }
+}
+
+/// The contract between one shard of work and the reductions (METHODS §2–5).
+///
+/// `compute` turns (recording, state, members) into one `MeasureSet` per member; it is pure and
+/// deterministic: the same inputs give the same values on any rank. `summarize` reduces the
+/// observed set and its surrogates to tidy rows with surrogate mean, sd and z, order parameters
+/// and the broken-symmetry verdict (§4).
+public enum StateAnalysis {
+    /// Computes per-scale measures (§3), cross-scale values (§3.7, §4) for each member.
+    /// - Parameter recordingID: a stable identifier (e.g. "subject/session") used to seed surrogates.
+    public static func compute(recording: Recording, recordingID: String, state: String, members: [Member],
+                               parameters: AnalysisParameters) throws -> [Member: MeasureSet] {
+        throw AnalysisError.notImplemented("StateAnalysis.compute")
+    }
+
+    /// Reduces the observed set and the surrogate sets of one (recording, state) to tidy rows.
+    public static func summarize(subject: String, session: String, state: String, observed: MeasureSet,
+                                 surrogates: [Member: MeasureSet], parameters: AnalysisParameters) -> StateSummary {
+        StateSummary(measures: [], orderParameters: [],
+                     verdict: VerdictRow(subject: subject, session: session, state: state, holds: nil,
+                                         broken: "", evidence: "not implemented"),
+                     missing: [])
+    }
+}

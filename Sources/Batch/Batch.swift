@@ -1,0 +1,1 @@
+// Batch module; see README architecture.

@@ -1,0 +1,4 @@
+#ifndef SYMEDGE_CBLAS_SHIM_H
+#define SYMEDGE_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,1 @@
+// Classification module; see README architecture.
