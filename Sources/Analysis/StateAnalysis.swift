@@ -40,13 +40,4 @@ public enum StateAnalysis {
                                parameters: AnalysisParameters) throws -> [Member: MeasureSet] {
         throw AnalysisError.notImplemented("StateAnalysis.compute")
     }
-
-    /// Reduces the observed set and the surrogate sets of one (recording, state) to tidy rows.
-    public static func summarize(subject: String, session: String, state: String, observed: MeasureSet,
-                                 surrogates: [Member: MeasureSet], parameters: AnalysisParameters) -> StateSummary {
-        StateSummary(measures: [], orderParameters: [],
-                     verdict: VerdictRow(subject: subject, session: session, state: state, holds: nil,
-                                         broken: "", evidence: "not implemented"),
-                     missing: [])
-    }
 }
