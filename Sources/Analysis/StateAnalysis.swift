@@ -40,4 +40,18 @@ public enum StateAnalysis {
                                parameters: AnalysisParameters) throws -> [Member: MeasureSet] {
         throw AnalysisError.notImplemented("StateAnalysis.compute")
     }
+
+    /// Collapse curves (§3.4) and partition curves of E and I (§3.5) of the observed data, every scale,
+    /// resampled to `parameters.curvePoints` points. Kinds: "collapse", "partition_e", "partition_i".
+    public static func curves(recording: Recording, state: String,
+                              parameters: AnalysisParameters) throws -> [StateCurve] {
+        throw AnalysisError.notImplemented("StateAnalysis.curves")
+    }
+
+    /// The per-neuron-normalised ensemble series E_s(k), I_s(k) (mean spike count per unit per bin, §2) of one
+    /// state at 1-based scale `scaleIndex`, epochs binned separately and concatenated; `dtMilliseconds` = Δt_s.
+    public static func ensembleSeries(recording: Recording, state: String,
+                                      scaleIndex: Int) throws -> (e: [Double], i: [Double], dtMilliseconds: Double) {
+        throw AnalysisError.notImplemented("StateAnalysis.ensembleSeries")
+    }
 }
