@@ -50,12 +50,12 @@ demo: build
 
 test: build venv
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) SYMEDGE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
-	  $(SWIFT) test $(BUILDFLAGS)
+	  $(SWIFT) test $(BUILDFLAGS) --disable-swift-testing
 	$(MAKE) test-slurm
 
 test-unit: build venv
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) SYMEDGE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
-	  $(SWIFT) test $(BUILDFLAGS)
+	  $(SWIFT) test $(BUILDFLAGS) --disable-swift-testing
 
 test-slurm: build
 	WITH_SLURM=1 bash scripts/install-deps.sh
