@@ -1,10 +1,245 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The order parameters of METHODS §4, in the order they are documented. `summarize` routes these
+/// scale-free keys to `order_parameters.csv`; every other key goes to `measures.csv`.
+public enum OrderParameter {
+    public static let names: [String] = [
+        "variance_beta", "variance_beta_se", "collapse_spread", "r_bar", "theta_bar_deg", "width_scale20",
+        "asymmetry_mean", "xcorr_lag_scale10_ms",
+    ]
+    /// The verdict row's measure name in `order_parameters.csv` (1 = balance symmetry holds, 0 = broken).
+    public static let verdict = "balance_symmetry"
+}
+
+/// Surrogate mean, sample sd (n − 1) and z of one value against one surrogate kind (METHODS §5).
+///
+/// `mean` is set when at least one surrogate gave a value; `sd` needs at least two; `z = (value − mean)/sd`
+/// needs an observed value and `sd > 0`. When a field is empty, `reason` says why, naming the kind.
+public struct SurrogateStatistics: Sendable, Equatable {
+    public var count: Int
+    public var mean: Double?
+    public var sd: Double?
+    public var z: Double?
+    /// Why `sd` or `z` is empty (nil when all three are set).
+    public var reason: String?
+
+    /// - Parameters:
+    ///   - value: the observed value (nil when it could not be computed).
+    ///   - surrogateValues: the values the surrogates of `kind` gave, in surrogate-index order.
+    ///   - requested: how many surrogates of this kind were computed (for the message).
+    public init(value: Double?, surrogateValues: [Double], kind: SurrogateKind, requested: Int) {
+        count = surrogateValues.count
+        let n = Double(count)
+        if count >= 1 {
+            // Two-pass mean and sum of squares: exact enough and independent of rank order.
+            var s = 0.0
+            for v in surrogateValues { s += v }
+            let m = s / n
+            mean = m
+            if count >= 2 {
+                var ss = 0.0
+                for v in surrogateValues { ss += (v - m) * (v - m) }
+                sd = (ss / (n - 1)).squareRoot()
+            }
+        }
+        if count == 0 {
+            reason = requested == 0
+                ? "no \(kind.rawValue) surrogates were computed"
+                : "none of the \(requested) \(kind.rawValue) surrogates gave a value"
+        } else if count < 2 {
+            reason = "only \(count) of \(requested) \(kind.rawValue) surrogates gave a value; sd and z need at least 2"
+        } else if sd == 0 {
+            reason = "all \(count) \(kind.rawValue) surrogates gave the same value (sd = 0), so z is undefined"
+        }
+        if let v = value, let m = mean, let d = sd, d > 0 {
+            let zz = (v - m) / d
+            z = zz.isFinite ? zz : nil
+            if z == nil { reason = "z is not finite" }
+        } else if value == nil, reason == nil {
+            reason = "no observed value"
+        }
+    }
+}
+
+/// Surrogate statistics of a kind other than the first, for `surrogates_secondary.csv`: the columns of
+/// `measures.csv` plus `kind`. Order parameters and the verdict appear with `scale_index` empty, so the
+/// table shows whether the conclusions survive the second surrogate kind.
+public struct SecondarySurrogateRow: Codable, Sendable, Equatable {
+    public var subject: String
+    public var session: String
+    public var state: String
+    public var scaleIndex: Int?
+    public var dtMilliseconds: Double?
+    public var measure: String
+    public var value: Double?
+    public var surrogateMean: Double?
+    public var surrogateSD: Double?
+    public var z: Double?
+    public var kind: SurrogateKind
+
+    public init(subject: String, session: String, state: String, scaleIndex: Int?, dtMilliseconds: Double?,
+                measure: String, value: Double?, surrogateMean: Double?, surrogateSD: Double?, z: Double?,
+                kind: SurrogateKind) {
+        self.subject = subject; self.session = session; self.state = state; self.scaleIndex = scaleIndex
+        self.dtMilliseconds = dtMilliseconds; self.measure = measure; self.value = value
+        self.surrogateMean = surrogateMean; self.surrogateSD = surrogateSD; self.z = z; self.kind = kind
+    }
+}
+
 extension StateAnalysis {
-    /// Reduces the observed set and the surrogate sets of one (recording, state) to tidy rows.
+    /// Reduces the observed set and the surrogate sets of one (recording, state) to tidy rows (METHODS §4–5, §10).
+    ///
+    /// - Every key of `observed` (values and missing) gives one row: per-scale keys and `glcm_*` in `measures`
+    ///   (`dt_ms` = Δt_s of §2, empty for scale-free keys), the §4 order parameters in `orderParameters`,
+    ///   followed by the verdict row `balance_symmetry` (1 holds, 0 broken, empty undecidable).
+    /// - Surrogate mean, sample sd (n − 1) and z use only the FIRST kind in `parameters.surrogateKinds`;
+    ///   other kinds go to `secondarySurrogates(...)`.
+    /// - `missing` lists every empty field with its reason: an observed value that could not be computed
+    ///   (the kernel's reason), or an empty sd/z (too few surrogates, sd = 0). When no surrogates were
+    ///   requested at all, a single row `surrogate_statistics` says so instead of one per measure.
+    /// - Verdict (§4): holds when z(r̄) > zThreshold, z(collapse_spread) < −zThreshold and
+    ///   |θ̄| < thetaThresholdDegrees. Any definite failure → 0 with the failed invariances in `broken`;
+    ///   otherwise any undecidable test → empty (nil) with the reason in `broken`/`evidence`.
     public static func summarize(subject: String, session: String, state: String, observed: MeasureSet,
                                  surrogates: [Member: MeasureSet], parameters: AnalysisParameters) -> StateSummary {
-        StateSummary(measures: [], orderParameters: [],
-                     verdict: VerdictRow(subject: subject, session: session, state: state, holds: nil,
-                                         broken: "", evidence: "not implemented"),
-                     missing: [])
+        let requested = parameters.surrogateKinds.isEmpty ? 0 : parameters.surrogateCount
+        guard let kind = parameters.surrogateKinds.first else {
+            return reduce(subject: subject, session: session, state: state, observed: observed,
+                          surrogates: surrogates, kind: nil, requested: 0, parameters: parameters)
+        }
+        return reduce(subject: subject, session: session, state: state, observed: observed,
+                      surrogates: surrogates, kind: kind, requested: requested, parameters: parameters)
+    }
+
+    /// The statistics of every surrogate kind after the first (METHODS §5), as rows of
+    /// `surrogates_secondary.csv`, including each kind's own `balance_symmetry` verdict value.
+    public static func secondarySurrogates(subject: String, session: String, state: String, observed: MeasureSet,
+                                           surrogates: [Member: MeasureSet],
+                                           parameters: AnalysisParameters) -> [SecondarySurrogateRow] {
+        var rows: [SecondarySurrogateRow] = []
+        for kind in parameters.surrogateKinds.dropFirst() {
+            let s = reduce(subject: subject, session: session, state: state, observed: observed,
+                           surrogates: surrogates, kind: kind, requested: parameters.surrogateCount,
+                           parameters: parameters)
+            for m in s.measures {
+                rows.append(SecondarySurrogateRow(subject: subject, session: session, state: state,
+                                                  scaleIndex: m.scaleIndex, dtMilliseconds: m.dtMilliseconds,
+                                                  measure: m.measure, value: m.value, surrogateMean: m.surrogateMean,
+                                                  surrogateSD: m.surrogateSD, z: m.z, kind: kind))
+            }
+            for o in s.orderParameters {
+                rows.append(SecondarySurrogateRow(subject: subject, session: session, state: state,
+                                                  scaleIndex: nil, dtMilliseconds: nil, measure: o.measure,
+                                                  value: o.value, surrogateMean: o.surrogateMean,
+                                                  surrogateSD: o.surrogateSD, z: o.z, kind: kind))
+            }
+        }
+        return rows
+    }
+
+    private static func reduce(subject: String, session: String, state: String, observed: MeasureSet,
+                               surrogates: [Member: MeasureSet], kind: SurrogateKind?, requested: Int,
+                               parameters: AnalysisParameters) -> StateSummary {
+        // Surrogate members of this kind, in index order (never in dictionary order).
+        var members: [MeasureSet] = []
+        if let kind {
+            let indexed = surrogates.compactMap { (m, set) -> (Int, MeasureSet)? in
+                if case let .surrogate(k, i) = m, k == kind { return (i, set) }
+                return nil
+            }
+            members = indexed.sorted { $0.0 < $1.0 }.map { $0.1 }
+        }
+        let orderNames = Set(OrderParameter.names)
+        let keys = Set(observed.values.keys).union(observed.missing.keys).sorted()
+
+        var measures: [MeasureRow] = [], orders: [OrderParameterRow] = [], missing: [MissingRow] = []
+        var stats: [String: (Double?, SurrogateStatistics)] = [:]
+        let noSurrogates = kind == nil || requested == 0
+        if noSurrogates {
+            missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: nil,
+                                      measure: "surrogate_statistics",
+                                      reason: "no surrogates requested: surrogate_mean, surrogate_sd and z are empty for every measure"))
+        }
+        for key in keys where key.measure != OrderParameter.verdict {
+            let value = observed.values[key]
+            let sv = members.compactMap { $0.values[key] }.filter { $0.isFinite }
+            let st = SurrogateStatistics(value: value, surrogateValues: sv, kind: kind ?? .isiPermutation,
+                                         requested: requested)
+            if value == nil {
+                missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: key.scaleIndex,
+                                          measure: key.measure,
+                                          reason: "value: " + (observed.missing[key] ?? "not computed")))
+            } else if !noSurrogates, let r = st.reason {
+                missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: key.scaleIndex,
+                                          measure: key.measure, reason: "z: " + r))
+            }
+            if key.scaleIndex == nil && orderNames.contains(key.measure) {
+                stats[key.measure] = (value, st)
+                orders.append(OrderParameterRow(subject: subject, session: session, state: state, measure: key.measure,
+                                                value: value, surrogateMean: st.mean, surrogateSD: st.sd, z: st.z))
+            } else {
+                measures.append(MeasureRow(subject: subject, session: session, state: state, scaleIndex: key.scaleIndex,
+                                           dtMilliseconds: key.scaleIndex.map(AnalysisParameters.scaleMilliseconds),
+                                           measure: key.measure, value: value, surrogateMean: st.mean,
+                                           surrogateSD: st.sd, z: st.z))
+            }
+        }
+        let verdict = decide(subject: subject, session: session, state: state, stats: stats, parameters: parameters)
+        orders.append(OrderParameterRow(subject: subject, session: session, state: state,
+                                        measure: OrderParameter.verdict, value: verdict.holds.map { $0 ? 1 : 0 },
+                                        surrogateMean: nil, surrogateSD: nil, z: nil))
+        if verdict.holds == nil {
+            missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: nil,
+                                      measure: OrderParameter.verdict, reason: "value: undecidable: " + verdict.evidence))
+        }
+        return StateSummary(measures: measures, orderParameters: orders, verdict: verdict, missing: missing)
+    }
+
+    /// The three tests of METHODS §4 on the first-kind statistics.
+    private static func decide(subject: String, session: String, state: String,
+                               stats: [String: (Double?, SurrogateStatistics)],
+                               parameters: AnalysisParameters) -> VerdictRow {
+        let zt = parameters.zThreshold, tt = parameters.thetaThresholdDegrees
+        var broken: [String] = [], undecided: [String] = [], evidence: [String] = []
+
+        // r̄ significantly larger than its surrogates.
+        let (rv, rs) = stats["r_bar"] ?? (nil, nil)
+        if let z = rs?.z {
+            evidence.append("r_bar=\(fmt(rv)) z=\(fmt(z)) (needs z > \(fmt(zt)))")
+            if !(z > zt) { broken.append("r_bar_not_above_surrogates") }
+        } else {
+            evidence.append("r_bar=\(fmt(rv)) z=empty (\(rs?.reason ?? "r_bar not computed"))")
+            undecided.append("r_bar_z_undefined")
+        }
+        // Collapse spread significantly smaller than its surrogates.
+        let (cv, cs) = stats["collapse_spread"] ?? (nil, nil)
+        if let z = cs?.z {
+            evidence.append("collapse_spread=\(fmt(cv)) z=\(fmt(z)) (needs z < \(fmt(-zt)))")
+            if !(z < -zt) { broken.append("collapse_spread_not_below_surrogates") }
+        } else {
+            evidence.append("collapse_spread=\(fmt(cv)) z=empty (\(cs?.reason ?? "collapse_spread not computed"))")
+            undecided.append("collapse_spread_z_undefined")
+        }
+        // |θ̄| below the angle threshold (no surrogates needed).
+        let (tv, _) = stats["theta_bar_deg"] ?? (nil, nil)
+        if let t = tv {
+            evidence.append("theta_bar_deg=\(fmt(t)) (needs |theta_bar_deg| < \(fmt(tt)))")
+            if !(abs(t) < tt) { broken.append("theta_bar") }
+        } else {
+            evidence.append("theta_bar_deg=empty (not computed)")
+            undecided.append("theta_bar_undefined")
+        }
+        let holds: Bool? = !broken.isEmpty ? false : (undecided.isEmpty ? true : nil)
+        let listed = holds == nil ? undecided : broken
+        return VerdictRow(subject: subject, session: session, state: state, holds: holds,
+                          broken: listed.joined(separator: ";"), evidence: evidence.joined(separator: "; "))
+    }
+
+    /// Short, deterministic number text for evidence strings (4 significant digits).
+    static func fmt(_ v: Double?) -> String {
+        guard let v else { return "empty" }
+        return TidyCSV.significant(v, digits: 4)
     }
 }
