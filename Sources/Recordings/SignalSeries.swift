@@ -29,14 +29,16 @@ public struct SignalSeries: Sendable, Equatable {
     /// Electrode ids (rows of the electrodes table) of each channel.
     public var electrodes: [Int]
     public var storage: SignalStorage
+    /// Per-channel gains (NWB `channel_conversion`), multiplied in after `conversion`; nil = all 1.
+    public var channelConversion: [Double]?
 
     public init(name: String, sampleCount: Int, channelCount: Int, rate: Double?, startingTime: Double = 0,
                 timestamps: [Double]? = nil, conversion: Double = 1, offset: Double = 0, unit: String = "volts",
-                electrodes: [Int] = [], storage: SignalStorage) {
+                electrodes: [Int] = [], storage: SignalStorage, channelConversion: [Double]? = nil) {
         self.name = name; self.sampleCount = sampleCount; self.channelCount = channelCount
         self.rate = rate; self.startingTime = startingTime; self.timestamps = timestamps
         self.conversion = conversion; self.offset = offset; self.unit = unit
-        self.electrodes = electrodes; self.storage = storage
+        self.electrodes = electrodes; self.storage = storage; self.channelConversion = channelConversion
     }
 
     /// Duration in seconds.

@@ -1,0 +1,100 @@
+/// The checks of issue 3 shared by the NWB and plain-text readers. Each returns warnings or throws a
+/// `RecordingError` naming the file, the unit or row, and the field.
+enum RecordingValidation {
+    /// Rejects NaN/Inf spike times, sorts unsorted trains in place (one warning per unit), and warns about
+    /// empty units (one warning listing them).
+    /// - Parameters:
+    ///   - unitLabel: how to name unit `u` in messages (e.g. "unit id 7 (row 3)").
+    static func checkSpikes(times: inout [Double], offsets: [Int], ids: [Int64], file: String, field: String,
+                            unitLabel: (Int) -> String) throws -> [String] {
+        var warnings: [String] = []
+        var empty: [Int64] = []
+        let unitCount = offsets.count - 1
+        try times.withUnsafeMutableBufferPointer { buf in
+            for u in 0..<unitCount {
+                let lo = offsets[u], hi = offsets[u + 1]
+                if lo == hi { empty.append(ids[u]); continue }
+                var sorted = true
+                var prev = -Double.infinity
+                for k in lo..<hi {
+                    let t = buf[k]
+                    if !t.isFinite {
+                        throw RecordingError.invalidValue(file: file, location: unitLabel(u), field: field,
+                                                          reason: "spike \(k - lo) is \(t) (NaN/Inf spike times are not allowed)")
+                    }
+                    if t < prev { sorted = false }
+                    prev = t
+                }
+                if !sorted {
+                    var slice = UnsafeMutableBufferPointer(rebasing: buf[lo..<hi])
+                    slice.sort()
+                    warnings.append("\(file): \(unitLabel(u)): spike times were not sorted; sorted them")
+                }
+            }
+        }
+        if !empty.isEmpty {
+            let shown = empty.prefix(20).map(String.init).joined(separator: ", ")
+            let more = empty.count > 20 ? ", …" : ""
+            warnings.append("\(file): \(empty.count) unit(s) have no spikes (ids \(shown)\(more))")
+        }
+        return warnings
+    }
+
+    /// Validates one epoch row: finite bounds, non-negative duration.
+    static func checkEpoch(_ e: StateEpoch, file: String, location: String) throws {
+        if !e.start.isFinite {
+            throw RecordingError.invalidValue(file: file, location: location, field: "start_time", reason: "\(e.start) is not finite")
+        }
+        if !e.stop.isFinite {
+            throw RecordingError.invalidValue(file: file, location: location, field: "stop_time", reason: "\(e.stop) is not finite")
+        }
+        if e.stop < e.start {
+            throw RecordingError.invalidValue(file: file, location: location, field: "stop_time",
+                                              reason: "negative duration: start \(e.start) s, stop \(e.stop) s")
+        }
+    }
+
+    /// Sorts epochs by start and throws when two epochs of different states overlap (`[a, b)` half-open).
+    static func sortAndCheckOverlaps(_ epochs: [StateEpoch], file: String) throws -> [StateEpoch] {
+        let sorted = epochs.sorted { ($0.start, $0.stop, $0.state) < ($1.start, $1.stop, $1.state) }
+        var active: [StateEpoch] = []
+        for e in sorted {
+            active.removeAll { $0.stop <= e.start }
+            if let other = active.first(where: { $0.state != e.state && e.start < $0.stop && $0.start < e.stop }) {
+                throw RecordingError.overlappingEpochs(file: file, first: other, second: e)
+            }
+            active.append(e)
+        }
+        return sorted
+    }
+
+    /// Number of spikes lying outside every epoch (0 when there are no epochs).
+    static func spikesOutsideEpochs(times: [Double], epochs: [StateEpoch]) -> Int {
+        guard !epochs.isEmpty else { return 0 }
+        // Merge the (sorted) epochs into disjoint intervals.
+        var merged: [(Double, Double)] = []
+        for e in epochs.sorted(by: { $0.start < $1.start }) where e.stop > e.start {
+            if let last = merged.last, e.start <= last.1 { merged[merged.count - 1].1 = max(last.1, e.stop) }
+            else { merged.append((e.start, e.stop)) }
+        }
+        if merged.isEmpty { return times.count }
+        let starts = merged.map { $0.0 }
+        var outside = 0
+        times.withUnsafeBufferPointer { buf in
+            for t in buf {
+                // Last interval whose start <= t.
+                var lo = 0, hi = starts.count
+                while lo < hi { let mid = (lo + hi) / 2; if starts[mid] <= t { lo = mid + 1 } else { hi = mid } }
+                if lo == 0 || t >= merged[lo - 1].1 { outside += 1 }
+            }
+        }
+        return outside
+    }
+
+    /// The warnings that depend on epochs and spikes together.
+    static func epochWarnings(times: [Double], epochs: [StateEpoch], file: String) -> [String] {
+        let n = spikesOutsideEpochs(times: times, epochs: epochs)
+        guard n > 0 else { return [] }
+        return ["\(file): \(n) of \(times.count) spikes lie outside every state epoch (they are ignored by per-state analyses)"]
+    }
+}
