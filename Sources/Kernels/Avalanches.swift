@@ -1,0 +1,111 @@
+import Foundation
+
+/// Neuronal avalanches (METHODS §8; AV, Beggs & Plenz 2003): an avalanche is a maximal run of non-empty
+/// bins of the pooled event count; its size is the number of events in it and its duration the number of bins.
+/// Runs never straddle an epoch: each contiguous piece is scanned on its own (a run touching a piece's edge
+/// is kept, as the partial bin rule of METHODS §0 already drops the incomplete bin).
+public enum Avalanches {
+    /// Sizes (events) and durations (bins) of every avalanche, in order of occurrence.
+    public struct Result: Sendable, Equatable {
+        public var sizes: [Int]
+        public var durations: [Int]
+        /// Total number of bins scanned.
+        public var bins: Int
+        public init(sizes: [Int] = [], durations: [Int] = [], bins: Int = 0) {
+            self.sizes = sizes; self.durations = durations; self.bins = bins
+        }
+    }
+
+    /// Scans one contiguous count series and appends its avalanches to `result`.
+    public static func scan(_ counts: UnsafeBufferPointer<Int32>, into result: inout Result) {
+        var size = 0, duration = 0
+        for c in counts {
+            if c > 0 { size += Int(c); duration += 1 }
+            else if duration > 0 {
+                result.sizes.append(size); result.durations.append(duration); size = 0; duration = 0
+            }
+        }
+        if duration > 0 { result.sizes.append(size); result.durations.append(duration) }
+        result.bins += counts.count
+    }
+
+    /// Avalanches of several contiguous count series (epochs), scanned separately.
+    public static func detect(pieces: [[Int32]]) -> Result {
+        var r = Result()
+        for p in pieces { p.withUnsafeBufferPointer { scan($0, into: &r) } }
+        return r
+    }
+
+    /// Counts events (sorted times, seconds) in bins `[start + kΔ, start + (k+1)Δ)` for k < ⌊(stop−start)/Δ⌋
+    /// (the partial last bin is dropped), adding into `counts`. Bin indices use a guarded floor so an event on
+    /// an edge lands in exactly one bin.
+    public static func addCounts(times: UnsafeBufferPointer<Double>, start: Double, stop: Double, width: Double,
+                                 into counts: inout [Int32]) {
+        let k = binCount(start: start, stop: stop, width: width)
+        if counts.count < k { counts += [Int32](repeating: 0, count: k - counts.count) }
+        // First event at or after start (times sorted).
+        var lo = 0, hi = times.count
+        while lo < hi { let m = (lo + hi) / 2; if times[m] < start { lo = m + 1 } else { hi = m } }
+        var i = lo
+        while i < times.count {
+            let b = binIndex(times[i], start: start, width: width)
+            if b >= k { break }
+            counts[b] += 1
+            i += 1
+        }
+    }
+
+    /// Number of whole bins of width `width` in `[start, stop)`.
+    @inlinable
+    public static func binCount(start: Double, stop: Double, width: Double) -> Int {
+        guard stop > start, width > 0 else { return 0 }
+        var k = Int(((stop - start) / width).rounded(.down))
+        // Guard: (stop−start)/width that should be an integer but came out just below it.
+        if start + Double(k + 1) * width <= stop + 1e-9 * width { k += 1 }
+        return k
+    }
+
+    /// Guarded floor of `(t − start)/width`: corrected so that `start + b·width ≤ t < start + (b+1)·width`.
+    @inlinable
+    public static func binIndex(_ t: Double, start: Double, width: Double) -> Int {
+        var b = Int(((t - start) / width).rounded(.down))
+        if start + Double(b) * width > t { b -= 1 } else if start + Double(b + 1) * width <= t { b += 1 }
+        return max(b, 0)
+    }
+
+    /// Event sample indices of one z-scored channel (METHODS §8, LFP avalanches): in every excursion beyond
+    /// `+threshold` the sample of the maximum, and in every excursion below `−threshold` the sample of the
+    /// minimum. `z` must already be z-scored.
+    public static func lfpEvents(z: [Double], threshold: Double = 3) -> [Int] {
+        var out: [Int] = []
+        var i = 0
+        let n = z.count
+        while i < n {
+            if z[i] > threshold {
+                var best = i
+                while i < n && z[i] > threshold { if z[i] > z[best] { best = i }; i += 1 }
+                out.append(best)
+            } else if z[i] < -threshold {
+                var best = i
+                while i < n && z[i] < -threshold { if z[i] < z[best] { best = i }; i += 1 }
+                out.append(best)
+            } else { i += 1 }
+        }
+        return out
+    }
+}
+
+/// Branching ratio (METHODS §8; Beggs & Plenz 2003): mean number of descendants per ancestor,
+/// `σ = mean over bins t with n_t > 0 of n_{t+1} / n_t`, where t+1 is in the same contiguous piece.
+/// A critical branching process gives σ = 1. Nil when no bin has a successor with n_t > 0.
+public enum BranchingRatio {
+    public static func estimate(pieces: [[Int32]]) -> Double? {
+        var sum = 0.0, count = 0
+        for p in pieces where p.count > 1 {
+            for t in 0..<(p.count - 1) where p[t] > 0 {
+                sum += Double(p[t + 1]) / Double(p[t]); count += 1
+            }
+        }
+        return count > 0 ? sum / Double(count) : nil
+    }
+}

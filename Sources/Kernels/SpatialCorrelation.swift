@@ -1,0 +1,143 @@
+import CBLAS
+import Foundation
+
+/// Pairwise spike-count correlations (METHODS §7, PN) from the binned count matrix, as a matrix product
+/// (OpenBLAS `dsyrk` / `dgemm`) accumulated over chunks of bins so the count matrix is never held whole.
+///
+/// For units i, j with bin counts c_i(k) over K bins (epochs binned separately, partial last bins dropped):
+/// - `pearson` r_ij = cov(c_i, c_j) / (sd_i sd_j);
+/// - `normalisedCovariance` ρ_ij = cov(c_i, c_j) / sqrt(ν_i ν_j), ν = mean count per bin (METHODS §7's
+///   "divided by sqrt(ν_i ν_j)"; equals r_ij for Poisson counts). cov uses 1/(K−1).
+/// Work is sharded by pair blocks: `blockMoments(rows:columns:)` gives the cross-products of one block.
+public enum SpatialCorrelation {
+    /// Sums and cross-products of the count matrix over a rows × columns block of units.
+    public struct Moments: Sendable, Equatable {
+        public var rows: Range<Int>
+        public var columns: Range<Int>
+        public var bins: Int
+        /// Σ_k c_i(k) for i in rows, then for j in columns.
+        public var rowSums: [Double]
+        public var columnSums: [Double]
+        /// Σ_k c_i(k)² for rows and columns.
+        public var rowSquares: [Double]
+        public var columnSquares: [Double]
+        /// Σ_k c_i(k) c_j(k), row-major rows.count × columns.count.
+        public var cross: [Double]
+    }
+
+    /// Correlation block (row-major rows × columns); NaN where a unit has no variance (missing).
+    public struct Block: Sendable, Equatable {
+        public var rows: Range<Int>
+        public var columns: Range<Int>
+        public var pearson: [Double]
+        public var normalisedCovariance: [Double]
+    }
+
+    /// Bins `trains` (sorted spike times, s) into `width`-second bins per epoch and accumulates the
+    /// moments of the block `rows × columns` (the full matrix when both are `0..<trains.count`).
+    /// `chunkBins` bins are materialised at a time.
+    public static func blockMoments(trains: [[Double]], epochs: [(start: Double, stop: Double)], width: Double,
+                                    rows: Range<Int>, columns: Range<Int>, chunkBins: Int = 8192) -> Moments {
+        let symmetric = rows == columns
+        let units = symmetric ? Array(rows) : Array(rows) + Array(columns)
+        let nr = rows.count, nc = columns.count, nu = units.count
+        var m = Moments(rows: rows, columns: columns, bins: 0,
+                        rowSums: .init(repeating: 0, count: nr), columnSums: .init(repeating: 0, count: nc),
+                        rowSquares: .init(repeating: 0, count: nr), columnSquares: .init(repeating: 0, count: nc),
+                        cross: .init(repeating: 0, count: nr * nc))
+        guard nu > 0, width > 0 else { return m }
+        var mat = [Double](repeating: 0, count: nu * chunkBins)
+        for e in epochs {
+            let k = Avalanches.binCount(start: e.start, stop: e.stop, width: width)
+            guard k > 0 else { continue }
+            // Cursor per unit: first spike at or after the epoch start.
+            var cursor = units.map { u -> Int in
+                let t = trains[u]
+                var lo = 0, hi = t.count
+                while lo < hi { let mid = (lo + hi) / 2; if t[mid] < e.start { lo = mid + 1 } else { hi = mid } }
+                return lo
+            }
+            var b0 = 0
+            while b0 < k {
+                let cb = min(chunkBins, k - b0)
+                mat.withUnsafeMutableBufferPointer { p in
+                    for r in 0..<nu {
+                        let row = p.baseAddress! + r * cb
+                        row.update(repeating: 0, count: cb)
+                        let t = trains[units[r]]
+                        var c = cursor[r]
+                        while c < t.count {
+                            let b = Avalanches.binIndex(t[c], start: e.start, width: width) - b0
+                            if b >= cb { break }
+                            if b >= 0 { row[b] += 1 }
+                            c += 1
+                        }
+                        cursor[r] = c
+                    }
+                    let base = p.baseAddress!
+                    for r in 0..<nu {
+                        var s = 0.0, q = 0.0
+                        let row = base + r * cb
+                        for b in 0..<cb { s += row[b]; q += row[b] * row[b] }
+                        if symmetric { m.rowSums[r] += s; m.rowSquares[r] += q; m.columnSums[r] += s; m.columnSquares[r] += q }
+                        else if r < nr { m.rowSums[r] += s; m.rowSquares[r] += q }
+                        else { m.columnSums[r - nr] += s; m.columnSquares[r - nr] += q }
+                    }
+                    m.cross.withUnsafeMutableBufferPointer { g in
+                        if symmetric {
+                            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(nr), Int32(cb), 1.0,
+                                        base, Int32(cb), 1.0, g.baseAddress!, Int32(nr))
+                        } else {
+                            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nr), Int32(nc), Int32(cb), 1.0,
+                                        base, Int32(cb), base + nr * cb, Int32(cb), 1.0, g.baseAddress!, Int32(nc))
+                        }
+                    }
+                }
+                m.bins += cb
+                b0 += cb
+            }
+        }
+        if symmetric {  // fill the lower triangle from dsyrk's upper one
+            for i in 0..<nr { for j in 0..<i { m.cross[i * nr + j] = m.cross[j * nr + i] } }
+        }
+        return m
+    }
+
+    /// Correlations of a block from its moments.
+    public static func correlations(_ m: Moments) -> Block {
+        let nr = m.rows.count, nc = m.columns.count
+        let k = Double(m.bins)
+        var r = [Double](repeating: .nan, count: nr * nc), rho = r
+        guard m.bins > 1 else { return Block(rows: m.rows, columns: m.columns, pearson: r, normalisedCovariance: rho) }
+        let varR = (0..<nr).map { (m.rowSquares[$0] - m.rowSums[$0] * m.rowSums[$0] / k) / (k - 1) }
+        let varC = (0..<nc).map { (m.columnSquares[$0] - m.columnSums[$0] * m.columnSums[$0] / k) / (k - 1) }
+        for i in 0..<nr {
+            for j in 0..<nc {
+                let cov = (m.cross[i * nc + j] - m.rowSums[i] * m.columnSums[j] / k) / (k - 1)
+                if varR[i] > 0 && varC[j] > 0 { r[i * nc + j] = cov / (varR[i] * varC[j]).squareRoot() }
+                let nu = m.rowSums[i] / k * m.columnSums[j] / k
+                if nu > 0 { rho[i * nc + j] = cov / nu.squareRoot() }
+            }
+        }
+        return Block(rows: m.rows, columns: m.columns, pearson: r, normalisedCovariance: rho)
+    }
+
+    /// Full N × N correlation matrices in one call.
+    public static func matrix(trains: [[Double]], epochs: [(start: Double, stop: Double)], width: Double) -> Block {
+        let all = 0..<trains.count
+        return correlations(blockMoments(trains: trains, epochs: epochs, width: width, rows: all, columns: all))
+    }
+
+    /// Pair blocks of `blockSize` units covering the upper triangle of an N × N matrix (for sharding).
+    public static func pairBlocks(units: Int, blockSize: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
+        var out: [(rows: Range<Int>, columns: Range<Int>)] = []
+        var a = 0
+        while a < units {
+            let ra = a..<min(a + blockSize, units)
+            var b = a
+            while b < units { out.append((ra, b..<min(b + blockSize, units))); b += blockSize }
+            a += blockSize
+        }
+        return out
+    }
+}
