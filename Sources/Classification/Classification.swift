@@ -1,1 +1,0 @@
-// Classification module; see README architecture.
