@@ -1,5 +1,0 @@
-import XCTest
-
-final class RecordingsTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
