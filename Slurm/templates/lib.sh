@@ -1,0 +1,43 @@
+# ---- shared job logic (Slurm/templates/lib.sh, inlined by `symedge submit`) ----
+# Time limits: Slurm sends SIGUSR1 to this batch shell a few minutes before the limit (--signal=B:USR1@...).
+# The shell then sends SIGTERM to the running sweep step: the sweep finishes or marks its running shard
+# interrupted (finished shards stay in the ledger), and the job requeues itself; the next run resumes.
+step_pid=""
+warned=0
+log_event() {
+  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${SLURM_JOB_ID:-}" \
+    "${SLURM_ARRAY_TASK_ID:-}" "${SLURM_RESTART_COUNT:-0}" "$1" >>"$EVENTS" 2>/dev/null || true
+}
+on_time_limit() {
+  warned=1
+  log_event time-limit-warning
+  echo "symedge job ${SLURM_JOB_ID:-}: time limit near, stopping the sweep step and requeueing" >&2
+  if [ -n "$step_pid" ]; then kill -TERM "$step_pid" 2>/dev/null || true; fi
+}
+trap on_time_limit USR1
+run_step() {
+  local rc
+  log_event start
+  "$@" &
+  step_pid=$!
+  while :; do
+    wait "$step_pid"
+    rc=$?
+    # wait returns early (status > 128) when the trap fires; keep waiting while the step still runs.
+    if [ "$rc" -le 128 ] || ! kill -0 "$step_pid" 2>/dev/null; then break; fi
+  done
+  step_pid=""
+  if [ "$warned" = 1 ] && [ "$rc" -ne 0 ]; then
+    if [ "${SLURM_RESTART_COUNT:-0}" -lt "$MAX_REQUEUES" ]; then
+      log_event requeue
+      scontrol requeue "$SLURM_JOB_ID"
+      exit 0
+    fi
+    log_event "gave-up-after-${SLURM_RESTART_COUNT:-0}-requeues"
+    echo "symedge job ${SLURM_JOB_ID:-}: still unfinished after $MAX_REQUEUES requeues; giving up" >&2
+  fi
+  log_event "exit-$rc"
+  exit "$rc"
+}
+mkdir -p "$OUT_DIR/slurm"
+# ---- end of shared job logic ----

@@ -1,1 +1,0 @@
-// Scheduler module; see README architecture.
