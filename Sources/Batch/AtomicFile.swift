@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Crash-safe file writes: a result file either exists complete or not at all.
+///
+/// `write` puts the bytes in a hidden temporary file beside the target (`.tmp-<name>-<pid>`), fsyncs it,
+/// renames it over the target, and fsyncs the folder, so a `kill -9` at any moment leaves either the old
+/// file, the new file, or a hidden temporary that no reader mistakes for a result.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
+        try data.withUnsafeBytes { try write(UnsafeRawBufferPointer($0), to: path) }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path) }
+    }
+
+    public static func write(_ raw: UnsafeRawBufferPointer, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let tmp = (dir as NSString).appendingPathComponent(".tmp-\(name)-\(getpid())")
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BatchError.io(path: tmp, message: "cannot create: \(errnoText())") }
+        var off = 0
+        while off < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+            if n < 0 { if errno == EINTR { continue }; let m = errnoText(); close(fd); unlink(tmp)
+                throw BatchError.io(path: tmp, message: "write failed: \(m)") }
+            off += n
+        }
+        if fsync(fd) != 0 { let m = errnoText(); close(fd); unlink(tmp); throw BatchError.io(path: tmp, message: "fsync: \(m)") }
+        close(fd)
+        if rename(tmp, path) != 0 { let m = errnoText(); unlink(tmp); throw BatchError.io(path: path, message: "rename: \(m)") }
+        syncDirectory(dir)
+    }
+
+    /// fsyncs a folder so a rename or a new entry in it survives a crash.
+    public static func syncDirectory(_ dir: String) {
+        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+
+    /// Removes hidden temporaries (`.tmp-*`) a killed writer left in `dir` at least `age` seconds ago
+    /// (younger ones may belong to a concurrent writer, e.g. another Slurm array task).
+    public static func removeStaleTemporaries(in dir: String, olderThan age: Double) {
+        let now = Date()
+        for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where n.hasPrefix(".tmp-") {
+            let p = (dir as NSString).appendingPathComponent(n)
+            let m = (try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date
+            if now.timeIntervalSince(m ?? now) >= age { unlink(p) }
+        }
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}

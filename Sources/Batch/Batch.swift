@@ -1,1 +1,0 @@
-// Batch module; see README architecture.

@@ -1,0 +1,324 @@
+import Analysis
+import Foundation
+import Yams
+
+/// A measure family of METHODS: which group of measures a sweep computes.
+public enum MeasureFamily: String, Codable, Sendable, CaseIterable, Comparable {
+    /// §2–5: multiscale E/I balance, order parameters, verdicts (one shard per recording × state × member block).
+    case balance
+    /// §9: LFP aperiodic exponent and DFA (per-channel shards; not in this version yet).
+    case lfp
+    /// §7: spatial correlation structure (not in this version yet).
+    case spatial
+    /// §8: avalanches and criticality (not in this version yet).
+    case avalanches
+    /// §6: seizure dynamics (not in this version yet).
+    case seizure
+
+    /// Families the sweep can run in this version.
+    public static let available: [MeasureFamily] = [.balance]
+
+    public static func < (a: MeasureFamily, b: MeasureFamily) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Which recordings a job reads: DANDI-layout folders, glob patterns and explicit paths (all absolute).
+public struct InputSelection: Codable, Sendable, Equatable {
+    public var folders: [String]
+    public var globs: [String]
+    public var files: [String]
+
+    public init(folders: [String] = [], globs: [String] = [], files: [String] = []) {
+        self.folders = folders; self.globs = globs; self.files = files
+    }
+}
+
+/// A cohort job: what to read, what to compute, where to write, and how to cut it into shards.
+///
+/// Parsed from YAML by `JobSpec.load(path:)`; every relative path is relative to the job file.
+/// See `Jobs/demo.yaml` for a documented example of every key.
+public struct JobSpec: Codable, Sendable, Equatable {
+    /// A short name for logs and the manifest (default: the job file's base name).
+    public var name: String
+    /// Absolute path of the YAML this was read from.
+    public var jobFile: String
+    public var inputs: InputSelection
+    /// States to analyse; nil = every state each recording has.
+    public var states: [String]?
+    public var measures: [MeasureFamily]
+    /// All analysis parameters, including scale count, surrogate count and kinds, and the seed.
+    public var parameters: AnalysisParameters
+    /// The units column holding E/I labels; nil = the reader's default columns.
+    public var classColumn: String?
+    /// Absolute output folder.
+    public var output: String
+    /// Surrogates of one kind per shard (member block size).
+    public var surrogatesPerShard: Int
+    /// Shards per Slurm array group; 0 = one group per recording.
+    public var shardGroupSize: Int
+    /// Bootstrap resamples of the cohort statistics (METHODS §4) [default 1000].
+    public var bootstrapResamples: Int
+
+    public init(name: String, jobFile: String, inputs: InputSelection, states: [String]?,
+                measures: [MeasureFamily], parameters: AnalysisParameters, classColumn: String?, output: String,
+                surrogatesPerShard: Int, shardGroupSize: Int,
+                bootstrapResamples: Int = CohortStatistics.defaultResamples) {
+        self.name = name; self.jobFile = jobFile; self.inputs = inputs; self.states = states
+        self.measures = measures; self.parameters = parameters; self.classColumn = classColumn
+        self.output = output; self.surrogatesPerShard = surrogatesPerShard; self.shardGroupSize = shardGroupSize
+        self.bootstrapResamples = bootstrapResamples
+    }
+
+    /// Top-level keys a job file may have.
+    public static let keys = ["name", "inputs", "states", "scales", "measures", "surrogates", "surrogate_kinds", "seed",
+                              "class_column", "output", "surrogates_per_shard", "shard_group_size", "bootstrap_resamples",
+                              "parameters"]
+
+    /// Keys of the `parameters:` mapping (METHODS §2–4 defaults in `AnalysisParameters`).
+    public static let parameterKeys = ["max_lag_bins", "pair_grid_size", "glcm_levels", "glcm_max_offset",
+                                       "glcm_reference_scale", "mean_correlation_first_scale", "width_scale",
+                                       "lag_scale", "theta_threshold_degrees", "z_threshold", "curve_points"]
+
+    /// Reads and validates a job file.
+    /// - Throws: `BatchError.jobSpec` naming the key and line, or `BatchError.yaml`.
+    public static func load(path: String) throws -> JobSpec {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw BatchError.io(path: path, message: "cannot read job file")
+        }
+        return try parse(yaml: text, jobFile: url.path)
+    }
+
+    /// Parses and validates YAML text; `jobFile` anchors relative paths and names the file in errors.
+    public static func parse(yaml text: String, jobFile: String) throws -> JobSpec {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw BatchError.yaml(file: jobFile, message: "\(error)")
+        }
+        guard let root = node, let map = root.mapping else {
+            throw BatchError.jobSpec(file: jobFile, line: node?.mark?.line ?? 1, key: "(top level)",
+                                     message: "a job file is a mapping of keys (name, inputs, states, …)")
+        }
+        let r = SpecReader(file: jobFile)
+        let base = URL(fileURLWithPath: jobFile).deletingLastPathComponent()
+        var seen = Set<String>()
+        for (k, v) in map {
+            guard let key = k.string else {
+                throw r.error(k, "(top level)", "keys must be strings")
+            }
+            guard keys.contains(key) else {
+                throw r.error(k, key, "unknown key; allowed keys are \(keys.joined(separator: ", "))")
+            }
+            if !seen.insert(key).inserted { throw r.error(k, key, "duplicate key") }
+            _ = v
+        }
+        func value(_ key: String) -> Node? { map[key] }
+
+        var p = AnalysisParameters()
+        let name = try value("name").map { try r.string($0, "name") }
+            ?? URL(fileURLWithPath: jobFile).deletingPathExtension().lastPathComponent
+
+        guard let inputsNode = value("inputs") else {
+            throw BatchError.jobSpec(file: jobFile, line: root.mark?.line, key: "inputs",
+                                     message: "required: a folder, a glob, a list, or {folder:, glob:, files:}")
+        }
+        let inputs = try r.inputs(inputsNode, base: base)
+
+        var states: [String]? = nil
+        if let n = value("states") {
+            if let s = n.scalar?.string, s == "all" { states = nil } else {
+                let list = try r.stringList(n, "states")
+                if list.isEmpty { throw r.error(n, "states", "empty list; write `all` for every state") }
+                if Set(list).count != list.count { throw r.error(n, "states", "a state is listed twice") }
+                states = list
+            }
+        }
+        if let n = value("scales") {
+            p.scaleCount = try r.int(n, "scales", in: 2...64, hint: "number of scales Δt_s = e^{0.3(s−1)} ms, s = 1…N")
+        }
+        var measures: [MeasureFamily] = [.balance]
+        if let n = value("measures") {
+            let list = try r.stringList(n, "measures")
+            measures = []
+            for m in list {
+                guard let f = MeasureFamily(rawValue: m) else {
+                    throw r.error(n, "measures", "unknown measure family '\(m)'; known: "
+                                  + MeasureFamily.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                guard MeasureFamily.available.contains(f) else {
+                    throw r.error(n, "measures", "measure family '\(m)' is not available in this version (available: "
+                                  + MeasureFamily.available.map(\.rawValue).joined(separator: ", ") + ")")
+                }
+                if !measures.contains(f) { measures.append(f) }
+            }
+            if measures.isEmpty { throw r.error(n, "measures", "empty list") }
+            measures.sort()
+        }
+        if let n = value("surrogates") { p.surrogateCount = try r.int(n, "surrogates", in: 0...100_000, hint: "per kind") }
+        if let n = value("surrogate_kinds") {
+            let list = try r.stringList(n, "surrogate_kinds")
+            var kinds: [SurrogateKind] = []
+            for k in list {
+                guard let kind = SurrogateKind(rawValue: k) else {
+                    throw r.error(n, "surrogate_kinds", "unknown kind '\(k)'; known: "
+                                  + SurrogateKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                if !kinds.contains(kind) { kinds.append(kind) }
+            }
+            if kinds.isEmpty { throw r.error(n, "surrogate_kinds", "empty list") }
+            p.surrogateKinds = kinds
+        }
+        if let n = value("seed") {
+            guard let s = n.scalar?.string, let v = UInt64(s) else {
+                throw r.error(n, "seed", "expected a non-negative integer")
+            }
+            p.seed = v
+        }
+        let classColumn = try value("class_column").map { try r.string($0, "class_column") }
+        guard let outNode = value("output") else {
+            throw BatchError.jobSpec(file: jobFile, line: root.mark?.line, key: "output",
+                                     message: "required: the output folder (relative to the job file)")
+        }
+        let output = base.appendingPathComponent(try r.string(outNode, "output")).standardizedFileURL.path
+        let perShard = try value("surrogates_per_shard").map {
+            try r.int($0, "surrogates_per_shard", in: 1...100_000, hint: "surrogates of one kind per shard")
+        } ?? 25
+        let groupSize = try value("shard_group_size").map {
+            try r.int($0, "shard_group_size", in: 0...10_000_000, hint: "0 = one group per recording")
+        } ?? 0
+        let resamples = try value("bootstrap_resamples").map {
+            try r.int($0, "bootstrap_resamples", in: 0...1_000_000, hint: "cohort bootstrap resamples")
+        } ?? CohortStatistics.defaultResamples
+        var explicit = Set<String>()
+        if let n = value("parameters") { explicit = try r.parameters(n, into: &p) }
+        // Scale-index defaults (§3.7, §4) beyond a short scale range are clamped to the last scale;
+        // explicitly given ones must fit.
+        if !explicit.contains("glcm_reference_scale") { p.glcmReferenceScale = min(p.glcmReferenceScale, p.scaleCount) }
+        if !explicit.contains("width_scale") { p.widthScale = min(p.widthScale, p.scaleCount) }
+        if !explicit.contains("lag_scale") { p.lagScale = min(p.lagScale, p.scaleCount) }
+        if !explicit.contains("mean_correlation_first_scale") {
+            p.meanCorrelationFirstScale = min(p.meanCorrelationFirstScale, p.scaleCount)
+        }
+        try r.checkScaleIndices(p, node: value("parameters") ?? value("scales") ?? root)
+
+        return JobSpec(name: name, jobFile: jobFile, inputs: inputs, states: states, measures: measures,
+                       parameters: p, classColumn: classColumn, output: output, surrogatesPerShard: perShard,
+                       shardGroupSize: groupSize, bootstrapResamples: resamples)
+    }
+}
+
+/// Typed access to YAML nodes with errors that name the key and the line.
+private struct SpecReader {
+    let file: String
+
+    func error(_ node: Node, _ key: String, _ message: String) -> BatchError {
+        .jobSpec(file: file, line: node.mark?.line, key: key, message: message)
+    }
+
+    func string(_ n: Node, _ key: String) throws -> String {
+        guard let s = n.scalar?.string, !s.isEmpty else { throw error(n, key, "expected a non-empty string") }
+        return s
+    }
+
+    func int(_ n: Node, _ key: String, in range: ClosedRange<Int>, hint: String) throws -> Int {
+        guard let s = n.scalar?.string, let v = Int(s) else {
+            throw error(n, key, "expected an integer (\(hint)), got '\(n.scalar?.string ?? "a list or mapping")'")
+        }
+        guard range.contains(v) else {
+            throw error(n, key, "\(v) is out of range \(range.lowerBound)…\(range.upperBound) (\(hint))")
+        }
+        return v
+    }
+
+    func double(_ n: Node, _ key: String) throws -> Double {
+        guard let s = n.scalar?.string, let v = Double(s), v.isFinite else {
+            throw error(n, key, "expected a number")
+        }
+        return v
+    }
+
+    func stringList(_ n: Node, _ key: String) throws -> [String] {
+        if let s = n.scalar { return [try string(Node.scalar(s), key)] }
+        guard let seq = n.sequence else { throw error(n, key, "expected a list of strings") }
+        return try seq.map { item in
+            guard let s = item.scalar?.string, !s.isEmpty else { throw error(item, key, "expected a string item") }
+            return s
+        }
+    }
+
+    func inputs(_ n: Node, base: URL) throws -> InputSelection {
+        func abs(_ s: String) -> String {
+            s.hasPrefix("/") ? URL(fileURLWithPath: s).standardizedFileURL.path
+                : base.appendingPathComponent(s).standardizedFileURL.path
+        }
+        var sel = InputSelection()
+        func classify(_ s: String) {
+            let a = abs(s)
+            if s.contains("*") || s.contains("?") || s.contains("[") { sel.globs.append(a); return }
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: a, isDirectory: &isDir)
+            // A folder that is itself a plain-text recording is a file-like input.
+            let isTextRecording = exists && isDir.boolValue
+                && FileManager.default.fileExists(atPath: (a as NSString).appendingPathComponent("spikes.csv"))
+            if exists && isDir.boolValue && !isTextRecording { sel.folders.append(a) } else { sel.files.append(a) }
+        }
+        if let map = n.mapping {
+            for (k, v) in map {
+                guard let key = k.string, ["folder", "glob", "files"].contains(key) else {
+                    throw error(k, "inputs.\(k.string ?? "?")", "unknown key; allowed: folder, glob, files")
+                }
+                let list = try stringList(v, "inputs.\(key)")
+                switch key {
+                case "folder": sel.folders += list.map(abs)
+                case "glob": sel.globs += list.map(abs)
+                default: sel.files += list.map(abs)
+                }
+            }
+        } else {
+            for s in try stringList(n, "inputs") { classify(s) }
+        }
+        if sel.folders.isEmpty && sel.globs.isEmpty && sel.files.isEmpty {
+            throw error(n, "inputs", "no inputs given")
+        }
+        return sel
+    }
+
+    func parameters(_ n: Node, into p: inout AnalysisParameters) throws -> Set<String> {
+        guard let map = n.mapping else { throw error(n, "parameters", "expected a mapping of parameter: value") }
+        var given = Set<String>()
+        for (k, v) in map {
+            guard let key = k.string else { throw error(k, "parameters", "keys must be strings") }
+            given.insert(key)
+            let path = "parameters.\(key)"
+            switch key {
+            case "max_lag_bins": p.maxLagBins = try int(v, path, in: 1...100_000, hint: "bins")
+            case "pair_grid_size": p.pairGridSize = try int(v, path, in: 2...4096, hint: "grid cells")
+            case "glcm_levels": p.glcmLevels = try int(v, path, in: 2...256, hint: "levels")
+            case "glcm_max_offset": p.glcmMaxOffset = try int(v, path, in: 1...1000, hint: "offsets")
+            case "glcm_reference_scale": p.glcmReferenceScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "mean_correlation_first_scale":
+                p.meanCorrelationFirstScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "width_scale": p.widthScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "lag_scale": p.lagScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "theta_threshold_degrees": p.thetaThresholdDegrees = try double(v, path)
+            case "z_threshold": p.zThreshold = try double(v, path)
+            case "curve_points": p.curvePoints = try int(v, path, in: 2...100_000, hint: "points")
+            default:
+                throw error(k, path, "unknown parameter; allowed: " + JobSpec.parameterKeys.joined(separator: ", "))
+            }
+        }
+        return given
+    }
+
+    /// Scale-index parameters must lie within 1…scales.
+    func checkScaleIndices(_ p: AnalysisParameters, node: Node) throws {
+        let pairs = [("glcm_reference_scale", p.glcmReferenceScale),
+                     ("mean_correlation_first_scale", p.meanCorrelationFirstScale),
+                     ("width_scale", p.widthScale), ("lag_scale", p.lagScale)]
+        for (k, v) in pairs where v > p.scaleCount {
+            throw error(node, "parameters.\(k)", "scale index \(v) exceeds scales (\(p.scaleCount)); "
+                        + "set parameters.\(k) ≤ scales")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Analysis
+import Foundation
+
+/// `OUT/manifest.json`: what a sweep output folder holds and how it was made (METHODS §10).
+public struct Manifest: Codable, Sendable {
+    public struct Input: Codable, Sendable {
+        public var path: String
+        public var sha256: String
+        public var subject: String
+        public var session: String
+        public var unitsE: Int
+        public var unitsI: Int
+        public var states: [String]
+        public var readError: String?
+    }
+    public var program: String
+    public var commit: String
+    public var job: String
+    public var jobFile: String
+    public var parameters: AnalysisParameters
+    public var measures: [MeasureFamily]
+    public var scaleBand: String
+    public var inputs: [Input]
+    public var shards: Int
+    public var shardsDone: Int
+    public var shardsFailed: Int
+    public var shardsPending: Int
+    public var groups: Int
+    /// The last sweep run in this folder (nil after `--reduce-only`).
+    public var lastRun: SweepSummary?
+    public var reduction: ReductionSummary
+    public var host: String
+    public var writtenAt: String
+
+    public static func make(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?,
+                            reduction: ReductionSummary) -> Manifest {
+        let status = SweepStatus.compute(plan: plan, folder: folder)
+        return Manifest(program: plan.programVersion, commit: BuildInfo.gitCommit, job: plan.job.name,
+                        jobFile: plan.job.jobFile, parameters: plan.job.parameters, measures: plan.job.measures,
+                        scaleBand: plan.scaleBand,
+                        inputs: plan.recordings.map {
+                            Input(path: $0.path, sha256: $0.contentHash, subject: $0.subject, session: $0.session,
+                                  unitsE: $0.unitsE, unitsI: $0.unitsI, states: $0.states.map(\.name),
+                                  readError: $0.readError)
+                        },
+                        shards: plan.shards.count, shardsDone: status.done, shardsFailed: status.failed.count,
+                        shardsPending: status.pending, groups: plan.groupCount, lastRun: run, reduction: reduction,
+                        host: BuildInfo.hostName, writtenAt: LedgerEntry.now())
+    }
+
+    public func write(to folder: SweepFolder) throws {
+        try AtomicFile.write(try SweepFolder.encoder.encode(self), to: folder.manifestPath)
+    }
+}
+
+/// Done, pending and failed shards of an output folder, against a plan.
+public struct SweepStatus: Codable, Sendable, Equatable {
+    public struct Failed: Codable, Sendable, Equatable {
+        public var shard: String
+        public var key: String
+        public var file: String
+        public var message: String
+        public var time: String
+    }
+    public var total: Int
+    public var done: Int
+    public var pending: Int
+    public var failed: [Failed]
+    public var groups: Int
+
+    /// A shard is done when its result file exists; failed when not done and its last ledger entry is a
+    /// failure; pending otherwise.
+    public static func compute(plan: SweepPlan, folder: SweepFolder) -> SweepStatus {
+        let finished = folder.finishedKeys()
+        var last: [String: LedgerEntry] = [:]
+        for e in Ledger.readAll(in: folder) {
+            if let k = e.key, e.event == "done" || e.event == "failed" { last[k] = e }
+        }
+        var done = 0, pending = 0
+        var failed: [Failed] = []
+        for s in plan.shards {
+            if finished.contains(s.key) { done += 1; continue }
+            if let e = last[s.key], e.event == "failed" {
+                failed.append(Failed(shard: s.label(in: plan), key: s.key, file: e.file ?? "",
+                                     message: e.message ?? "", time: e.time))
+            } else { pending += 1 }
+        }
+        return SweepStatus(total: plan.shards.count, done: done, pending: pending, failed: failed,
+                           groups: plan.groupCount)
+    }
+}
