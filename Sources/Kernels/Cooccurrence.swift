@@ -1,0 +1,168 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Kernels {
+    /// Resamples one scale's count series onto a coarser or finer reference grid (METHODS §3.7: "resample every
+    /// scale onto the time grid of scale 20 by bin averaging") after z-scoring it.
+    ///
+    /// Per epoch (bins of width `width` from the epoch start; `epochBins[e]` whole bins), reference bin m covers
+    /// `[m·W, (m+1)·W)` with W = `gridWidth`; its value is the mean z-score of the bins whose centre lies in it, or,
+    /// when none does (coarser scale), the z-score of the bin containing the reference bin's centre; NaN when that
+    /// bin was dropped (partial last bin). z = (c − mean)/sd with the population mean and sd of the whole series.
+    /// Output: `gridEpochBins` values per epoch, concatenated. All NaN when sd = 0.
+    public static func resampleZScores(counts: UnsafeBufferPointer<Int32>, epochBins: [Int], width: Double,
+                                       gridWidth: Double, gridEpochBins: [Int], mean: Double, sd: Double) -> [Double] {
+        let total = gridEpochBins.reduce(0, +)
+        var out = [Double](repeating: .nan, count: total)
+        guard sd > 0 else { return out }
+        var src = 0, dst = 0
+        let ratio = gridWidth / width
+        for (e, kb) in epochBins.enumerated() {
+            let gm = gridEpochBins[e]
+            var pointer = 0
+            var running: Int64 = 0        // Σ counts[src ..< src + pointer]
+            func advance(to k: Int) { while pointer < k { running += Int64(counts[src + pointer]); pointer += 1 } }
+            for m in 0 ..< gm {
+                let k0 = min(kb, max(0, Int((Double(m) * ratio - 0.5).rounded(.up))))
+                let k1 = min(kb, max(0, Int((Double(m + 1) * ratio - 0.5).rounded(.up))))
+                if k1 > k0 {
+                    advance(to: k0); let s0 = running
+                    advance(to: k1)
+                    let meanCount = Double(running - s0) / Double(k1 - k0)
+                    out[dst + m] = (meanCount - mean) / sd
+                } else {
+                    let kc = Int(((Double(m) + 0.5) * ratio).rounded(.down))
+                    if kc >= 0 && kc < kb { out[dst + m] = (Double(counts[src + kc]) - mean) / sd }
+                }
+            }
+            src += kb; dst += gm
+        }
+        return out
+    }
+
+    /// Places the order statistics at `ranks` (sorted ascending) in their sorted positions of `a` (expected
+    /// O(n log r), three-way quickselect).
+    static func multiSelect(_ a: UnsafeMutableBufferPointer<Double>, _ lo: Int, _ hi: Int, _ ranks: ArraySlice<Int>) {
+        var lo = lo, hi = hi, ranks = ranks
+        while !ranks.isEmpty && hi - lo > 1 {
+            if hi - lo <= 24 {
+                for i in (lo + 1) ..< hi {
+                    let x = a[i]; var j = i - 1
+                    while j >= lo && a[j] > x { a[j + 1] = a[j]; j -= 1 }
+                    a[j + 1] = x
+                }
+                return
+            }
+            let mid = lo + (hi - lo) / 2
+            let x = a[lo], y = a[mid], z = a[hi - 1]
+            let pivot = max(min(x, y), min(max(x, y), z))
+            var lt = lo, i = lo, gt = hi
+            while i < gt {
+                let v = a[i]
+                if v < pivot { a.swapAt(lt, i); lt += 1; i += 1 }
+                else if v > pivot { gt -= 1; a.swapAt(i, gt) }
+                else { i += 1 }
+            }
+            let left = ranks.prefix { $0 < lt }
+            let right = ranks.drop { $0 < gt }
+            if left.count > 0 && right.count > 0 {
+                multiSelect(a, lo, lt, left)
+                lo = gt; ranks = right
+            } else if left.count > 0 { hi = lt; ranks = left }
+            else { lo = gt; ranks = right }
+        }
+    }
+
+    /// Thresholds of `levels` equal-frequency levels (METHODS §3.7): the type-7 quantiles of `values` at
+    /// p = l/levels, l = 1…levels−1. Non-finite values must be removed first. Reorders `values`.
+    public static func equalFrequencyThresholds(_ values: inout [Double], levels: Int) -> [Double] {
+        let n = values.count
+        guard n > 0, levels > 1 else { return [] }
+        var ranks: [Int] = []
+        var hs: [Double] = []
+        for l in 1 ..< levels {
+            let h = Double(n - 1) * (Double(l) / Double(levels))
+            let lo = Int(h.rounded(.down))
+            hs.append(h); ranks.append(lo); if lo + 1 < n { ranks.append(lo + 1) }
+        }
+        ranks = Array(Set(ranks)).sorted()
+        values.withUnsafeMutableBufferPointer { multiSelect($0, 0, n, ranks[...]) }
+        return hs.map { h in
+            let lo = Int(h.rounded(.down))
+            let a = values[lo]
+            guard lo + 1 < n else { return a }
+            return a + (h - Double(lo)) * (values[lo + 1] - a)
+        }
+    }
+
+    /// Level of a value given ascending thresholds: the number of thresholds ≤ value (0 … thresholds.count).
+    @inline(__always)
+    public static func quantiseLevel(_ v: Double, thresholds: [Double]) -> Int {
+        var lo = 0, hi = thresholds.count
+        while lo < hi { let m = (lo + hi) >> 1; if thresholds[m] <= v { lo = m + 1 } else { hi = m } }
+        return lo
+    }
+
+    /// Co-occurrence counts (METHODS §3.7) of (level of Ê at (s, m), level of Î at (s, m + d)) over every scale row
+    /// and every m with both cells valid (level ≥ 0) and m, m + d in the same epoch. `levelsE[s]`, `levelsI[s]` are
+    /// one row per scale over the concatenated reference grid (`gridEpochBins` per epoch). Returns L×L counts,
+    /// row-major (row = E level).
+    public static func cooccurrenceCounts(levelsE: [[Int8]], levelsI: [[Int8]], gridEpochBins: [Int], offset d: Int,
+                                          levels: Int) -> [Int64] {
+        var p = [Int64](repeating: 0, count: levels * levels)
+        for s in 0 ..< levelsE.count {
+            let le = levelsE[s], li = levelsI[s]
+            var base = 0
+            for gm in gridEpochBins {
+                if gm > d {
+                    for m in base ..< (base + gm - d) {
+                        let a = le[m], b = li[m + d]
+                        if a >= 0 && b >= 0 { p[Int(a) * levels + Int(b)] += 1 }
+                    }
+                }
+                base += gm
+            }
+        }
+        return p
+    }
+
+    /// Co-occurrence texture features of METHODS §3.7 with MATLAB `graycoprops` conventions, from L×L counts
+    /// normalised to a probability matrix p (i, j = 0…L−1): `contrast` Σ(i−j)²p, `dissimilarity` Σ|i−j|p,
+    /// `homogeneity` Σp/(1+|i−j|), `energy` Σp², `entropy` −Σp ln p (nats), `correlation`
+    /// Σ(i−μ_i)(j−μ_j)p/(σ_iσ_j). All dimensionless. A feature is nil (missing) when the matrix is empty or,
+    /// for correlation, σ_i or σ_j is 0.
+    public static func glcmFeatures(counts: [Int64], levels: Int) -> [String: Double?] {
+        let total = counts.reduce(0, +)
+        let names = ["contrast", "dissimilarity", "homogeneity", "energy", "entropy", "correlation"]
+        guard total > 0 else { return Dictionary(uniqueKeysWithValues: names.map { ($0, nil) }) }
+        let t = Double(total)
+        var contrast = 0.0, dis = 0.0, hom = 0.0, energy = 0.0, entropy = 0.0
+        var mi = 0.0, mj = 0.0
+        for i in 0 ..< levels {
+            for j in 0 ..< levels {
+                let c = counts[i * levels + j]
+                if c == 0 { continue }
+                let p = Double(c) / t
+                let d = Double(abs(i - j))
+                contrast += d * d * p; dis += d * p; hom += p / (1 + d); energy += p * p
+                entropy -= p * log(p)
+                mi += Double(i) * p; mj += Double(j) * p
+            }
+        }
+        var vi = 0.0, vj = 0.0, cov = 0.0
+        for i in 0 ..< levels {
+            for j in 0 ..< levels {
+                let c = counts[i * levels + j]
+                if c == 0 { continue }
+                let p = Double(c) / t
+                vi += (Double(i) - mi) * (Double(i) - mi) * p
+                vj += (Double(j) - mj) * (Double(j) - mj) * p
+                cov += (Double(i) - mi) * (Double(j) - mj) * p
+            }
+        }
+        let corr: Double? = (vi > 0 && vj > 0) ? cov / (vi.squareRoot() * vj.squareRoot()) : nil
+        return ["contrast": contrast, "dissimilarity": dis, "homogeneity": hom, "energy": energy,
+                "entropy": entropy, "correlation": corr]
+    }
+}

@@ -1,0 +1,237 @@
+/// The pooled spikes of one ensemble (E or I) in the epochs of one state, counted once on the finest grid and
+/// grouped by fine bin, so that every coarser scale's counts follow from prefix counts (METHODS §2, §11).
+///
+/// Epoch e is gridded from its own start with `fineWidth` seconds (1 ms, scale 1); its fine bins are the whole
+/// bins plus one partial tail bin, so every time in `[start, stop)` has a fine bin. `prefix[b]` is the number of
+/// spikes in global fine bins `< b` (epochs concatenated); `times[prefix[b] ..< prefix[b+1]]` are the spikes of
+/// global fine bin b (unordered inside a bin unless `sortWithinBins()` ran). A coarse edge that falls inside a
+/// fine bin is resolved exactly by comparing it with that bin's few spikes, so the counts of every scale equal
+/// the half-open binning of `BinGrid` exactly, without re-reading the spike array once per scale.
+public struct FineBinnedTrain: Sendable {
+    public struct Epoch: Sendable, Equatable {
+        public var start: Double
+        public var stop: Double
+        public var fineGrid: BinGrid
+        /// First global fine bin of this epoch.
+        public var binBase: Int
+        /// Fine bins of this epoch, including the partial tail bin.
+        public var binCount: Int
+    }
+
+    public private(set) var epochs: [Epoch] = []
+    public private(set) var fineWidth: Double = 0.001
+    /// Exclusive prefix counts over global fine bins (count `totalBins + 1`).
+    public private(set) var prefix: [Int32] = []
+    /// Spike times (seconds) grouped by global fine bin.
+    public private(set) var times: [Double] = []
+    private var cursor: [Int32] = []
+
+    public init() {}
+
+    public var totalBins: Int { epochs.last.map { $0.binBase + $0.binCount } ?? 0 }
+    public var spikeCount: Int { prefix.isEmpty ? 0 : Int(prefix[totalBins]) }
+
+    /// Lays out the fine grid of the epochs `[start, stop)` (sorted, non-overlapping, seconds) and zeroes the counts.
+    /// Buffers keep their capacity between calls, so one value can be reused for every member of a state.
+    public mutating func reset(epochs bounds: [(start: Double, stop: Double)], fineWidth: Double = 0.001) {
+        self.fineWidth = fineWidth
+        epochs.removeAll(keepingCapacity: true)
+        var base = 0
+        for (a, b) in bounds {
+            let g = BinGrid(origin: a, width: fineWidth)
+            let n = g.fullBinCount(stop: b) + 1
+            epochs.append(Epoch(start: a, stop: b, fineGrid: g, binBase: base, binCount: n))
+            base += n
+        }
+        if prefix.count != base + 1 { prefix = [Int32](repeating: 0, count: base + 1) }
+        else { prefix.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+    }
+
+    /// Index range of the times of a sorted train inside `[start, stop)`.
+    @inline(__always)
+    static func range(of train: UnsafeBufferPointer<Double>, start: Double, stop: Double) -> Range<Int> {
+        func lowerBound(_ x: Double) -> Int {
+            var lo = 0, hi = train.count
+            while lo < hi { let m = (lo + hi) >> 1; if train[m] < x { lo = m + 1 } else { hi = m } }
+            return lo
+        }
+        let a = lowerBound(start)
+        return a ..< max(a, lowerBound(stop))
+    }
+
+    /// Counts then groups the spikes of `trains` (each sorted, seconds). `shifts`, when given, holds one offset
+    /// per (epoch, train) in `[0, epoch length)`: each train's spikes inside the epoch are moved circularly by it
+    /// (METHODS §5b); nil keeps the data as they are.
+    public mutating func build(trains: [UnsafeBufferPointer<Double>], shifts: [[Double]]? = nil) {
+        let nb = totalBins
+        // Pass 1: counts into prefix[b + 1].
+        prefix.withUnsafeMutableBufferPointer { p in
+            for (ei, ep) in epochs.enumerated() {
+                let g = ep.fineGrid, base = ep.binBase + 1, last = ep.binCount - 1
+                let length = ep.stop - ep.start
+                for (u, train) in trains.enumerated() {
+                    let r = Self.range(of: train, start: ep.start, stop: ep.stop)
+                    let d = shifts?[ei][u] ?? 0
+                    if d == 0 {
+                        for i in r { p[base + min(max(g.index(train[i]), 0), last)] &+= 1 }
+                    } else {
+                        for i in r {
+                            var t = train[i] + d
+                            if t >= ep.stop { t = max(t - length, ep.start) }
+                            p[base + min(max(g.index(t), 0), last)] &+= 1
+                        }
+                    }
+                }
+            }
+            for b in 0 ..< nb { p[b + 1] &+= p[b] }
+        }
+        let total = Int(prefix[nb])
+        if times.count < total { times = [Double](repeating: 0, count: total) }
+        if cursor.count < nb { cursor = [Int32](repeating: 0, count: nb) }
+        // Pass 2: scatter into bucket order.
+        prefix.withUnsafeBufferPointer { p in
+            cursor.withUnsafeMutableBufferPointer { c in
+                times.withUnsafeMutableBufferPointer { out in
+                    for b in 0 ..< nb { c[b] = p[b] }
+                    for (ei, ep) in epochs.enumerated() {
+                        let g = ep.fineGrid, base = ep.binBase, last = ep.binCount - 1
+                        let length = ep.stop - ep.start
+                        for (u, train) in trains.enumerated() {
+                            let r = Self.range(of: train, start: ep.start, stop: ep.stop)
+                            let d = shifts?[ei][u] ?? 0
+                            for i in r {
+                                var t = train[i] + d
+                                if d != 0 && t >= ep.stop { t = max(t - length, ep.start) }
+                                let b = base + min(max(g.index(t), 0), last)
+                                out[Int(c[b])] = t
+                                c[b] &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sorts the spikes inside each fine bin (insertion sort; bins hold a few spikes), making `times` the sorted
+    /// pooled train of each epoch.
+    public mutating func sortWithinBins() {
+        let nb = totalBins
+        prefix.withUnsafeBufferPointer { p in
+            times.withUnsafeMutableBufferPointer { t in
+                for b in 0 ..< nb {
+                    let lo = Int(p[b]), hi = Int(p[b + 1])
+                    if hi - lo < 2 { continue }
+                    for i in (lo + 1) ..< hi {
+                        let x = t[i]
+                        var j = i - 1
+                        while j >= lo && t[j] > x { t[j + 1] = t[j]; j -= 1 }
+                        t[j + 1] = x
+                    }
+                }
+            }
+        }
+    }
+
+    /// ISI permutation surrogate of the pooled train (METHODS §5a), epoch by epoch: keeps each epoch's first spike,
+    /// shuffles the inter-spike intervals (Fisher–Yates with `rng`), rebuilds by cumulative sum and drops spikes at
+    /// or past the epoch end; then recounts. Requires sorted bins (`build` then `sortWithinBins`).
+    public mutating func permuteIntervals(rng: inout Xoshiro256StarStar) {
+        let nb = totalBins
+        var write = 0
+        let starts = epochs.map { Int(prefix[$0.binBase]) }
+        let stops = epochs.map { Int(prefix[$0.binBase + $0.binCount]) }
+        var kept = [Int](repeating: 0, count: epochs.count)
+        times.withUnsafeMutableBufferPointer { t in
+            for (ei, ep) in epochs.enumerated() {
+                let lo = starts[ei], n = stops[ei] - lo
+                if n == 0 { kept[ei] = 0; continue }
+                // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
+                let first = t[lo]
+                var i = n - 1
+                while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
+                // Shuffle intervals at positions lo+1 ..< lo+n.
+                var m = n - 1
+                while m > 1 {
+                    let r = Int(rng.next(below: UInt64(m)))
+                    t.swapAt(lo + 1 + r, lo + m)
+                    m -= 1
+                }
+                // Rebuild into the write position (write <= lo).
+                var acc = first
+                t[write] = acc
+                var count = 1
+                for k in 1 ..< n {
+                    acc += t[lo + k]
+                    if acc >= ep.stop { break }
+                    t[write + count] = acc
+                    count += 1
+                }
+                kept[ei] = count
+                write += count
+            }
+        }
+        // Recount: times are sorted per epoch, so fine bins are visited in order.
+        prefix.withUnsafeMutableBufferPointer { p in
+            p.update(repeating: 0)
+            times.withUnsafeBufferPointer { t in
+                var pos = 0
+                for (ei, ep) in epochs.enumerated() {
+                    let g = ep.fineGrid, base = ep.binBase + 1, last = ep.binCount - 1
+                    for k in pos ..< pos + kept[ei] { p[base + min(max(g.index(t[k]), 0), last)] &+= 1 }
+                    pos += kept[ei]
+                }
+            }
+            for b in 0 ..< nb { p[b + 1] &+= p[b] }
+        }
+    }
+
+    /// Spike counts of every whole bin of width `width` seconds (a scale Δt_s), epoch after epoch, written to
+    /// `out` (capacity at least `binCount(width:)`); returns the number of bins written (METHODS §2: half-open
+    /// `BinGrid` bins from each epoch start, partial last bin dropped, epochs concatenated).
+    @discardableResult
+    public func counts(width: Double, into out: UnsafeMutablePointer<Int32>) -> Int {
+        var written = 0
+        prefix.withUnsafeBufferPointer { p in
+            times.withUnsafeBufferPointer { t in
+                for ep in epochs {
+                    let grid = BinGrid(origin: ep.start, width: width)
+                    let k = grid.fullBinCount(stop: ep.stop)
+                    let base = ep.binBase, fine = ep.fineGrid, nb = ep.binCount
+                    let p0 = p[base], total = p[base + nb] &- p0
+                    if width == fineWidth {
+                        for j in 0 ..< k { out[written + j] = p[base + j + 1] &- p[base + j] }
+                        written += k
+                        continue
+                    }
+                    var prev: Int32 = 0
+                    for kk in 1 ... max(k, 1) where k > 0 {
+                        let e = grid.edge(kk)
+                        let j = fine.index(e)
+                        var cum: Int32
+                        if j >= nb { cum = total } else {
+                            let jj = max(j, 0)
+                            let lo = Int(p[base + jj]), hi = Int(p[base + jj + 1])
+                            cum = p[base + jj] &- p0
+                            for i in lo ..< hi where t[i] < e { cum &+= 1 }
+                        }
+                        out[written + kk - 1] = cum &- prev
+                        prev = cum
+                    }
+                    written += k
+                }
+            }
+        }
+        return written
+    }
+
+    /// Number of whole bins of width `width` seconds over all epochs.
+    public func binCount(width: Double) -> Int {
+        epochs.reduce(0) { $0 + BinGrid(origin: $1.start, width: width).fullBinCount(stop: $1.stop) }
+    }
+
+    /// Whole bins of width `width` seconds per epoch.
+    public func binCounts(width: Double) -> [Int] {
+        epochs.map { BinGrid(origin: $0.start, width: width).fullBinCount(stop: $0.stop) }
+    }
+}

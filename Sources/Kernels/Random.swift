@@ -1,0 +1,72 @@
+/// SplitMix64 (Steele, Lea & Flood 2014): a 64-bit mixer used to hash stable identifiers into seeds
+/// and to expand one seed into a xoshiro256** state (METHODS §5: random streams seeded from identifiers only).
+public struct SplitMix64: Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return SplitMix64.mix(state)
+    }
+
+    /// The SplitMix64 finaliser: a bijective avalanche of 64 bits.
+    @inline(__always)
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// FNV-1a 64-bit hash of a string's UTF-8 bytes (stable across runs and platforms).
+    public static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+
+    /// A seed derived only from the given identifiers, in order: `mix(…mix(mix(master ^ h(p0)) ^ h(p1))…)`.
+    public static func seed(master: UInt64, _ parts: [String], index: UInt64) -> UInt64 {
+        var h = mix(master &+ 0x9E37_79B9_7F4A_7C15)
+        for p in parts { h = mix(h ^ hash(p)) }
+        return mix(h ^ (index &* 0xD1B5_4A32_D192_ED03))
+    }
+}
+
+/// xoshiro256** 1.0 (Blackman & Vigna 2018): the generator of every surrogate stream (METHODS §5).
+public struct Xoshiro256StarStar: Sendable {
+    public var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    /// State expanded from `seed` with SplitMix64, as the authors recommend.
+    public init(seed: UInt64) {
+        var sm = SplitMix64(seed: seed)
+        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform double in [0, 1) with 53 random bits.
+    @inline(__always)
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Uniform integer in [0, n), unbiased (Lemire's multiply-shift with rejection). `n > 0`.
+    @inline(__always)
+    public mutating func next(below n: UInt64) -> UInt64 {
+        var m = next().multipliedFullWidth(by: n)
+        if m.low < n {
+            let threshold = (0 &- n) % n
+            while m.low < threshold { m = next().multipliedFullWidth(by: n) }
+        }
+        return m.high
+    }
+}

@@ -1,0 +1,170 @@
+/// Everything METHODS §3.1–3.6 reports for one (recording, state, member, scale), plus the resampled curves.
+/// A measure that cannot be computed is in `missing` with a reason, never a silent 0 or NaN.
+public struct ScaleMeasures: Sendable, Equatable {
+    /// The per-scale measure names, exactly as in the CSV vocabulary.
+    public static let names = ["ks_d", "qq_slope", "qq_intercept", "qq_r2", "pearson_r", "pca_angle_deg",
+                               "pca_anisotropy", "orthogonal_width", "pair_asymmetry", "collapse_depth",
+                               "collapse_argmin", "partition_gini_e", "partition_gini_i", "xcorr_peak",
+                               "xcorr_peak_lag_ms", "fluctuation_variance"]
+
+    public var values: [String: Double] = [:]
+    public var missing: [String: String] = [:]
+    /// Collapse curve C(x)/(K·sd f) at `points` x in [0, 1] (§3.4); nil when undefined.
+    public var collapseCurve: [Double]?
+    /// Partition (Lorenz) curves of E and I at `points` X in [0, 1] (§3.5); nil when undefined.
+    public var partitionE: [Double]?
+    public var partitionI: [Double]?
+    /// Number of bins K.
+    public var binCount: Int = 0
+    /// Population mean and sd of the E and I count series (spikes per bin), for z-scoring (§3.7).
+    public var meanE = 0.0, sdE = 0.0, meanI = 0.0, sdI = 0.0
+
+    public init() {}
+
+    mutating func set(_ name: String, _ v: Double?, _ reason: @autoclosure () -> String) {
+        if let v, v.isFinite { values[name] = v; missing[name] = nil } else { values[name] = nil; missing[name] = reason() }
+    }
+}
+
+/// Settings of the per-scale kernel (METHODS §3 defaults).
+public struct ScaleOptions: Sendable, Equatable {
+    /// Number of E and I units N_E, N_I (for the per-neuron normalisation of V_s).
+    public var unitsE: Int, unitsI: Int
+    /// Δt_s in milliseconds.
+    public var dtMilliseconds: Double
+    /// Cross-correlation half-range L in bins (§3.6) [default 20].
+    public var maxLag: Int = 20
+    /// Pair-matrix grid size (§3.2) [default 32].
+    public var gridSize: Int = 32
+    /// Resampling points of the curves (§3.4) [default 101].
+    public var curvePoints: Int = 101
+
+    public init(unitsE: Int, unitsI: Int, dtMilliseconds: Double, maxLag: Int = 20, gridSize: Int = 32,
+                curvePoints: Int = 101) {
+        self.unitsE = unitsE; self.unitsI = unitsI; self.dtMilliseconds = dtMilliseconds
+        self.maxLag = maxLag; self.gridSize = gridSize; self.curvePoints = curvePoints
+    }
+}
+
+extension Kernels {
+    /// All per-scale balance measures of METHODS §3.1–3.6 from the concatenated spike-count series of the E and I
+    /// ensembles at one scale (`e[k]`, `i[k]`: pooled class counts in bin k). Ê/Î are the sum-normalised series,
+    /// E_s = c_E/N_E the per-neuron series. Measures: ks_d, qq_slope, qq_intercept, qq_r2 (§3.1); pearson_r,
+    /// pca_angle_deg, pca_anisotropy, orthogonal_width, pair_asymmetry (§3.2); fluctuation_variance (§3.3);
+    /// collapse_depth, collapse_argmin (§3.4); partition_gini_e, partition_gini_i (§3.5); xcorr_peak,
+    /// xcorr_peak_lag_ms (§3.6). When the joint range of counts is small (fine scales) everything except the
+    /// cross-correlation is read off a (c_E, c_I) pair table filled in one pass; otherwise sorts are used.
+    public static func scaleMeasures(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>,
+                                     options o: ScaleOptions) -> ScaleMeasures {
+        var r = ScaleMeasures()
+        let k = e.count
+        r.binCount = k
+        guard k >= 2 else {
+            for n in ScaleMeasures.names { r.missing[n] = "fewer than 2 bins (K = \(k))" }
+            return r
+        }
+        let m = countMoments(e: e, i: i)
+        r.meanE = Double(m.sumE) / Double(k); r.meanI = Double(m.sumI) / Double(k)
+        r.sdE = max(m.varianceE, 0).squareRoot(); r.sdI = max(m.varianceI, 0).squareRoot()
+        let noE = o.unitsE == 0 ? "no excitatory units" : "no excitatory spikes in the state at this scale"
+        let noI = o.unitsI == 0 ? "no inhibitory units" : "no inhibitory spikes in the state at this scale"
+        r.set("fluctuation_variance",
+              fluctuationVariance(m, unitsE: o.unitsE, unitsI: o.unitsI, dtSeconds: o.dtMilliseconds / 1000),
+              o.unitsE == 0 ? noE : noI)
+        let zeroVar = m.sumE == 0 ? noE : (m.sumI == 0 ? noI : "zero variance of E or I counts")
+        r.set("pearson_r", pearsonR(m), zeroVar)
+        if let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m) {
+            let p = crossCorrelationPeak(rho, dtMilliseconds: o.dtMilliseconds)
+            r.set("xcorr_peak", p.peak, zeroVar); r.set("xcorr_peak_lag_ms", p.lagMilliseconds, zeroVar)
+        } else {
+            r.set("xcorr_peak", nil, zeroVar); r.set("xcorr_peak_lag_ms", nil, zeroVar)
+        }
+        // Sorted marginals, sorted fluctuation and the pair matrix.
+        let rangeE = Int(m.maxE) - Int(m.minE) + 1, rangeI = Int(m.maxI) - Int(m.minI) + 1
+        var sortedE: SortedCounts, sortedI: SortedCounts, sortedG: SortedCounts
+        let grid = PairGrid(lo: min(Double(m.minE) / Double(m.sumE), Double(m.minI) / Double(m.sumI)),
+                            hi: max(Double(m.maxE) / Double(m.sumE), Double(m.maxI) / Double(m.sumI)),
+                            size: o.gridSize)
+        var matrix = [Int64](repeating: 0, count: o.gridSize * o.gridSize)
+        let haveSums = m.sumE > 0 && m.sumI > 0
+        if rangeE.multipliedReportingOverflow(by: rangeI).partialValue <= max(k, 4096)
+            && rangeE.multipliedReportingOverflow(by: rangeI).overflow == false {
+            var table = [Int](repeating: 0, count: rangeE * rangeI)
+            let lo0 = Int(m.minE), lo1 = Int(m.minI)
+            table.withUnsafeMutableBufferPointer { t in
+                for j in 0 ..< k { t[(Int(e[j]) - lo0) * rangeI + (Int(i[j]) - lo1)] &+= 1 }
+            }
+            var we = [Int](repeating: 0, count: rangeE), wi = [Int](repeating: 0, count: rangeI)
+            var cells: [(Int64, Int)] = []
+            for a in 0 ..< rangeE {
+                for b in 0 ..< rangeI {
+                    let w = table[a * rangeI + b]
+                    if w == 0 { continue }
+                    we[a] += w; wi[b] += w
+                    let ce = Int32(a + lo0), ci = Int32(b + lo1)
+                    cells.append((scaledFluctuation(e: ce, i: ci, sumE: m.sumE, sumI: m.sumI), w))
+                    if let g = grid, haveSums {
+                        matrix[g.cell(Double(ce) / Double(m.sumE)) * o.gridSize
+                               + g.cell(Double(ci) / Double(m.sumI))] += Int64(w)
+                    }
+                }
+            }
+            sortedE = SortedCounts(values: (0 ..< rangeE).filter { we[$0] > 0 }.map { Int64($0 + lo0) },
+                                   weights: we.filter { $0 > 0 })
+            sortedI = SortedCounts(values: (0 ..< rangeI).filter { wi[$0] > 0 }.map { Int64($0 + lo1) },
+                                   weights: wi.filter { $0 > 0 })
+            cells.sort { $0.0 < $1.0 }
+            var gv: [Int64] = [], gw: [Int] = []
+            for (v, w) in cells {
+                if let last = gv.last, last == v { gw[gw.count - 1] += w } else { gv.append(v); gw.append(w) }
+            }
+            sortedG = SortedCounts(values: gv, weights: gw)
+        } else {
+            sortedE = SortedCounts(series: e, minValue: m.minE, maxValue: m.maxE)
+            sortedI = SortedCounts(series: i, minValue: m.minI, maxValue: m.maxI)
+            var g = [Int64](repeating: 0, count: k)
+            for j in 0 ..< k {
+                g[j] = scaledFluctuation(e: e[j], i: i[j], sumE: m.sumE, sumI: m.sumI)
+                if let gr = grid, haveSums {
+                    matrix[gr.cell(Double(e[j]) / Double(m.sumE)) * o.gridSize
+                           + gr.cell(Double(i[j]) / Double(m.sumI))] += 1
+                }
+            }
+            g.sort()
+            var gv: [Int64] = [], gw: [Int] = []
+            SortedCounts.runLength(g, &gv, &gw)
+            sortedG = SortedCounts(values: gv, weights: gw)
+        }
+        // Partition curves need only one class.
+        r.set("partition_gini_e", partitionGini(sortedE), noE)
+        r.set("partition_gini_i", partitionGini(sortedI), noI)
+        r.partitionE = partitionCurve(sortedE, points: o.curvePoints)
+        r.partitionI = partitionCurve(sortedI, points: o.curvePoints)
+        let pca: (angleDegrees: Double?, anisotropy: Double?, orthogonalWidth: Double?) =
+            haveSums ? pcaAxis(m) : (nil, nil, nil)
+        let noSum = m.sumE == 0 ? noE : noI
+        if haveSums {
+            r.set("ks_d", ksD(e: sortedE, i: sortedI, sumE: m.sumE, sumI: m.sumI), noSum)
+            let qq = qqLine(e: sortedE, i: sortedI, sumE: m.sumE, sumI: m.sumI)
+            r.set("qq_slope", qq.slope, "E quantiles p = 0.01…0.99 all equal")
+            r.set("qq_intercept", qq.intercept, "E quantiles p = 0.01…0.99 all equal")
+            r.set("qq_r2", qq.r2, "E or I quantiles p = 0.01…0.99 all equal")
+            r.set("pca_angle_deg", pca.angleDegrees, "isotropic (Ê, Î) cloud: no major axis")
+            r.set("pca_anisotropy", pca.anisotropy, "zero variance of Ê and Î")
+            r.set("orthogonal_width", pca.orthogonalWidth, noSum)
+            r.set("pair_asymmetry", grid == nil ? nil : pairAsymmetry(matrix: matrix, size: o.gridSize),
+                  "all Ê and Î values equal (empty grid range)")
+            let sdF = (pca.orthogonalWidth ?? 0) * 2.0.squareRoot()
+            let c = collapseDepth(sortedG, sumE: m.sumE, sumI: m.sumI, sdF: sdF)
+            r.set("collapse_depth", c.depth, "zero variance of f = Ê − Î")
+            r.set("collapse_argmin", c.argmin, "zero variance of f = Ê − Î")
+            r.collapseCurve = collapseCurve(sortedG, sumE: m.sumE, sumI: m.sumI, sdF: sdF, points: o.curvePoints)
+        } else {
+            for n in ["ks_d", "qq_slope", "qq_intercept", "qq_r2", "pca_angle_deg", "pca_anisotropy",
+                      "orthogonal_width", "pair_asymmetry", "collapse_depth", "collapse_argmin"] {
+                r.missing[n] = noSum
+            }
+        }
+        return r
+    }
+}
