@@ -1,3 +1,4 @@
+import Kernels
 import Recordings
 
 /// An analysis that cannot run, with a message naming the recording and state.
@@ -38,20 +39,44 @@ public enum StateAnalysis {
     /// - Parameter recordingID: a stable identifier (e.g. "subject/session") used to seed surrogates.
     public static func compute(recording: Recording, recordingID: String, state: String, members: [Member],
                                parameters: AnalysisParameters) throws -> [Member: MeasureSet] {
-        throw AnalysisError.notImplemented("StateAnalysis.compute")
+        var ws = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
+                                    parameters: parameters)
+        var out: [Member: MeasureSet] = [:]
+        for m in members where out[m] == nil { out[m] = ws.measures(for: m, spikes: recording.spikes) }
+        return out
     }
 
     /// Collapse curves (§3.4) and partition curves of E and I (§3.5) of the observed data, every scale,
     /// resampled to `parameters.curvePoints` points. Kinds: "collapse", "partition_e", "partition_i".
     public static func curves(recording: Recording, state: String,
                               parameters: AnalysisParameters) throws -> [StateCurve] {
-        throw AnalysisError.notImplemented("StateAnalysis.curves")
+        var ws = try StateWorkspace(recording: recording, recordingID: recording.subject + "/" + recording.session,
+                                    state: state, parameters: parameters)
+        ws.load(.observed, spikes: recording.spikes)
+        let n = parameters.curvePoints
+        let x = (0 ..< n).map { Double($0) / Double(n - 1) }
+        var out: [StateCurve] = []
+        for s in 1 ... max(1, parameters.scaleCount) {
+            let r = ws.scale(s)
+            if let c = r.collapseCurve { out.append(StateCurve(kind: "collapse", scaleIndex: s, x: x, y: c)) }
+            if let c = r.partitionE { out.append(StateCurve(kind: "partition_e", scaleIndex: s, x: x, y: c)) }
+            if let c = r.partitionI { out.append(StateCurve(kind: "partition_i", scaleIndex: s, x: x, y: c)) }
+        }
+        return out
     }
 
     /// The per-neuron-normalised ensemble series E_s(k), I_s(k) (mean spike count per unit per bin, §2) of one
     /// state at 1-based scale `scaleIndex`, epochs binned separately and concatenated; `dtMilliseconds` = Δt_s.
+    /// A class without units gives an empty array.
     public static func ensembleSeries(recording: Recording, state: String,
                                       scaleIndex: Int) throws -> (e: [Double], i: [Double], dtMilliseconds: Double) {
-        throw AnalysisError.notImplemented("StateAnalysis.ensembleSeries")
+        var ws = try StateWorkspace(recording: recording, recordingID: recording.subject + "/" + recording.session,
+                                    state: state, parameters: AnalysisParameters())
+        ws.load(.observed, spikes: recording.spikes)
+        let k = ws.counts(width: Kernels.scaleSeconds(scaleIndex))
+        let ne = Double(ws.unitsE.count), ni = Double(ws.unitsI.count)
+        let e = ne > 0 ? ws.bufE[0 ..< k].map { Double($0) / ne } : []
+        let i = ni > 0 ? ws.bufI[0 ..< k].map { Double($0) / ni } : []
+        return (e, i, Kernels.scaleMilliseconds(scaleIndex))
     }
 }
