@@ -18,6 +18,15 @@ static inline hid_t symedge_h5t_std_ref_dsetreg(void) { return H5T_STD_REF_DSETR
 static inline hid_t symedge_h5p_default(void)       { return H5P_DEFAULT; }
 static inline hid_t symedge_h5p_dataset_create(void){ return H5P_DATASET_CREATE; }
 static inline hid_t symedge_h5p_file_access(void)   { return H5P_FILE_ACCESS; }
+static inline hid_t symedge_h5p_group_create(void)  { return H5P_GROUP_CREATE; }
+static inline hid_t symedge_h5p_object_copy(void)   { return H5P_OBJECT_COPY; }
+static inline hid_t symedge_h5t_ieee_f64le(void)    { return H5T_IEEE_F64LE; }
+static inline hid_t symedge_h5t_ieee_f32le(void)    { return H5T_IEEE_F32LE; }
+static inline hid_t symedge_h5t_std_i64le(void)     { return H5T_STD_I64LE; }
+static inline hid_t symedge_h5t_std_u8le(void)      { return H5T_STD_U8LE; }
+static inline hid_t symedge_h5t_std_u16le(void)     { return H5T_STD_U16LE; }
+static inline hid_t symedge_h5t_std_u32le(void)     { return H5T_STD_U32LE; }
+static inline hid_t symedge_h5t_std_u64le(void)     { return H5T_STD_U64LE; }
 static inline hid_t symedge_h5p_link_create(void)   { return H5P_LINK_CREATE; }
 static inline hid_t symedge_h5s_all(void)           { return H5S_ALL; }
 static inline hid_t symedge_h5e_default(void)       { return H5E_DEFAULT; }

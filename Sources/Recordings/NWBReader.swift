@@ -274,6 +274,8 @@ struct NWBReader {
             if let c = CellClass.parse(label: label) {
                 units[u].cellClass = c
                 units[u].labelSource = .inputColumn(name)
+            } else if ["unclassified", "u", ""].contains(label.lowercased().trimmingCharacters(in: .whitespaces)) {
+                continue  // explicitly unclassified (as NWBWriter writes it): no warning
             } else {
                 unknown[label, default: 0] += 1
             }
