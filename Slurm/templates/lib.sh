@@ -8,6 +8,7 @@ log_event() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${SLURM_JOB_ID:-}" \
     "${SLURM_ARRAY_TASK_ID:-}" "${SLURM_RESTART_COUNT:-0}" "$1" >>"$EVENTS" 2>/dev/null || true
 }
+# shellcheck disable=SC2329  # invoked by the trap below
 on_time_limit() {
   warned=1
   log_event time-limit-warning

@@ -1,5 +1,0 @@
-import XCTest
-
-final class SchedulerTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}

