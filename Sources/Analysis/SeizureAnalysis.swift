@@ -1,0 +1,112 @@
+import Foundation
+import Kernels
+import Recordings
+
+/// METHODS §6: seizure dynamics.
+///
+/// - For state `ictal`: the signed cumulative balance S(t) on per-neuron-normalised `balanceBinSeconds` series
+///   from the first pre-ictal epoch start to the end of the post-ictal epochs (or the seizure end): measures
+///   `balance_trend_slope` (per bin), `balance_preictal_sd`, `balance_max_ictal_deviation`,
+///   `balance_deviation_at_end`, `balance_recovery_time_s` (missing when S never returns within tolerance).
+/// - For every state with an LFP: per channel, the Morlet wavelet coherence between C(t) (on the LFP's sample
+///   grid) and the channel over each epoch (at most `waveletMaxSeconds` of it): `coherence_mean` (over time and
+///   frequency) and `ridge_median_hz` (median over time of the frequency of maximum cross-wavelet power);
+///   plus `current_mean` (mean C(t) on the 1 ms grid).
+/// Needs classified units (E and I).
+public enum SeizureAnalysis {
+    public static let balanceMeasures = ["balance_trend_slope", "balance_preictal_sd", "balance_max_ictal_deviation",
+                                         "balance_deviation_at_end", "balance_recovery_time_s"]
+    public static let channelMeasureNames = ["coherence_mean", "ridge_median_hz"]
+    /// Longest stretch of one epoch given to the wavelet coherence, s.
+    public static let waveletMaxSeconds = 60.0
+
+    public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) throws -> FamilyResult {
+        var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .seizure)
+        let eIdx = r.unitIndices(of: .excitatory), iIdx = r.unitIndices(of: .inhibitory)
+        let eTrains = FamilySupport.trains(r, eIdx), iTrains = FamilySupport.trains(r, iIdx)
+        let noClasses = "needs both E and I units (\(eIdx.count) E, \(iIdx.count) I)"
+        let epochs = FamilySupport.epochs(r, state: state)
+        // C(t) mean on the 1 ms grid.
+        var cs = 0.0, cn = 0
+        if !eIdx.isEmpty && !iIdx.isEmpty {
+            for e in epochs {
+                let step = p.currentStepMs / 1000
+                let k = Avalanches.binCount(start: e.start, stop: e.stop, width: step)
+                let c = SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains, start: e.start, count: k,
+                                                 step: step, tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
+                cs += c.reduce(0, +); cn += c.count
+            }
+        }
+        b.add("current_mean", cn > 0 ? cs / Double(cn) : nil, reason: eIdx.isEmpty || iIdx.isEmpty ? noClasses : "no epochs")
+        if state == "ictal" {
+            let values = balance(r, eTrains: eTrains, iTrains: iTrains, p: p)
+            for m in balanceMeasures {
+                b.add(m, values.0?[m], reason: values.1)
+            }
+        }
+        // Wavelet coherence with each channel.
+        if p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
+            let series = r.signals[p.signalIndex]
+            let channels = p.channels ?? Array(0..<series.channelCount)
+            let pairs = epochs.compactMap { e -> ((start: Double, stop: Double), Range<Int>)? in
+                guard let rg = FamilySupport.sampleRange(start: e.start, stop: e.stop, series: series) else { return nil }
+                let cap = Int(waveletMaxSeconds * rate)
+                return (e, rg.lowerBound..<min(rg.upperBound, rg.lowerBound + cap))
+            }
+            let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: pairs.map(\.1))
+            let freqs = WaveletCoherence.logFrequencies(low: p.waveletLowHz, high: min(p.waveletHighHz, rate / 2 * 0.9),
+                                                        count: p.waveletCount)
+            for (i, c) in channels.enumerated() {
+                let name = FamilySupport.channelName(r, series: series, channel: c)
+                var cohSum = 0.0, cohN = 0, ridges: [Double] = []
+                if !eIdx.isEmpty && !iIdx.isEmpty {
+                    for (k, (_, rg)) in pairs.enumerated() {
+                        let t0 = series.startingTime + Double(rg.lowerBound) / rate
+                        let cur = SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains, start: t0,
+                                                           count: rg.count, step: 1 / rate,
+                                                           tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
+                        guard let w = WaveletCoherence.coherence(cur, pieces[i][k], rate: rate, frequencies: freqs,
+                                                                 omega0: p.waveletOmega0) else { continue }
+                        for v in w.coherence where v.isFinite { cohSum += v; cohN += 1 }
+                        ridges += w.ridge.filter(\.isFinite)
+                    }
+                }
+                let why = eIdx.isEmpty || iIdx.isEmpty ? noClasses : "no epoch of at least 4 samples"
+                b.add("coherence_mean", cohN > 0 ? cohSum / Double(cohN) : nil, channel: name, reason: why)
+                ridges.sort()
+                b.add("ridge_median_hz", ridges.isEmpty ? nil : ridges[ridges.count / 2], channel: name, reason: why)
+            }
+        }
+        return b.result
+    }
+
+    /// S(t) measures, or nil with the reason.
+    static func balance(_ r: Recording, eTrains: [[Double]], iTrains: [[Double]], p: FamilyParameters)
+        -> ([String: Double]?, String) {
+        guard !eTrains.isEmpty, !iTrains.isEmpty else { return (nil, "needs both E and I units") }
+        let pre = r.epochs(of: "preictal"), ict = r.epochs(of: "ictal"), post = r.epochs(of: "postictal")
+        guard let seizure = ict.first, let start = pre.filter({ $0.stop <= seizure.start + 1e-9 }).map(\.start).min() else {
+            return (nil, "needs a preictal epoch before the first ictal epoch")
+        }
+        let end = max(seizure.stop, post.filter { $0.start >= seizure.stop - 1e-9 }.map(\.stop).max() ?? seizure.stop)
+        let w = p.balanceBinSeconds
+        let k = Avalanches.binCount(start: start, stop: end, width: w)
+        func series(_ trains: [[Double]]) -> [Double] {
+            var c = [Int32](repeating: 0, count: k)
+            for t in trains { t.withUnsafeBufferPointer { Avalanches.addCounts(times: $0, start: start, stop: end, width: w, into: &c) } }
+            return c.map { Double($0) / Double(trains.count) }
+        }
+        let onset = min(k, Avalanches.binIndex(seizure.start, start: start, width: w))
+        let stop = min(k, Int(((seizure.stop - start) / w).rounded(.up)))
+        guard let res = CumulativeBalance.analyze(e: series(eTrains), i: series(iTrains), binWidth: w,
+                                                  preictal: 0..<onset, ictal: onset..<max(stop, onset + 1),
+                                                  tolerance: p.recoveryTolerance) else {
+            return (nil, "fewer than 3 pre-ictal bins of \(w) s")
+        }
+        var out: [String: Double] = ["balance_trend_slope": res.slope, "balance_preictal_sd": res.preictalSD,
+                                     "balance_max_ictal_deviation": res.maxIctalDeviation,
+                                     "balance_deviation_at_end": res.deviationAtSeizureEnd]
+        if let t = res.recoveryTime { out["balance_recovery_time_s"] = t }
+        return (out, "S(t) never returned within \(p.recoveryTolerance) pre-ictal sd of the trend")
+    }
+}
