@@ -15,6 +15,12 @@ public struct ClassifierOptions: Sendable, Equatable, Codable {
     public var positivePolarityRatio: Double = 1.0
     /// Fewer classifiable units than this: k-means is not fitted; a given model is used, or all are unclassified.
     public var minUnitsToFit: Int = 10
+    /// Outlier clusters: when k-means leaves a cluster with fewer than `minClusterUnits` units or fewer than
+    /// `minClusterFraction` of the units, those units are set aside as `ambiguous` and k-means is refitted without
+    /// them (at most `maxOutlierRefits` times). k-means gives one far outlier a cluster of its own otherwise.
+    public var minClusterUnits: Int = 3
+    public var minClusterFraction: Double = 0.02
+    public var maxOutlierRefits: Int = 5
     /// Burst threshold for the burst index, seconds.
     public var burstISI: Double = 0.006
     /// Autocorrelogram half-window and bin, seconds.

@@ -25,18 +25,22 @@ public func spikeTrainFeatures<C: RandomAccessCollection>(
     var cv: Double? = nil, burst: Double? = nil, acgPeak: Double? = nil
     let start = train.startIndex
     if n >= 2 {
-        var sum = 0.0, sumSq = 0.0, short = 0
+        var sum = 0.0, short = 0
         for k in 1..<n {
             let isi = train[start + k] - train[start + k - 1]
-            sum += isi; sumSq += isi * isi
+            sum += isi
             if isi < burstISI { short += 1 }
         }
         let m = Double(n - 1)
         burst = Double(short) / m
         if n >= 3 {
             let mean = sum / m
-            let variance = max(0, (sumSq - m * mean * mean) / (m - 1))
-            if mean > 0 { cv = variance.squareRoot() / mean }
+            var ss = 0.0
+            for k in 1..<n {
+                let dev = train[start + k] - train[start + k - 1] - mean
+                ss += dev * dev
+            }
+            if mean > 0 { cv = (ss / (m - 1)).squareRoot() / mean }
         }
         let nBins = Int((acgWindow / acgBin).rounded())
         var counts = [Int](repeating: 0, count: nBins)

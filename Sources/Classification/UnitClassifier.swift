@@ -81,9 +81,24 @@ public enum UnitClassifier {
         let usable = features.indices.filter { features[$0].preReason == nil }
         var model: WaveformClusterModel? = nil
         var fittedHere = false
+        var outliers: [Int: Int] = [:]  // unit index → size of the outlier cluster it was in
         if usable.count >= max(3, options.minUnitsToFit) {
-            let x = usable.map { [features[$0].troughToPeakMs!, features[$0].halfWidthMs!] }
-            model = WaveformClusterModel.fit(features: x, restarts: options.restarts, seed: options.seed)
+            var active = usable
+            for attempt in 0...max(0, options.maxOutlierRefits) {
+                let x = active.map { [features[$0].troughToPeakMs!, features[$0].halfWidthMs!] }
+                let m = WaveformClusterModel.fit(features: x, restarts: options.restarts, seed: options.seed)
+                model = m
+                guard attempt < options.maxOutlierRefits else { break }
+                let labels = x.map { m.assign($0).cellClass }
+                let minSize = max(options.minClusterUnits,
+                                  Int((options.minClusterFraction * Double(active.count)).rounded(.up)))
+                let small = [CellClass.inhibitory, .excitatory].filter { c in labels.filter { $0 == c }.count < minSize }
+                guard small.count == 1, active.count - minSize >= max(3, options.minUnitsToFit) else { break }
+                let drop = active.indices.filter { labels[$0] == small[0] }
+                for i in drop { outliers[active[i]] = drop.count }
+                let dropSet = Set(drop.map { active[$0] })
+                active.removeAll { dropSet.contains($0) }
+            }
             fittedHere = true
         } else {
             model = given
@@ -97,7 +112,11 @@ public enum UnitClassifier {
                 r.inputLabel = units[i].rawLabel
             }
             if f.preReason == nil {
-                if let m = model {
+                if let size = outliers[i] {
+                    r.reason = .ambiguous
+                    r.detail = "outlier: k-means gave it a cluster of \(size) unit(s); refitted without it"
+                    if let m = model { r.distanceSD = m.assign([f.troughToPeakMs!, f.halfWidthMs!]).distanceSD }
+                } else if let m = model {
                     let a = m.assign([f.troughToPeakMs!, f.halfWidthMs!])
                     r.cluster = a.cellClass == .inhibitory ? "FS" : "RS"
                     r.distanceSD = a.distanceSD

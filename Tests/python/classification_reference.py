@@ -56,8 +56,14 @@ def train_stats(t, duration, burst=0.006, win=0.05, binw=0.001):
         out["burst"] = float(np.mean(isi < burst))
         if len(t) >= 3:
             out["cv"] = float(np.std(isi, ddof=1) / np.mean(isi))
-        d = (t[None, :] - t[:, None]).ravel()
-        d = d[(d > 0) & (d < win)]
+        parts, k = [], 1
+        while k < len(t):
+            dk = t[k:] - t[:-k]
+            if not np.any(dk < win):
+                break
+            parts.append(dk[(dk > 0) & (dk < win)])
+            k += 1
+        d = np.concatenate(parts) if parts else np.zeros(0)
         if len(d):
             nb = int(round(win / binw))
             c = np.bincount(np.minimum((d / binw).astype(int), nb - 1), minlength=nb)

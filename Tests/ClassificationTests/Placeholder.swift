@@ -1,5 +1,0 @@
-import XCTest
-
-final class ClassificationTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
