@@ -31,7 +31,9 @@ public enum ContentHash {
                 var sub: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue,
                       !name.hasPrefix(".") else { continue }
-                let size = ((try? FileManager.default.attributesOfItem(atPath: full)[.size]) as? NSNumber)?.uint64Value ?? 0
+                var st = stat()
+                guard stat(full, &st) == 0 else { throw RecordingError.unreadable(file: full, reason: "stat failed") }
+                let size = UInt64(st.st_size)
                 var header = Array(name.utf8) + [0]
                 for k in (0..<8).reversed() { header.append(UInt8(truncatingIfNeeded: size >> (8 * UInt64(k)))) }
                 header.withUnsafeBufferPointer { h.update($0) }
@@ -118,10 +120,9 @@ struct SHA256State {
             let take = min(64 - buffered, n)
             for i in 0..<take { buffer[buffered + i] = p[i] }
             buffered += take; p += take; n -= take
-            if buffered == 64 {
-                buffer.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                buffered = 0
-            }
+            if buffered < 64 { return }
+            buffer.withUnsafeBufferPointer { compress($0.baseAddress!) }
+            buffered = 0
         }
         while n >= 64 { compress(p); p += 64; n -= 64 }
         for i in 0..<n { buffer[i] = p[i] }

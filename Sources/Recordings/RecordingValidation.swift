@@ -41,15 +41,16 @@ enum RecordingValidation {
     }
 
     /// Validates one epoch row: finite bounds, non-negative duration.
-    static func checkEpoch(_ e: StateEpoch, file: String, location: String) throws {
+    static func checkEpoch(_ e: StateEpoch, file: String, location: String,
+                           startField: String = "start_time", stopField: String = "stop_time") throws {
         if !e.start.isFinite {
-            throw RecordingError.invalidValue(file: file, location: location, field: "start_time", reason: "\(e.start) is not finite")
+            throw RecordingError.invalidValue(file: file, location: location, field: startField, reason: "\(e.start) is not finite")
         }
         if !e.stop.isFinite {
-            throw RecordingError.invalidValue(file: file, location: location, field: "stop_time", reason: "\(e.stop) is not finite")
+            throw RecordingError.invalidValue(file: file, location: location, field: stopField, reason: "\(e.stop) is not finite")
         }
         if e.stop < e.start {
-            throw RecordingError.invalidValue(file: file, location: location, field: "stop_time",
+            throw RecordingError.invalidValue(file: file, location: location, field: stopField,
                                               reason: "negative duration: start \(e.start) s, stop \(e.stop) s")
         }
     }

@@ -149,7 +149,8 @@ struct TextRecordingReader {
                     throw RecordingError.invalidValue(file: statesPath, location: "line \(row.line)", field: "state", reason: "empty")
                 }
                 let epoch = StateEpoch(start: start, stop: stop, state: label)
-                try RecordingValidation.checkEpoch(epoch, file: statesPath, location: "line \(row.line)")
+                try RecordingValidation.checkEpoch(epoch, file: statesPath, location: "line \(row.line)",
+                                                   startField: "start_s", stopField: "stop_s")
                 epochs.append(epoch)
             }
             epochs = try RecordingValidation.sortAndCheckOverlaps(epochs, file: statesPath)
