@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Recordings
 
 /// Turns a job's `InputSelection` into a sorted list of recording paths (`.nwb` files and plain-text folders).
 public enum InputResolver {
@@ -16,7 +17,7 @@ public enum InputResolver {
             guard fm.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
                 throw BatchError.inputMissing(path: f)
             }
-            out.formUnion(discover(in: f))
+            out.formUnion(try DatasetDiscovery.recordingPaths(in: f))
         }
         for pattern in selection.globs {
             for p in glob(pattern) {
@@ -24,7 +25,7 @@ public enum InputResolver {
                 guard fm.fileExists(atPath: p, isDirectory: &isDir) else { continue }
                 if !isDir.boolValue { if p.hasSuffix(".nwb") { out.insert(p) } }
                 else if isTextRecording(p) { out.insert(p) }
-                else { out.formUnion(discover(in: p)) }
+                else { out.formUnion((try? DatasetDiscovery.recordingPaths(in: p)) ?? []) }
             }
         }
         for f in selection.files {
@@ -35,28 +36,12 @@ public enum InputResolver {
             let detail = (selection.folders + selection.globs + selection.files).joined(separator: ", ")
             throw BatchError.noInputs(file: jobFile, detail: "searched \(detail)")
         }
-        return out.sorted()
+        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     /// Whether `path` is a plain-text recording folder (holds `spikes.csv`).
     static func isTextRecording(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("spikes.csv"))
-    }
-
-    /// Recordings under a DANDI-layout (or any) folder: `*.nwb` files and plain-text recording folders,
-    /// not descending into a recording folder; hidden entries are skipped.
-    static func discover(in folder: String) -> [String] {
-        if isTextRecording(folder) { return [folder] }
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return [] }
-        var out: [String] = []
-        for n in names.sorted() where !n.hasPrefix(".") {
-            let p = (folder as NSString).appendingPathComponent(n)
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else { continue }
-            if isDir.boolValue { out += discover(in: p) } else if n.hasSuffix(".nwb") { out.append(p) }
-        }
-        return out
     }
 
     static func glob(_ pattern: String) -> [String] {

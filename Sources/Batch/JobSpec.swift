@@ -2,25 +2,14 @@ import Analysis
 import Foundation
 import Yams
 
-/// A measure family of METHODS: which group of measures a sweep computes.
-public enum MeasureFamily: String, Codable, Sendable, CaseIterable, Comparable {
-    /// §2–5: multiscale E/I balance, order parameters, verdicts (one shard per recording × state × member block).
-    case balance
-    /// §9: LFP aperiodic exponent and DFA (per-channel shards; not in this version yet).
-    case lfp
-    /// §7: spatial correlation structure (not in this version yet).
-    case spatial
-    /// §8: avalanches and criticality (not in this version yet).
-    case avalanches
-    /// §6: seizure dynamics (not in this version yet).
-    case seizure
-
-    /// Families the sweep can run in this version.
-    public static let available: [MeasureFamily] = [.balance]
-
-    public static func < (a: MeasureFamily, b: MeasureFamily) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
+/// The measure families a job may name: `balance` (METHODS §2–5) and the §6–9 families of
+/// `Analysis.MeasureFamily` (`lfp`, `spatial`, `avalanches`, `seizure`).
+public enum JobMeasures {
+    public static let balance = "balance"
+    /// Every family name the job spec knows.
+    public static var known: [String] { [balance] + MeasureFamily.allCases.map(\.rawValue).sorted() }
+    /// Families the sweep runs in this version.
+    public static let available: [String] = [balance]
 }
 
 /// Which recordings a job reads: DANDI-layout folders, glob patterns and explicit paths (all absolute).
@@ -46,7 +35,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var inputs: InputSelection
     /// States to analyse; nil = every state each recording has.
     public var states: [String]?
-    public var measures: [MeasureFamily]
+    public var measures: [String]
     /// All analysis parameters, including scale count, surrogate count and kinds, and the seed.
     public var parameters: AnalysisParameters
     /// The units column holding E/I labels; nil = the reader's default columns.
@@ -61,7 +50,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var bootstrapResamples: Int
 
     public init(name: String, jobFile: String, inputs: InputSelection, states: [String]?,
-                measures: [MeasureFamily], parameters: AnalysisParameters, classColumn: String?, output: String,
+                measures: [String], parameters: AnalysisParameters, classColumn: String?, output: String,
                 surrogatesPerShard: Int, shardGroupSize: Int,
                 bootstrapResamples: Int = CohortStatistics.defaultResamples) {
         self.name = name; self.jobFile = jobFile; self.inputs = inputs; self.states = states
@@ -137,20 +126,20 @@ public struct JobSpec: Codable, Sendable, Equatable {
         if let n = value("scales") {
             p.scaleCount = try r.int(n, "scales", in: 2...64, hint: "number of scales Δt_s = e^{0.3(s−1)} ms, s = 1…N")
         }
-        var measures: [MeasureFamily] = [.balance]
+        var measures: [String] = [JobMeasures.balance]
         if let n = value("measures") {
             let list = try r.stringList(n, "measures")
             measures = []
             for m in list {
-                guard let f = MeasureFamily(rawValue: m) else {
+                guard JobMeasures.known.contains(m) else {
                     throw r.error(n, "measures", "unknown measure family '\(m)'; known: "
-                                  + MeasureFamily.allCases.map(\.rawValue).joined(separator: ", "))
+                                  + JobMeasures.known.joined(separator: ", "))
                 }
-                guard MeasureFamily.available.contains(f) else {
-                    throw r.error(n, "measures", "measure family '\(m)' is not available in this version (available: "
-                                  + MeasureFamily.available.map(\.rawValue).joined(separator: ", ") + ")")
+                guard JobMeasures.available.contains(m) else {
+                    throw r.error(n, "measures", "measure family '\(m)' is not available in sweeps yet (available: "
+                                  + JobMeasures.available.joined(separator: ", ") + "); use `symedge analyze` for it")
                 }
-                if !measures.contains(f) { measures.append(f) }
+                if !measures.contains(m) { measures.append(m) }
             }
             if measures.isEmpty { throw r.error(n, "measures", "empty list") }
             measures.sort()

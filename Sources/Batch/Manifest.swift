@@ -18,7 +18,7 @@ public struct Manifest: Codable, Sendable {
     public var job: String
     public var jobFile: String
     public var parameters: AnalysisParameters
-    public var measures: [MeasureFamily]
+    public var measures: [String]
     public var scaleBand: String
     public var inputs: [Input]
     public var shards: Int

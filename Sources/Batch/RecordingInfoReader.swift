@@ -47,13 +47,9 @@ public enum RecordingInfoReader {
 
     /// Subject and session guessed from a DANDI-style path (`sub-X/sub-X_ses-Y_….nwb`) when the file can't be read.
     public static func identity(fromPath path: String) -> (subject: String, session: String) {
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        var subject = "", session = ""
-        for part in name.split(separator: "_") {
-            if part.hasPrefix("sub-") { subject = String(part.dropFirst(4)) }
-            if part.hasPrefix("ses-") { session = String(part.dropFirst(4)) }
-        }
-        return (subject.isEmpty ? name : subject, session)
+        let id = DatasetDiscovery.dandiIdentifiers(of: path)
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return (id.subject ?? stem, id.session ?? "")
     }
 }
 
@@ -106,7 +102,7 @@ struct InputCache: Codable {
            e.info.readError == nil {
             return e.info
         }
-        let hash = try InputHasher.sha256(path: path)
+        let hash = try ContentHash.sha256(file: path)
         var info: RecordingInfo
         do {
             let m = try reader(path, classColumn)

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Recordings
 
 /// What the reductions produced.
 public struct ReductionSummary: Codable, Sendable, Equatable {
@@ -76,7 +77,7 @@ public enum Reductions {
         let fm = FileManager.default
         for rel in ((try? fm.subpathsOfDirectory(atPath: tablesDir)) ?? []).sorted()
         where rel.hasSuffix(".csv") && !(rel as NSString).lastPathComponent.hasPrefix(".") {
-            hashes["tables/" + rel] = try InputHasher.fileSHA256("\(tablesDir)/\(rel)")
+            hashes["tables/" + rel] = try ContentHash.sha256(file: "\(tablesDir)/\(rel)")
         }
         return ReductionSummary(pairsReduced: reduced, pairsIncomplete: incomplete, tables: hashes)
     }

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Recordings
 
 /// The full shard plan of a job: recordings, shards with keys and costs, groups, totals.
 public struct SweepPlan: Codable, Sendable, Equatable {
@@ -135,12 +136,10 @@ public struct Planner: Sendable {
     }
 
     static func shardKey(contentHash: String, recordingID: String, state: String, block: MemberBlock,
-                         parameters: String, classColumn: String?, measures: [MeasureFamily]) -> String {
-        var h = SHA256()
-        h.update("symedge-shard-v1\n")
-        h.update("input=\(contentHash)\nrecording=\(recordingID)\nstate=\(state)\nblock=\(block)\n")
-        h.update("measures=\(measures.map(\.rawValue).joined(separator: ","))\n")
-        h.update("class_column=\(classColumn ?? "")\nparameters=\(parameters)\nversion=\(programVersion)\n")
-        return h.hexDigest()
+                         parameters: String, classColumn: String?, measures: [String]) -> String {
+        let text = "symedge-shard-v1\ninput=\(contentHash)\nrecording=\(recordingID)\nstate=\(state)\n"
+            + "block=\(block)\nmeasures=\(measures.joined(separator: ","))\nclass_column=\(classColumn ?? "")\n"
+            + "parameters=\(parameters)\nversion=\(programVersion)\n"
+        return ContentHash.sha256(Array(text.utf8))
     }
 }

@@ -1,13 +1,32 @@
 import ArgumentParser
+import Batch
+import Foundation
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Print the shard plan of a cohort job spec.")
+        abstract: "Print the shard plan of a cohort job spec.",
+        discussion: """
+        Reads JOB.yaml, finds and hashes the recordings, and prints one row per shard: recording, state, \
+        member block (observed, or a block of surrogates of one kind), the scale band, the estimated cost \
+        (spikes × scales × members) and the shard key (SHA-256 of input content, state, block, parameters \
+        and program version). Every shard computes all scales, because the §3.7 textures and the §4 order \
+        parameters couple them. Groups are the Slurm array tasks of `sweep --group K`.
+        """)
 
     @OptionGroup var global: GlobalOptions
+    @Argument(help: "The job spec (YAML).") var job: String
+    @Option(help: "Output folder (overrides the job's `output`); its input cache is used when it exists.")
+    var out: String?
+    @Flag(help: "Print the plan as JSON.") var json = false
 
     func run() throws {
-        throw ValidationError("'plan' is not implemented yet")
+        _ = global.makeLogger()
+        var spec = try JobSpec.load(path: job)
+        if let o = out { spec.output = URL(fileURLWithPath: o).standardizedFileURL.path }
+        let cache = FileManager.default.fileExists(atPath: spec.output) ? spec.output : nil
+        let plan = try Planner(job: spec, cacheFolder: cache).plan()
+        let report = PlanReport(plan: plan)
+        print(json ? try report.json() : report.text())
     }
 }

@@ -1,13 +1,24 @@
 import ArgumentParser
+import Batch
 
 struct RerunFailedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rerun-failed",
-        abstract: "Run only the failed or missing shards of a sweep, then the reductions.")
+        abstract: "Run only the failed or missing shards of a sweep, then the reductions.",
+        discussion: """
+        Uses the job saved in OUT/job.json. Inputs are re-hashed, so a replaced input gets new shard keys and \
+        only its shards run; finished shards of unchanged inputs are kept. Works under mpirun/srun like `sweep`. \
+        Exit status as for `sweep`.
+        """)
 
     @OptionGroup var global: GlobalOptions
+    @Argument(help: "The sweep output folder.") var out: String
+    @Option(help: "Seconds between progress lines when stderr is not a terminal.") var progressInterval: Double = 30
 
     func run() throws {
-        throw ValidationError("'rerun-failed' is not implemented yet")
+        let folder = SweepFolder(out)
+        let request = SweepDriver.Request(loadJob: { try folder.loadJob() }, output: folder.root,
+                                          options: SweepOptions(progressInterval: progressInterval))
+        try SweepRunCLI.run(request, global: global)
     }
 }

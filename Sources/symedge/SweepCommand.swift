@@ -1,13 +1,74 @@
 import ArgumentParser
+import Batch
+import MPI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Run a cohort job over MPI ranks, resuming finished shards.")
+        abstract: "Run a cohort job over MPI ranks, resuming finished shards.",
+        discussion: """
+        Run under `mpirun -np N symedge sweep JOB.yaml`, `srun --mpi=pmix symedge sweep JOB.yaml`, or alone. \
+        Rank 0 plans, hands out shards largest first and writes each result atomically to OUT/shards/ and \
+        to OUT/ledger.jsonl; then it reduces them into OUT/tables/ (the tables of `symedge analyze` for all \
+        recordings, per-recording tables under tables/recordings/, and cohort_statistics.csv) and writes \
+        OUT/manifest.json. Rerunning on the same OUT skips shards that are done.
+
+        Slurm arrays: `--group K` runs only group K's shards (groups are listed by `symedge plan`; no \
+        reduction, ledger OUT/ledger.group-K.jsonl); a dependent job runs `--reduce-only` to build the \
+        tables from the shard files. These two flags are a stable interface.
+
+        Exit status: 0 all shards done and reduced; 3 some shards failed (see `symedge status OUT`, fix, \
+        then `symedge rerun-failed OUT`); 4 tables incomplete (shards missing); 1 other errors.
+        """)
 
     @OptionGroup var global: GlobalOptions
+    @Argument(help: "The job spec (YAML).") var job: String
+    @Option(help: "Output folder (overrides the job's `output`).") var out: String?
+    @Option(help: "Run only the shards of Slurm array group K (0-based), without reductions.") var group: Int?
+    @Flag(help: "Only run the reductions from the shard files already in the output folder.") var reduceOnly = false
+    @Option(help: "Seconds between progress lines when stderr is not a terminal.") var progressInterval: Double = 30
+    @Option(help: "Shards in flight per worker rank.") var prefetch: Int = 2
+    @Option(help: "Whether rank 0 also computes shards: auto (up to 16 ranks), yes, no.")
+    var coordinatorComputes: String = "auto"
+
+    func validate() throws {
+        if reduceOnly && group != nil { throw ValidationError("--reduce-only and --group exclude each other") }
+        if let g = group, g < 0 { throw ValidationError("--group must be ≥ 0") }
+        if !["auto", "yes", "no"].contains(coordinatorComputes) {
+            throw ValidationError("--coordinator-computes is auto, yes or no")
+        }
+        if progressInterval <= 0 { throw ValidationError("--progress-interval must be > 0") }
+        if prefetch < 1 { throw ValidationError("--prefetch must be ≥ 1") }
+    }
 
     func run() throws {
-        throw ValidationError("'sweep' is not implemented yet")
+        let path = job
+        let request = SweepDriver.Request(
+            loadJob: { try JobSpec.load(path: path) }, output: out, group: group, reduceOnly: reduceOnly,
+            options: SweepOptions(progressInterval: progressInterval,
+                                  coordinatorComputes: coordinatorComputes == "auto" ? nil : coordinatorComputes == "yes",
+                                  prefetch: prefetch))
+        try SweepRunCLI.run(request, global: global)
+    }
+}
+
+/// Shared by `sweep` and `rerun-failed`: initialise MPI, run, print the outcome on rank 0, set the exit code.
+enum SweepRunCLI {
+    static func run(_ request: SweepDriver.Request, global: GlobalOptions) throws {
+        let log = global.makeLogger()
+        let world = try MPIEnvironment.initialize(threadLevel: .funneled)
+        let outcome: SweepDriver.Outcome?
+        do {
+            outcome = try SweepDriver.run(request, world: world, factory: AnalysisShardComputer.factory, logger: log)
+        } catch {
+            if world.rank == 0 { log.error("\(error)") }
+            throw ExitCode(1)
+        }
+        guard let o = outcome else { return }
+        for l in o.lines { print(l) }
+        if o.exitCode != 0 { throw ExitCode(o.exitCode) }
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import MPI
+
+/// The whole of `symedge sweep` / `rerun-failed` on every rank: plan on rank 0, share the plan, run the
+/// shards, reduce, write the manifest. The CLI only parses arguments and calls this.
+public enum SweepDriver {
+    public struct Request: Sendable {
+        /// How rank 0 obtains the job (from a YAML file, or from an output folder's `job.json`).
+        public var loadJob: @Sendable () throws -> JobSpec
+        /// Overrides the job's output folder.
+        public var output: String?
+        public var group: Int?
+        public var reduceOnly: Bool
+        public var options: SweepOptions
+
+        public init(loadJob: @escaping @Sendable () throws -> JobSpec, output: String? = nil, group: Int? = nil,
+                    reduceOnly: Bool = false, options: SweepOptions = SweepOptions()) {
+            self.loadJob = loadJob; self.output = output; self.group = group; self.reduceOnly = reduceOnly
+            self.options = options
+        }
+    }
+
+    /// What rank 0 reports. Exit codes: 0 all done and reduced; 3 some shards failed (the rest are reduced);
+    /// 4 tables are incomplete (shards missing, e.g. `--reduce-only` before every group finished).
+    public struct Outcome: Sendable {
+        public var summary: SweepSummary?
+        public var reduction: ReductionSummary?
+        public var folder: String
+        public var exitCode: Int32
+        public var lines: [String]
+    }
+
+    /// Runs on every rank; returns the outcome on rank 0 and nil on the others.
+    public static func run(_ req: Request, world: Communicator, factory: @escaping ShardComputerFactory,
+                           logger: Logger) throws -> Outcome? {
+        var planned: Result<SweepPlan, Error>? = nil
+        var folder = SweepFolder(".")
+        if world.rank == 0 {
+            planned = Result {
+                var job = try req.loadJob()
+                if let o = req.output { job.output = URL(fileURLWithPath: o).standardizedFileURL.path }
+                let f = SweepFolder(job.output)
+                try f.create()
+                try f.saveJob(job)
+                let plan = try Planner(job: job, cacheFolder: f.root).plan()
+                try f.savePlan(plan)
+                return plan
+            }
+            if case let .success(p) = planned { folder = SweepFolder(p.job.output) }
+        }
+        if req.reduceOnly {
+            guard world.rank == 0, let p = try planned?.get() else { return nil }
+            return try reduce(plan: p, folder: folder, run: nil, logger: logger)
+        }
+        let plan = try Sweep.share(plan: planned, world: world)
+        folder = SweepFolder(plan.job.output)
+        var opts = req.options
+        opts.group = req.group
+        guard let summary = try Sweep.execute(plan: plan, folder: folder, world: world, options: opts,
+                                              factory: factory, logger: logger) else { return nil }
+        var lines = [summaryLine(summary)]
+        for f in summary.failures { lines.append("  failed: \(f.shard): \(f.file): \(f.message)") }
+        if let g = req.group {
+            lines.append("group \(g) finished; run `symedge sweep JOB --reduce-only` after every group for the tables")
+            return Outcome(summary: summary, reduction: nil, folder: folder.root,
+                           exitCode: summary.failures.isEmpty ? 0 : 3, lines: lines)
+        }
+        var out = try reduce(plan: plan, folder: folder, run: summary, logger: logger)
+        out.lines = lines + out.lines
+        if !summary.failures.isEmpty {
+            out.exitCode = 3
+            out.lines.append("\(summary.failures.count) shard(s) failed; fix the inputs and run "
+                             + "`symedge rerun-failed \(folder.root)`")
+        }
+        return out
+    }
+
+    static func reduce(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?, logger: Logger) throws -> Outcome {
+        let red = try Reductions.run(plan: plan, folder: folder)
+        try Manifest.make(plan: plan, folder: folder, run: run, reduction: red).write(to: folder)
+        if let l = try? Ledger(path: folder.ledgerPath(group: nil)) {
+            try? l.append(LedgerEntry(event: "reduced", message: "\(red.pairsReduced) pairs reduced, "
+                                      + "\(red.pairsIncomplete.count) incomplete"))
+        }
+        var lines = ["tables: \(folder.tablesDirectory) (\(red.pairsReduced) recording×state pairs"
+                     + (red.pairsIncomplete.isEmpty ? ")" : ", \(red.pairsIncomplete.count) incomplete and left out)")]
+        for i in red.pairsIncomplete { lines.append("  incomplete: \(i)") }
+        lines.append("manifest: \(folder.manifestPath)")
+        return Outcome(summary: run, reduction: red, folder: folder.root,
+                       exitCode: red.pairsIncomplete.isEmpty ? 0 : 4, lines: lines)
+    }
+
+    static func summaryLine(_ s: SweepSummary) -> String {
+        String(format: "sweep: %d shards, %d already done, %d succeeded, %d failed on %d rank(s) in %.2f s "
+               + "(compute %.2f s, coordinator busy %.3f s, %d result bytes)",
+               s.planned, s.alreadyDone, s.succeeded, s.failures.count, s.ranks, s.wallSeconds, s.computeSeconds,
+               s.coordinatorBusySeconds, s.resultBytes)
+    }
+}
