@@ -1,0 +1,210 @@
+import Analysis
+import Foundation
+
+/// Assembles the self-contained HTML report (issue 10): inline CSS and SVG, no scripts, no network.
+public enum HTMLReport {
+    /// Reads `folder`, builds the report and writes `folder/report.html` atomically; returns its path.
+    @discardableResult
+    public static func write(folder: String, title: String? = nil) throws -> String {
+        let input = try ReportInput.load(folder)
+        let html = build(input, title: title)
+        let path = folder + "/report.html"
+        try AnalysisOutput.writeAtomically(html, to: path)
+        return path
+    }
+
+    static let css = """
+        body{font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:1.45;color:#1a1a1a;max-width:1280px;\
+        margin:0 auto;padding:16px 24px;background:#fff}
+        h1{font-size:26px;margin-bottom:4px}h2{font-size:21px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:36px}
+        h3{font-size:17px;margin-bottom:6px}
+        figure{margin:18px 0 28px 0}figure .panels{display:flex;flex-wrap:wrap;gap:8px}
+        figcaption{font-size:14px;color:#333;max-width:1000px;margin-top:6px}
+        table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
+        th{background:#f3f3f3}.holds{background:#d9f0e6}.broken{background:#fbe3d6}.undecidable{background:#eeeeee}
+        .muted{color:#666;font-size:13px}nav a{margin-right:12px}code{font-size:13px}
+        """
+
+    /// The report's HTML for `input`.
+    public static func build(_ input: ReportInput, title: String? = nil) -> String {
+        let states = input.states
+        var body: [Element] = []
+        let recordings = Set(input.orderParameters.map { "\($0.subject)/\($0.session)" })
+            .union(input.measures.map { "\($0.subject)/\($0.session)" })
+        let subjects = Set(input.orderParameters.map(\.subject)).union(input.measures.map(\.subject))
+        body.append(Element("h1", text: title ?? "SymmetryEdge report"))
+        body.append(Element("p", [("class", "muted")], text: """
+            \(input.layout == "sweep" ? "Sweep" : "Analysis") folder \(input.root): \(subjects.count) subject(s), \
+            \(recordings.count) recording(s), states: \(states.joined(separator: ", ")). Measures follow \
+            Dehghani, "Symmetry's Edge in Cortical Dynamics" (arXiv:2306.11965) and Dehghani et al., Sci. Rep. 6:23176 (2016).
+            """))
+        body.append(Element("nav", children: [
+            Element("a", [("href", "#summary")], text: "Run summary"),
+            Element("a", [("href", "#verdicts")], text: "Verdicts"),
+            Element("a", [("href", "#states")], text: "Across states"),
+        ] + states.map { Element("a", [("href", "#state-\(TidyCSV.fileSafe($0))")], text: $0) }))
+
+        // Verdicts first: the answer.
+        body.append(Element("h2", [("id", "verdicts")], text: "Broken-symmetry verdicts"))
+        body.append(verdictTable(input))
+        if let paired = pairedTable(input) { body.append(paired) }
+
+        body.append(Element("h2", [("id", "states")], text: "Across states"))
+        let across: [Figure?] = [Figures.orderParameters(input), Figures.correlationAcrossScales(input),
+                                 Figures.varianceScaling(input), Figures.crossCorrelation(input),
+                                 Figures.distributionSimilarity(input), Figures.giniAcrossScales(input),
+                                 Figures.cooccurrence(input)]
+        for f in across.compactMap({ $0 }) { body.append(figure(f)) }
+
+        for state in states {
+            body.append(Element("h2", [("id", "state-\(TidyCSV.fileSafe(state))")], text: "State: \(state)"))
+            let figs = [Figures.series(input, state: state), Figures.jointDensity(input, state: state),
+                        Figures.collapse(input, state: state), Figures.partition(input, state: state)].compactMap { $0 }
+            if figs.isEmpty {
+                body.append(Element("p", [("class", "muted")], text: """
+                    No curves or series files for this state (a sweep writes tables only; run `symedge analyze` on a \
+                    recording for its curves/ and series/ folders).
+                    """))
+            }
+            for f in figs { body.append(figure(f)) }
+        }
+
+        body.append(Element("h2", [("id", "summary")], text: "Run summary"))
+        body += runSummary(input)
+        let doc = Element("html", [("lang", "en")], children: [
+            Element("head", children: [
+                Element("meta", [("charset", "utf-8")]),
+                Element("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
+                Element("title", text: title ?? "SymmetryEdge report"),
+                Element("style", raw: css),
+            ]),
+            Element("body", children: body),
+        ])
+        return "<!DOCTYPE html>\n" + doc.render() + "\n"
+    }
+
+    static func figure(_ f: Figure) -> Element {
+        Element("figure", [("id", f.id)], children: [
+            Element("h3", text: f.title),
+            Element("div", [("class", "panels")], raw: f.panels.joined()),
+            Element("figcaption", text: f.caption),
+        ])
+    }
+
+    static func table(_ header: [String], _ rows: [[String]], classes: [String]? = nil) -> Element {
+        Element("table", children: [Element("tr", children: header.map { Element("th", text: $0) })]
+                + rows.enumerated().map { i, r in
+                    Element("tr", classes.map { [("class", $0[i])] } ?? [], children: r.map { Element("td", text: $0) })
+                })
+    }
+
+    static func verdictTable(_ input: ReportInput) -> Element {
+        guard !input.verdicts.isEmpty else { return Element("p", [("class", "muted")], text: "No verdicts.csv rows.") }
+        let states = input.states
+        let rows = input.verdicts.sorted {
+            let a = states.firstIndex(of: $0.state) ?? 0, b = states.firstIndex(of: $1.state) ?? 0
+            return a != b ? a < b : ($0.subject, $0.session) < ($1.subject, $1.session)
+        }
+        let word: (VerdictRow) -> String = { $0.holds.map { $0 ? "holds" : "broken" } ?? "undecidable" }
+        return Element("div", children: [
+            Element("p", text: """
+                Balance symmetry holds for a state when, against its surrogates, r̄ is significantly larger \
+                (z > 1.96), the collapse spread significantly smaller (z < −1.96), and |θ̄| < 10° (METHODS §4). \
+                Otherwise the invariance that broke is named.
+                """),
+            table(["state", "subject", "session", "balance symmetry", "broken", "evidence"],
+                  rows.map { [$0.state, $0.subject, $0.session, word($0), $0.broken, $0.evidence] },
+                  classes: rows.map(word)),
+        ])
+    }
+
+    static func pairedTable(_ input: ReportInput) -> Element? {
+        let rows = input.cohort.filter { !$0.comparison.isEmpty && OrderParameter.names.contains($0.measure) && $0.mean != nil }
+        guard !rows.isEmpty else { return nil }
+        let f: (Double?) -> String = { $0.map { Markup.label($0, digits: 3) } ?? "" }
+        return Element("div", children: [
+            Element("h3", text: "Paired within-subject state differences"),
+            Element("p", [("class", "muted")], text: """
+                Mean over subjects of (state − comparison), with the percentile bootstrap 95 % CI; a CI that \
+                excludes 0 separates the two states.
+                """),
+            table(["measure", "state", "comparison", "subjects", "mean difference", "95 % CI"],
+                  rows.map { [$0.measure, $0.state, $0.comparison, "\($0.subjects)", f($0.mean),
+                              $0.ciLow == nil ? $0.note : "[\(f($0.ciLow)), \(f($0.ciHigh))]"] }),
+        ])
+    }
+
+    /// Flattens a JSON object into (dotted key, text) pairs, sorted.
+    static func flatten(_ v: Any, prefix: String = "", depth: Int = 0) -> [(String, String)] {
+        if let d = v as? [String: Any], depth < 4 {
+            return d.keys.sorted().flatMap { flatten(d[$0]!, prefix: prefix.isEmpty ? $0 : "\(prefix).\($0)", depth: depth + 1) }
+        }
+        if let a = v as? [Any] {
+            if a.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }) {
+                return [(prefix, a.map { "\($0)" }.joined(separator: ", "))]
+            }
+            return [(prefix, "\(a.count) entries")]
+        }
+        if let n = v as? NSNumber { return [(prefix, n.stringValue)] }
+        return [(prefix, "\(v)")]
+    }
+
+    static func runSummary(_ input: ReportInput) -> [Element] {
+        var out: [Element] = []
+        if let m = input.manifest {
+            out.append(Element("h3", text: "Sweep"))
+            let keys = ["job", "program", "commit", "host", "writtenAt", "shards", "shardsDone", "shardsFailed",
+                        "shardsPending", "groups", "scaleBand"]
+            out.append(table(["field", "value"], keys.compactMap { k in m[k].map { [k, "\($0)"] } }))
+            if let run = m["lastRun"] as? [String: Any] {
+                out.append(Element("h3", text: "Last run"))
+                let rows = flatten(run).filter { !$0.0.hasPrefix("failures") }
+                out.append(table(["field", "value"], rows.map { [$0.0, $0.1] }))
+                if let fails = run["failures"] as? [[String: Any]], !fails.isEmpty {
+                    out.append(Element("h3", text: "Failed shards"))
+                    out.append(table(["shard", "file", "message"], fails.map {
+                        ["\($0["shard"] ?? "")", "\($0["file"] ?? "")", "\($0["message"] ?? "")"]
+                    }))
+                }
+            }
+            if let red = m["reduction"] as? [String: Any], let inc = red["pairsIncomplete"] as? [Any], !inc.isEmpty {
+                out.append(Element("h3", text: "Incomplete (recording, state) pairs"))
+                out.append(Element("ul", children: inc.map { Element("li", text: "\($0)") }))
+            }
+            if let inputs = m["inputs"] as? [[String: Any]] {
+                out.append(Element("h3", text: "Inputs"))
+                out.append(table(["subject", "session", "E units", "I units", "states", "sha256", "read error"],
+                                 inputs.map { i in
+                                     ["\(i["subject"] ?? "")", "\(i["session"] ?? "")", "\(i["unitsE"] ?? "")",
+                                      "\(i["unitsI"] ?? "")", ((i["states"] as? [Any]) ?? []).map { "\($0)" }.joined(separator: ", "),
+                                      String("\(i["sha256"] ?? "")".prefix(16)) + "…", "\(i["readError"] ?? "")"]
+                                 }))
+            }
+            if let p = m["parameters"] {
+                out.append(Element("h3", text: "Parameters"))
+                out.append(table(["parameter", "value"], flatten(p).map { [$0.0, $0.1] }))
+            }
+        }
+        for (path, p) in input.provenance.prefix(20) {
+            out.append(Element("h3", text: "Provenance: \(path)"))
+            out.append(table(["field", "value"], flatten(p).map { [$0.0, $0.1] }))
+        }
+        if input.provenance.count > 20 {
+            out.append(Element("p", [("class", "muted")], text: "\(input.provenance.count - 20) more provenance files not shown."))
+        }
+        // Missing values, counted by reason.
+        var byReason: [String: Int] = [:]
+        for m in input.missing { byReason[m.reason, default: 0] += 1 }
+        if !byReason.isEmpty {
+            out.append(Element("h3", text: "Missing values (missing.csv), by reason"))
+            let rows = byReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(40)
+            out.append(table(["rows", "reason"], rows.map { ["\($0.value)", $0.key] }))
+        }
+        if !input.notes.isEmpty {
+            out.append(Element("h3", text: "Notes"))
+            out.append(Element("ul", children: input.notes.map { Element("li", text: $0) }))
+        }
+        if out.isEmpty { out.append(Element("p", [("class", "muted")], text: "No manifest.json or provenance.json found.")) }
+        return out
+    }
+}
