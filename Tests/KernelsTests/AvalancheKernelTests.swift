@@ -1,0 +1,75 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// METHODS §8: avalanches, branching ratio, discrete power-law / exponential fits.
+final class AvalancheKernelTests: XCTestCase {
+    func testAvalancheRunsAndPieces() {
+        let r = Avalanches.detect(pieces: [[0, 2, 1, 0, 0, 3, 0, 1], [1, 1, 0]])
+        XCTAssertEqual(r.sizes, [3, 3, 1, 2])
+        XCTAssertEqual(r.durations, [2, 1, 1, 2])
+        XCTAssertEqual(r.bins, 11)
+    }
+
+    func testBranchingRatioClosedForm() {
+        // Ratios: 1/2 (2→1), 0/1, 1/3 … per ancestor bin: [2,1,0,3,1] → (1/2 + 0/1 + 1/3)/3; piece 2: [1,1] → 1/1.
+        let s = BranchingRatio.estimate(pieces: [[2, 1, 0, 3, 1], [1, 1]])!
+        XCTAssertEqual(s, (0.5 + 0 + 1.0 / 3 + 1) / 4, accuracy: 1e-12)
+    }
+
+    func testBinningEdges() {
+        var c: [Int32] = []
+        let t: [Double] = [0, 0.001, 0.002, 0.0029999, 0.003, 0.0099]
+        t.withUnsafeBufferPointer { Avalanches.addCounts(times: $0, start: 0, stop: 0.01, width: 0.001, into: &c) }
+        XCTAssertEqual(c, [1, 1, 2, 1, 0, 0, 0, 0, 0, 1])
+    }
+
+    func testLFPEventsPickExtremaPerExcursion() {
+        let z: [Double] = [0, 3.5, 4.2, 3.1, 0, -3.2, -5, 0, 2.9, 3.01]
+        XCTAssertEqual(Avalanches.lfpEvents(z: z, threshold: 3), [2, 6, 9])
+    }
+
+    func testHurwitzZeta() {
+        XCTAssertEqual(PowerLawFit.hurwitzZeta(2, 1), Double.pi * Double.pi / 6, accuracy: 1e-13)
+        XCTAssertEqual(PowerLawFit.hurwitzZeta(4, 1), pow(Double.pi, 4) / 90, accuracy: 1e-13)
+        XCTAssertEqual(PowerLawFit.hurwitzZeta(2.5, 7), PowerLawFit.hurwitzZeta(2.5, 6) - pow(6, -2.5), accuracy: 1e-14)
+    }
+
+    /// Discrete power-law samples (inverse-CDF method) with a geometric body below x = 6.
+    func sample(alpha: Double, count: Int, seed: UInt64) -> [Int] {
+        var rng = LFPRandom(seed: seed)
+        var out: [Int] = []
+        for _ in 0..<count {
+            if rng.uniform() < 0.3 {
+                out.append(1 + Int(rng.exponential(rate: 0.7)))
+            } else {
+                // Continuous Pareto from 5.5, rounded: a close approximation of the discrete law for x ≥ 6.
+                let x = 5.5 * pow(rng.uniform(), -1 / (alpha - 1))
+                out.append(Int(x.rounded()))
+            }
+        }
+        return out
+    }
+
+    func testPowerLawMatchesPowerlawPackage() throws {
+        for (alpha, seed) in [(2.2, UInt64(1)), (1.8, 2), (2.6, 3)] {
+            let data = sample(alpha: alpha, count: 3000, seed: seed)
+            let mine = try XCTUnwrap(PowerLawFit.powerLaw(data, maximumAlpha: 3))
+            let ref = try LFPPython.run("powerlaw", ["data": data])
+            XCTAssertEqual(Double(mine.xmin), ref["xmin"] as! Double, "x_min for α=\(alpha)")
+            let ra = ref["alpha"] as! Double
+            XCTAssertEqual(mine.alpha, ra, accuracy: 0.01 * ra, "α for α=\(alpha)")
+            XCTAssertEqual(mine.alpha, alpha, accuracy: 0.15)
+        }
+    }
+
+    func testExponentialDataPrefersExponential() throws {
+        var rng = LFPRandom(seed: 5)
+        let data = (0..<4000).map { _ in 1 + Int(rng.exponential(rate: 0.25)) }
+        let fits = try XCTUnwrap(PowerLawFit.fitAll(data))
+        let e = try XCTUnwrap(fits.exponential)
+        // Tail of a geometric is geometric with the same rate: P(X ≥ x+1 | X ≥ x) = e^{-0.25}.
+        XCTAssertEqual(e.lambda, 0.25, accuracy: 0.04)
+        XCTAssertLessThan(try XCTUnwrap(fits.versusExponential).ratio, 0)
+    }
+}
