@@ -1,13 +1,211 @@
+import Analysis
 import ArgumentParser
+import Foundation
+import Logging
+import Recordings
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Compute the multiscale E/I balance measures of one recording.")
+        abstract: "Compute the multiscale E/I balance measures of one recording.",
+        discussion: """
+        Reads FILE (an NWB file, or a plain-text folder with spikes.csv, units.csv, states.csv), computes for \
+        each state the per-scale measures of METHODS §3 at Δt_s = exp(0.3(s−1)) ms, their surrogate mean, sd \
+        and z (METHODS §5), the order parameters and the balance-symmetry verdict (§4), and writes into DIR:
+
+          measures.csv            subject,session,state,scale_index,dt_ms,measure,value,surrogate_mean,surrogate_sd,z
+          order_parameters.csv    subject,session,state,measure,value,surrogate_mean,surrogate_sd,z
+                                  (the 8 order parameters, then balance_symmetry: 1 holds, 0 broken)
+          verdicts.csv            which invariance broke, with the z-scores and values that decided it
+          missing.csv             every empty field, with the reason
+          surrogates_secondary.csv  the same statistics against the second surrogate kind (column kind)
+          curves/<state>_<kind>_s<NN>.csv   collapse and partition curves, x,y
+          series/<state>_s<NN>.csv          E and I ensemble series at ~67 ms, 299 ms, 1.34 s, 6 s (first 4096 bins)
+          provenance.json         input SHA-256, every parameter, version, commit, host, wall time
+
+        The first surrogate kind fills surrogate_mean, surrogate_sd and z of the main tables. A file without \
+        state epochs is analysed as one pseudo-state `all` spanning its first to its last spike. The same \
+        input, options and seed give byte-identical CSV files.
+        """)
+
+    @Argument(help: ArgumentHelp("The recording: an .nwb file or a plain-text folder.", valueName: "FILE"))
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Output folder (created if needed; files in it are replaced).",
+                                            valueName: "DIR"))
+    var out: String
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Comma-separated states to analyse, e.g. wake,nrem_deep (default: every state in the file).",
+        valueName: "LIST"))
+    var states: String?
+
+    @Option(name: .long, help: "Number of time scales s = 1…N, Δt_s = exp(0.3(s−1)) ms (METHODS §2).")
+    var scales: Int = AnalysisParameters().scaleCount
+
+    @Option(name: .long, help: "Surrogates per kind (METHODS §5); 0 = none (z left empty).")
+    var surrogates: Int = AnalysisParameters().surrogateCount
+
+    @Option(name: .long, help: "Surrogate kinds, comma-separated; the first fills the main tables. Kinds: \(SurrogateKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var surrogateKinds: String = AnalysisParameters().surrogateKinds.map(\.rawValue).joined(separator: ",")
+
+    @Option(name: .long, help: "Master seed of every random stream.")
+    var seed: UInt64 = AnalysisParameters().seed
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Units-table column with the E/I labels (default: cell_class, cell_type, gt_class, putative_cell_type).",
+        valueName: "NAME"))
+    var classColumn: String?
 
     @OptionGroup var global: GlobalOptions
 
+    /// Scales at which the E and I series are written for the report (≈ 67 ms, 299 ms, 1.34 s, 6 s; METHODS §2).
+    static let seriesScales = [15, 20, 25, 30]
+    /// Bins per written series file.
+    static let seriesBins = 4096
+    /// Members per `compute` call, so progress can be logged; values do not depend on it.
+    static let memberBlock = 25
+
+    func validate() throws {
+        guard (1...64).contains(scales) else { throw ValidationError("--scales must be between 1 and 64, got \(scales)") }
+        guard surrogates >= 0 else { throw ValidationError("--surrogates must be 0 or more, got \(surrogates)") }
+        _ = try parsedKinds()
+    }
+
+    func parsedKinds() throws -> [SurrogateKind] {
+        let names = surrogateKinds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        return try names.map { n in
+            guard let k = SurrogateKind(rawValue: n) else {
+                throw ValidationError("--surrogate-kinds: unknown kind '\(n)'; known: "
+                                      + SurrogateKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return k
+        }
+    }
+
     func run() throws {
-        throw ValidationError("'analyze' is not implemented yet")
+        let log = global.makeLogger()
+        let started = Date()
+        var parameters = AnalysisParameters()
+        parameters.scaleCount = scales
+        parameters.surrogateCount = surrogates
+        parameters.surrogateKinds = try parsedKinds()
+        parameters.seed = seed
+
+        log.info("reading \(file)")
+        var recording = try RecordingReader.read(file, options: ReadOptions(classColumn: classColumn))
+        for w in recording.warnings { log.warning("\(file): \(w)") }
+        let nE = recording.unitIndices(of: .excitatory).count, nI = recording.unitIndices(of: .inhibitory).count
+        log.info("\(recording.subject)/\(recording.session): \(recording.units.count) units (\(nE) E, \(nI) I), states: \(recording.states.joined(separator: ", "))")
+
+        // A file without epochs: one pseudo-state `all` from the first to just past the last spike.
+        let pseudo = recording.epochs.isEmpty
+        if pseudo {
+            let span = recording.timeSpan
+            recording.epochs = [StateEpoch(start: span.lowerBound, stop: span.upperBound.nextUp, state: "all")]
+            log.notice("\(file) has no state epochs: analysing one pseudo-state 'all' over [\(span.lowerBound), \(span.upperBound)] s")
+        }
+        let available = recording.states
+        let chosen: [String]
+        if let s = states {
+            chosen = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let unknown = chosen.filter { !available.contains($0) }
+            guard unknown.isEmpty, !chosen.isEmpty else {
+                throw ValidationError("\(file): no epochs of state(s) \(unknown.joined(separator: ", ")); "
+                                      + "the file has: \(available.joined(separator: ", "))")
+            }
+        } else {
+            chosen = available
+        }
+
+        let recordingID = "\(recording.subject)/\(recording.session)"
+        var members: [Member] = [.observed]
+        for k in parameters.surrogateKinds { for i in 0..<parameters.surrogateCount { members.append(.surrogate(k, i)) } }
+
+        var tables = TidyTables()
+        var curves: [(state: String, curve: StateCurve)] = []
+        var series: [SeriesTable] = []
+        var stateSeconds: [String: Double] = [:]
+        var failures: [String] = []
+        for state in chosen {
+            let t0 = Date()
+            let epochs = recording.epochs(of: state)
+            let duration = epochs.reduce(0) { $0 + $1.duration }
+            log.info("state \(state): \(epochs.count) epoch(s), \(String(format: "%.1f", duration)) s; observed + \(members.count - 1) surrogates")
+            do {
+                var sets: [Member: MeasureSet] = [:]
+                var done = 0
+                while done < members.count {
+                    let block = Array(members[done..<min(done + Self.memberBlock, members.count)])
+                    let part = try StateAnalysis.compute(recording: recording, recordingID: recordingID, state: state,
+                                                         members: block, parameters: parameters)
+                    sets.merge(part) { a, _ in a }
+                    done += block.count
+                    log.debug("state \(state): \(done)/\(members.count) members")
+                }
+                guard let observed = sets[.observed] else {
+                    throw AnalysisError.notImplemented("compute returned no observed set for \(state)")
+                }
+                var surrogateSets = sets
+                surrogateSets[.observed] = nil
+                let summary = StateAnalysis.summarize(subject: recording.subject, session: recording.session,
+                                                      state: state, observed: observed, surrogates: surrogateSets,
+                                                      parameters: parameters)
+                let secondary = StateAnalysis.secondarySurrogates(subject: recording.subject,
+                                                                  session: recording.session, state: state,
+                                                                  observed: observed, surrogates: surrogateSets,
+                                                                  parameters: parameters)
+                tables.append(summary, secondary: secondary)
+                do {
+                    for c in try StateAnalysis.curves(recording: recording, state: state, parameters: parameters) {
+                        curves.append((state, c))
+                    }
+                } catch {
+                    log.warning("state \(state): curves not written: \(error)")
+                }
+                for s in Self.seriesScales where s <= parameters.scaleCount {
+                    do {
+                        let r = try StateAnalysis.ensembleSeries(recording: recording, state: state, scaleIndex: s)
+                        series.append(SeriesTable(state: state, scaleIndex: s, e: Array(r.e.prefix(Self.seriesBins)),
+                                                  i: Array(r.i.prefix(Self.seriesBins))))
+                    } catch {
+                        log.warning("state \(state): series at scale \(s) not written: \(error)")
+                        break
+                    }
+                }
+                let v = summary.verdict
+                let verdict = v.holds.map { $0 ? "balance symmetry holds" : "broken: \(v.broken)" } ?? "undecidable: \(v.broken)"
+                log.info("state \(state) done in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s: \(verdict)")
+            } catch {
+                log.error("state \(state): \(error)")
+                failures.append("\(state): \(error)")
+                tables.missing.append(MissingRow(subject: recording.subject, session: recording.session, state: state,
+                                                 scaleIndex: nil, measure: "state_analysis",
+                                                 reason: "analysis failed: \(error)"))
+            }
+            stateSeconds[state] = Date().timeIntervalSince(t0)
+        }
+
+        let hash = try ContentHash.sha256(file: file)
+        let finished = Date()
+        let provenance = Provenance(
+            input: .init(path: file, sha256: hash, subject: recording.subject, session: recording.session, unitsE: nE,
+                         unitsI: nI, unitsUnclassified: recording.units.count - nE - nI),
+            parameters: parameters, states: chosen, pseudoStateAll: pseudo, classColumn: classColumn,
+            options: ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
+                      "series_max_bins": "\(Self.seriesBins)"],
+            startedAt: started, finishedAt: finished, stateSeconds: stateSeconds)
+        try AnalysisOutput.write(tables, curves: curves, series: series, provenance: provenance,
+                                 writeSecondary: parameters.surrogateKinds.count > 1, to: out)
+        log.info("wrote \(out) in \(String(format: "%.2f", finished.timeIntervalSince(started))) s")
+        print(out)
+        for v in tables.verdicts.sorted(by: { $0.state < $1.state }) {
+            print("\(v.state)\t\(v.holds.map { $0 ? "holds" : "broken" } ?? "undecidable")\t\(v.broken)")
+        }
+        if !failures.isEmpty {
+            throw ValidationError("\(failures.count) of \(chosen.count) state(s) failed (see \(out)/missing.csv): "
+                                  + failures.joined(separator: "; "))
+        }
     }
 }
