@@ -64,6 +64,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mpi-test-helper", dependencies: ["MPI"], path: "Sources/mpi-test-helper"),
+        .executableTarget(name: "recordings-bench", dependencies: ["Recordings"], path: "Benchmarks/recordings",
+                          exclude: ["run.sh", "reference"]),
 
         // MARK: Tests (mirror the targets; multi-rank and Slurm tests in their own targets)
         .testTarget(name: "MPITests", dependencies: ["MPI"]),

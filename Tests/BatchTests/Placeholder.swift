@@ -1,5 +1,0 @@
-import XCTest
-
-final class BatchTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
