@@ -66,6 +66,8 @@ let package = Package(
         .executableTarget(name: "mpi-test-helper", dependencies: ["MPI"], path: "Sources/mpi-test-helper"),
         .executableTarget(name: "recordings-bench", dependencies: ["Recordings"], path: "Benchmarks/recordings",
                           exclude: ["run.sh", "reference"]),
+        .executableTarget(name: "lfp-bench", dependencies: ["Kernels", "Analysis", "Recordings"],
+                          path: "Benchmarks/lfp/swift"),
 
         // MARK: Tests (mirror the targets; multi-rank and Slurm tests in their own targets)
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
