@@ -149,3 +149,32 @@ final class SharedDataTests: XCTestCase {
         XCTAssertLessThanOrEqual(d2.spikes.times.max()!, 1087.53)
     }
 }
+
+/// Lazily read signals: block reads (hyperslabs) agree with each other and with h5py.
+final class SignalReadTests: XCTestCase {
+    func testBlocksMatchH5pyAndEachOther() throws {
+        let d = try TestSupport.dataDir()
+        let f = d.appendingPathComponent("b2_fragility_pt01_ecog_seizure_onset/pt01_seizure1_onset_m1s_p2s.nwb").path
+        let rec = try RecordingReader.read(f)
+        let s = try XCTUnwrap(rec.signals.first)
+        let whole = try s.read(rows: 0..<s.sampleCount)
+        XCTAssertEqual(whole.count, 3000 * 84)
+        var stitched: [Double] = []
+        var start = 0
+        for size in [1, 7, 500, 1, 1491, 1000] { stitched += try s.read(rows: start..<(start + size)); start += size }
+        XCTAssertEqual(start, 3000)
+        XCTAssertEqual(stitched, whole)
+        let ch = try s.readChannel(83, rows: 990..<1010)
+        XCTAssertEqual(ch, (990..<1010).map { whole[$0 * 84 + 83] })
+        XCTAssertThrowsError(try s.read(rows: 2999..<3001))
+        XCTAssertThrowsError(try s.readChannel(84, rows: 0..<1))
+        let script = "import h5py,sys\nf=h5py.File(sys.argv[1])\nd=f['acquisition/ECoG/data']\nc=d.attrs['conversion']\nprint(repr(float(d[1234,17]*c)), repr(float(d[:,5].sum()*c)))"
+        if let py = try? TestSupport.python() {
+            let (status, out, err) = try TestSupport.run(py, ["-c", script, f])
+            XCTAssertEqual(status, 0, err)
+            let v = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            XCTAssertEqual(whole[1234 * 84 + 17], v[0])
+            XCTAssertEqual(try s.readChannel(5, rows: 0..<3000).reduce(0, +), v[1], accuracy: abs(v[1]) * 1e-12)
+        }
+    }
+}
