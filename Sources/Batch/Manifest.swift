@@ -67,6 +67,8 @@ public struct SweepStatus: Codable, Sendable, Equatable {
     public var pending: Int
     public var failed: [Failed]
     public var groups: Int
+    /// Visible files under `shards/` that are not complete shard results (filled by `verify`; must stay empty).
+    public var corrupt: [String]?
 
     /// A shard is done when its result file exists; failed when not done and its last ledger entry is a
     /// failure; pending otherwise.
@@ -86,6 +88,24 @@ public struct SweepStatus: Codable, Sendable, Equatable {
             } else { pending += 1 }
         }
         return SweepStatus(total: plan.shards.count, done: done, pending: pending, failed: failed,
-                           groups: plan.groupCount)
+                           groups: plan.groupCount, corrupt: nil)
+    }
+
+    /// Decodes every visible file under `shards/`; returns those that are not complete shard results.
+    /// Hidden `.tmp-*` files are a killed writer's leftovers and are never read as results.
+    public static func verify(folder: SweepFolder) -> [String] {
+        var bad: [String] = []
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.shardsDirectory)) ?? []).sorted()
+        for n in names where !n.hasPrefix(".") {
+            let p = (folder.shardsDirectory as NSString).appendingPathComponent(n)
+            guard n.hasSuffix(".shard"), let data = FileManager.default.contents(atPath: p) else {
+                bad.append("\(p): not a shard result"); continue
+            }
+            do {
+                let r = try ShardResult(decoding: [UInt8](data), source: p)
+                if r.provenance.key + ".shard" != n { bad.append("\(p): holds key \(r.provenance.key)") }
+            } catch { bad.append("\(error)") }
+        }
+        return bad
     }
 }

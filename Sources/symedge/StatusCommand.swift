@@ -7,17 +7,21 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show done, pending and failed shards of a sweep output folder.",
         discussion: "A shard is done when its result file exists, failed when its last ledger entry is a failure, "
-            + "pending otherwise. Exit status 0 when every shard is done, 3 when some failed, 5 when some are pending.")
+            + "pending otherwise. Exit status 0 when every shard is done, 3 when some failed, 5 when some are pending, "
+            + "6 when `--verify` finds a bad shard file.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The sweep output folder.") var out: String
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Also decode every shard file and list any that is not a complete result (exit status 6).")
+    var verify = false
 
     func run() throws {
         _ = global.makeLogger()
         let folder = SweepFolder(out)
         let plan = try folder.loadPlan()
-        let s = SweepStatus.compute(plan: plan, folder: folder)
+        var s = SweepStatus.compute(plan: plan, folder: folder)
+        if verify { s.corrupt = SweepStatus.verify(folder: folder) }
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -25,7 +29,12 @@ struct StatusCommand: ParsableCommand {
         } else {
             print("\(folder.root): \(s.total) shards: \(s.done) done, \(s.pending) pending, \(s.failed.count) failed")
             for f in s.failed { print("  failed: \(f.shard): \(f.file): \(f.message)") }
+            if let c = s.corrupt {
+                print(c.isEmpty ? "verify: every shard file is a complete result" : "verify: \(c.count) bad shard file(s)")
+                for b in c { print("  bad: \(b)") }
+            }
         }
+        if let c = s.corrupt, !c.isEmpty { throw ExitCode(6) }
         if !s.failed.isEmpty { throw ExitCode(3) }
         if s.pending > 0 { throw ExitCode(5) }
     }

@@ -1,0 +1,210 @@
+import Foundation
+import XCTest
+
+/// Multi-rank cohort sweeps with the real binary under `mpirun` (oversubscribed): identical tables for any
+/// rank count, resume after SIGKILL, failure isolation and `rerun-failed`, job-spec errors.
+final class SweepIntegrationTests: XCTestCase {
+    typealias F = SweepFixture
+
+    /// 3 recordings × 2 states × (1 observed + 2 kinds × 2 blocks) = 30 shards.
+    static let shardCount = 30
+
+    func testTablesAreByteIdenticalForOneTwoAndFourRanks() throws {
+        let root = try F.temporaryFolder("ranks")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try F.writeCohort(in: root)
+        let job = try F.writeJob(in: root)
+
+        let plan = try F.symedge(["plan", job.path, "--json"])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let totals = try XCTUnwrap(try F.json(plan.stdout)["totals"] as? [String: Any])
+        XCTAssertEqual(totals["shards"] as? Int, Self.shardCount)
+        XCTAssertEqual(totals["groups"] as? Int, 3)
+        XCTAssertEqual(totals["recordings"] as? Int, 3)
+
+        var reference: [String: Data]?
+        for np in [1, 2, 4] {
+            let out = root.appendingPathComponent("out-np\(np)")
+            let r = try F.symedge(["sweep", job.path, "--out", out.path], np: np)
+            XCTAssertEqual(r.status, 0, "np \(np): \(r.stdout)\n\(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("\(Self.shardCount) succeeded, 0 failed on \(np) rank(s)"), r.stdout)
+            let t = try F.tables(out)
+            for name in ["measures.csv", "order_parameters.csv", "verdicts.csv", "missing.csv",
+                         "cohort_statistics.csv", "surrogates_secondary.csv"] {
+                XCTAssertNotNil(t[name], "np \(np): tables/\(name) missing")
+            }
+            XCTAssertEqual(t.keys.filter { $0.hasPrefix("recordings/") && $0.hasSuffix("/measures.csv") }.count, 3)
+            let measures = String(decoding: t["measures.csv"] ?? Data(), as: UTF8.self)
+            XCTAssertGreaterThan(measures.split(separator: "\n").count, 3 * 2 * 8, "measures.csv is nearly empty")
+            if let ref = reference {
+                XCTAssertEqual(Set(t.keys), Set(ref.keys), "np \(np): different table files")
+                for (k, v) in ref { XCTAssertEqual(t[k], v, "np \(np): tables/\(k) differs from np 1") }
+            } else { reference = t }
+            let manifest = try F.json(String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8))
+            XCTAssertEqual(manifest["shardsDone"] as? Int, Self.shardCount)
+        }
+    }
+
+    func testSweepKilledAtSeveralPointsResumesToTheSameBytes() throws {
+        let root = try F.temporaryFolder("kill")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try F.writeCohort(in: root)
+        let job = try F.writeJob(in: root)
+        let clean = root.appendingPathComponent("clean")
+        let c = try F.symedge(["sweep", job.path, "--out", clean.path])
+        XCTAssertEqual(c.status, 0, c.stdout + c.stderr)
+        let reference = try F.tables(clean)
+
+        // Kill mpirun and every rank, then rank 0 (the coordinator) alone, then a worker alone.
+        let points: [(after: Int, victim: Victim)] = [(1, .everything), (8, .rank(0)), (17, .rank(1))]
+        for (i, point) in points.enumerated() {
+            let out = root.appendingPathComponent("killed-\(i)")
+            let killedAt = try runAndKill(job: job, out: out, afterShards: point.after, victim: point.victim)
+            // No visible partial results: every visible shard file decodes completely.
+            let st = try F.symedge(["status", out.path, "--json", "--verify"])
+            let status = try F.json(st.stdout)
+            XCTAssertEqual((status["corrupt"] as? [Any])?.count, 0, "kill \(i): \(st.stdout)")
+            let done = status["done"] as? Int ?? -1
+            XCTAssertGreaterThanOrEqual(done, min(killedAt, Self.shardCount), "kill \(i)")
+
+            let r = try F.symedge(["sweep", job.path, "--out", out.path], np: 2)
+            XCTAssertEqual(r.status, 0, "resume \(i): \(r.stdout)\n\(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("\(done) already done"), "resume \(i) must skip finished shards: \(r.stdout)")
+            let t = try F.tables(out)
+            XCTAssertEqual(Set(t.keys), Set(reference.keys))
+            for (k, v) in reference { XCTAssertEqual(t[k], v, "kill point \(i): tables/\(k) differs from the clean run") }
+        }
+    }
+
+    enum Victim { case everything, rank(Int) }
+
+    /// Starts `mpirun -np 2 symedge sweep`, waits until `afterShards` shard files exist, SIGKILLs the victim
+    /// (and then anything left), and returns how many shard files existed at the kill.
+    func runAndKill(job: URL, out: URL, afterShards: Int, victim: Victim) throws -> Int {
+        let p = try F.process(["sweep", job.path, "--out", out.path, "--progress-interval", "1"], np: 2)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let shards = out.appendingPathComponent("shards")
+        func count() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: shards.path)) ?? [])
+                .filter { $0.hasSuffix(".shard") && !$0.hasPrefix(".") }.count
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && count() < afterShards && Date() < deadline { usleep(2_000) }
+        let n = count()
+        let ranks = Self.descendants(of: p.processIdentifier)
+        switch victim {
+        case .everything:
+            kill(p.processIdentifier, SIGKILL)
+            for pid in ranks { kill(pid, SIGKILL) }
+        case let .rank(r):
+            if let pid = ranks.first(where: { Self.worldRank(of: $0) == r }) { kill(pid, SIGKILL) }
+        }
+        let stop = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < stop { usleep(20_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        for pid in Self.descendants(of: p.processIdentifier) + ranks { kill(pid, SIGKILL) }
+        p.waitUntilExit()
+        return n
+    }
+
+    /// Child processes (recursively) of `pid`, from /proc.
+    static func descendants(of pid: Int32) -> [Int32] {
+        var parent: [Int32: Int32] = [:]
+        for e in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let p = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, let pp = Int32(fields[1]) { parent[p] = pp }
+        }
+        var out: [Int32] = [], frontier = [pid]
+        while let q = frontier.popLast() {
+            for (c, pp) in parent where pp == q { out.append(c); frontier.append(c) }
+        }
+        return out
+    }
+
+    static func worldRank(of pid: Int32) -> Int? {
+        guard let env = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+        for item in env.split(separator: 0) {
+            let s = String(decoding: item, as: UTF8.self)
+            if s.hasPrefix("OMPI_COMM_WORLD_RANK=") { return Int(s.dropFirst("OMPI_COMM_WORLD_RANK=".count)) }
+        }
+        return nil
+    }
+
+    func testCorruptInputFailsOnlyItsShardsAndRerunFailedRunsOnlyThose() throws {
+        let root = try F.temporaryFolder("corrupt")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = try F.writeCohort(in: root)
+        let job = try F.writeJob(in: root)
+        let clean = root.appendingPathComponent("clean")
+        XCTAssertEqual(try F.symedge(["sweep", job.path, "--out", clean.path]).status, 0)
+        let reference = try F.tables(clean)
+
+        let spikes = data.appendingPathComponent("sub-02/sub-02_ses-1/spikes.csv")
+        let original = try Data(contentsOf: spikes)
+        try "unit_id,time_s\n1,0.5\n2,not-a-number\n".write(to: spikes, atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("out")
+        let r = try F.symedge(["sweep", job.path, "--out", out.path], np: 2)
+        XCTAssertEqual(r.status, 3, "a failed shard must give exit status 3: \(r.stdout)\n\(r.stderr)")
+        XCTAssertTrue(r.stdout.contains("20 succeeded, 10 failed"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("rerun-failed"), r.stdout)
+
+        let st = try F.symedge(["status", out.path, "--json"])
+        XCTAssertEqual(st.status, 3)
+        let status = try F.json(st.stdout)
+        XCTAssertEqual(status["done"] as? Int, 20)
+        let failed = try XCTUnwrap(status["failed"] as? [[String: Any]])
+        XCTAssertEqual(failed.count, 10)
+        for f in failed {
+            XCTAssertTrue((f["file"] as? String ?? "").contains("sub-02_ses-1"), "\(f)")
+            XCTAssertTrue((f["message"] as? String ?? "").contains("spikes.csv"), "message should name the file: \(f)")
+        }
+        let partial = try F.tables(out)
+        XCTAssertEqual(partial.keys.filter { $0.hasPrefix("recordings/") && $0.hasSuffix("/measures.csv") }.count, 2)
+
+        try original.write(to: spikes)
+        let before = try F.ledger(out).count
+        let again = try F.symedge(["rerun-failed", out.path], np: 2)
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("20 already done, 10 succeeded, 0 failed"), again.stdout)
+        let newDone = try F.ledger(out).dropFirst(before).filter { $0["event"] as? String == "done" }
+        XCTAssertEqual(newDone.count, 10)
+        for e in newDone { XCTAssertTrue((e["file"] as? String ?? "").contains("sub-02_ses-1"), "\(e)") }
+        let t = try F.tables(out)
+        for (k, v) in reference where !k.hasPrefix("recordings/sub-02") || true {
+            XCTAssertEqual(t[k], v, "after rerun-failed, tables/\(k) differs from a clean run")
+        }
+    }
+
+    func testMalformedJobSpecNamesTheKeyAndLine() throws {
+        let root = try F.temporaryFolder("spec")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try F.writeCohort(in: root, subjects: 1)
+        // Line 13 of the generated job (after 12 lines of the template) is the extra text.
+        let unknown = try F.writeJob(in: root, name: "unknown.yaml", extra: "survogates: 4")
+        for args in [["plan", unknown.path], ["sweep", unknown.path]] {
+            let r = try F.symedge(args)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains("unknown.yaml:13"), "\(args[0]): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("'survogates'") && r.stderr.contains("unknown key"), r.stderr)
+        }
+        let badType = root.appendingPathComponent("type.yaml")
+        try "inputs: data\nstates: all\nscales: many\noutput: out\n".write(to: badType, atomically: true, encoding: .utf8)
+        let r2 = try F.symedge(["plan", badType.path])
+        XCTAssertNotEqual(r2.status, 0)
+        XCTAssertTrue(r2.stderr.contains("type.yaml:3") && r2.stderr.contains("'scales'")
+                      && r2.stderr.contains("integer"), r2.stderr)
+        let broken = root.appendingPathComponent("broken.yaml")
+        try "inputs: [data\noutput: out\n".write(to: broken, atomically: true, encoding: .utf8)
+        let r3 = try F.symedge(["plan", broken.path])
+        XCTAssertNotEqual(r3.status, 0)
+        XCTAssertTrue(r3.stderr.contains("broken.yaml") && r3.stderr.contains("invalid YAML"), r3.stderr)
+        let noOutput = root.appendingPathComponent("nooutput.yaml")
+        try "inputs: data\nmeasures: [balance, lfp]\noutput: out\n".write(to: noOutput, atomically: true, encoding: .utf8)
+        let r4 = try F.symedge(["plan", noOutput.path])
+        XCTAssertTrue(r4.stderr.contains("nooutput.yaml:2") && r4.stderr.contains("'measures'"), r4.stderr)
+    }
+}
