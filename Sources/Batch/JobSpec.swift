@@ -179,17 +179,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
         let resamples = try value("bootstrap_resamples").map {
             try r.int($0, "bootstrap_resamples", in: 0...1_000_000, hint: "cohort bootstrap resamples")
         } ?? CohortStatistics.defaultResamples
-        var explicit = Set<String>()
-        if let n = value("parameters") { explicit = try r.parameters(n, into: &p) }
-        // Scale-index defaults (§3.7, §4) beyond a short scale range are clamped to the last scale;
-        // explicitly given ones must fit.
-        if !explicit.contains("glcm_reference_scale") { p.glcmReferenceScale = min(p.glcmReferenceScale, p.scaleCount) }
-        if !explicit.contains("width_scale") { p.widthScale = min(p.widthScale, p.scaleCount) }
-        if !explicit.contains("lag_scale") { p.lagScale = min(p.lagScale, p.scaleCount) }
-        if !explicit.contains("mean_correlation_first_scale") {
-            p.meanCorrelationFirstScale = min(p.meanCorrelationFirstScale, p.scaleCount)
-        }
-        try r.checkScaleIndices(p, node: value("parameters") ?? value("scales") ?? root)
+        if let n = value("parameters") { _ = try r.parameters(n, into: &p) }
+        // Scale-index parameters beyond `scales` are kept as given, as `symedge analyze` does: the measures
+        // that need them are reported in missing.csv, so sweep and analyze tables stay identical.
 
         return JobSpec(name: name, jobFile: jobFile, inputs: inputs, states: states, measures: measures,
                        parameters: p, classColumn: classColumn, output: output, surrogatesPerShard: perShard,
@@ -298,16 +290,5 @@ private struct SpecReader {
             }
         }
         return given
-    }
-
-    /// Scale-index parameters must lie within 1…scales.
-    func checkScaleIndices(_ p: AnalysisParameters, node: Node) throws {
-        let pairs = [("glcm_reference_scale", p.glcmReferenceScale),
-                     ("mean_correlation_first_scale", p.meanCorrelationFirstScale),
-                     ("width_scale", p.widthScale), ("lag_scale", p.lagScale)]
-        for (k, v) in pairs where v > p.scaleCount {
-            throw error(node, "parameters.\(k)", "scale index \(v) exceeds scales (\(p.scaleCount)); "
-                        + "set parameters.\(k) ≤ scales")
-        }
     }
 }

@@ -18,7 +18,17 @@ public enum RecordingInfoReader {
 
     /// Reads `path` with `RecordingReader` and summarises it.
     @Sendable public static func read(_ path: String, classColumn: String?) throws -> Metadata {
-        metadata(of: try RecordingReader.read(path, options: ReadOptions(classColumn: classColumn)))
+        metadata(of: withPseudoState(try RecordingReader.read(path, options: ReadOptions(classColumn: classColumn))))
+    }
+
+    /// A recording without state epochs gets one pseudo-state `all` from its first to just past its last spike,
+    /// exactly as `symedge analyze` does, so both give the same rows.
+    public static func withPseudoState(_ r: Recording) -> Recording {
+        guard r.epochs.isEmpty else { return r }
+        var out = r
+        let span = r.timeSpan
+        out.epochs = [StateEpoch(start: span.lowerBound, stop: span.upperBound.nextUp, state: "all")]
+        return out
     }
 
     /// Spikes of E and I units inside each state's epochs; states in order of first appearance.

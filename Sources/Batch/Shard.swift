@@ -67,7 +67,7 @@ public struct RecordingInfo: Codable, Sendable, Equatable {
     public var subject: String
     public var session: String
     /// `subject/session`: seeds surrogate streams (METHODS §5) and names the recording in tables.
-    public var recordingID: String { session.isEmpty ? subject : "\(subject)/\(session)" }
+    public var recordingID: String { "\(subject)/\(session)" }
     public var unitsE: Int
     public var unitsI: Int
     /// Per state: spikes of E and I units inside the state's epochs, and the state's total duration (s).

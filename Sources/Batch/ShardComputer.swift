@@ -25,7 +25,8 @@ public final class AnalysisShardComputer: ShardComputer {
         let recording: Recording
         if cachedPath == info.path, let r = cached { recording = r } else {
             cached = nil; cachedPath = nil
-            recording = try RecordingReader.read(info.path, options: ReadOptions(classColumn: plan.job.classColumn))
+            recording = RecordingInfoReader.withPseudoState(
+                try RecordingReader.read(info.path, options: ReadOptions(classColumn: plan.job.classColumn)))
             cached = recording; cachedPath = info.path
         }
         guard shard.state != "*" else {

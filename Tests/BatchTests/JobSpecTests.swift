@@ -60,9 +60,8 @@ final class JobSpecTests: XCTestCase {
         XCTAssertEqual(spec.surrogatesPerShard, 5)
         XCTAssertEqual(spec.shardGroupSize, 4)
         XCTAssertEqual(spec.bootstrapResamples, 50)
-        // Scale-index defaults beyond 16 scales are clamped to the last scale; others keep their defaults.
-        XCTAssertEqual(spec.parameters.glcmReferenceScale, 16)
-        XCTAssertEqual(spec.parameters.widthScale, 16)
+        // Scale-index parameters keep their defaults, as in `symedge analyze`.
+        XCTAssertEqual(spec.parameters.glcmReferenceScale, 20)
         XCTAssertEqual(spec.parameters.lagScale, 10)
     }
 
@@ -88,8 +87,8 @@ final class JobSpecTests: XCTestCase {
                     contains: "not available in sweeps yet")
         assertError("inputs: data\noutput: out\nparameters:\n  max_lag_bins: 5\n  glcm_offset: 3\n", line: 5,
                     key: "parameters.glcm_offset", contains: "unknown parameter")
-        assertError("inputs: data\noutput: out\nscales: 8\nparameters:\n  width_scale: 20\n", line: 5,
-                    key: "parameters.width_scale", contains: "exceeds scales")
+        assertError("inputs: data\noutput: out\nparameters:\n  width_scale: 0\n", line: 4,
+                    key: "parameters.width_scale", contains: "out of range")
         assertError("inputs: {folder: data, url: x}\noutput: out\n", line: 1, key: "inputs.url", contains: "unknown key")
         assertError("inputs: data\nstates: []\noutput: out\n", line: 2, key: "states", contains: "empty")
         assertError("inputs: data\noutput: out\nseed: -1\n", line: 3, key: "seed", contains: "non-negative")
