@@ -233,22 +233,30 @@ public func jitterBand<A: RandomAccessCollection, B: RandomAccessCollection>(
         }
     }
     let nSur = o.jitterCount
-    var counts = [Int32](repeating: 0, count: nSur * nb)
     var rng = Xoshiro256StarStar(seed: o.seed, streams: streams)
     let groups = starts.count - 1
-    deltas.withUnsafeBufferPointer { dp in
+    // Work in bin units: y = (lag − lagStart)/bin + jitter/bin; window bin = floor(y) for 0 ≤ y < nb. The jitter is
+    // continuous, so the edge convention does not matter for surrogates (unlike the observed counts above).
+    // Every y lies in [−2·jShift, nb + 2·jShift]: a row of `width` slots offset by `off` takes every increment
+    // without a branch; only the window's slots are read.
+    let invBin = 1 / o.bin
+    let jShift = J * invBin, jScale = 2 * J * invBin
+    let off = Int((2 * jShift).rounded(.up)) + 1
+    let width = nb + 2 * off + 1
+    let scaled = deltas.map { $0 * invBin + Double(off) }
+    var counts = [Int32](repeating: 0, count: nSur * width)
+    scaled.withUnsafeBufferPointer { dp in
         starts.withUnsafeBufferPointer { sp in
             counts.withUnsafeMutableBufferPointer { cp in
                 for s in 0..<nSur {
-                    let base = s * nb
+                    let row = cp.baseAddress! + s * width
                     for g in 0..<groups {
-                        let u = (2 * rng.nextUnit() - 1) * J
-                        for q in sp[g]..<sp[g + 1] {
-                            let x = dp[q] + u
-                            if x >= 0 && x < span {
-                                let k = binIndex(x, bin: o.bin, count: nb)
-                                cp[base + k] &+= 1
-                            }
+                        let u = rng.nextUnit() * jScale - jShift
+                        var q = sp[g]
+                        let end = sp[g + 1]
+                        while q < end {
+                            row[Int(dp[q] + u)] &+= 1
+                            q += 1
                         }
                     }
                 }
@@ -259,7 +267,7 @@ public func jitterBand<A: RandomAccessCollection, B: RandomAccessCollection>(
     var column = [Int32](repeating: 0, count: nSur)
     for k in 0..<nb {
         var sum = 0.0
-        for s in 0..<nSur { column[s] = counts[s * nb + k]; sum += Double(column[s]) }
+        for s in 0..<nSur { column[s] = counts[s * width + off + k]; sum += Double(column[s]) }
         column.sort()
         mean[k] = nSur > 0 ? sum / Double(nSur) : 0
         lower[k] = quantile7(column, o.alpha / 2)
