@@ -7,7 +7,8 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show done, pending and failed shards of a sweep output folder.",
         discussion: "A shard is done when its result file exists, failed when its last ledger entry is a failure, "
-            + "pending otherwise. Exit status 0 when every shard is done, 3 when some failed, 5 when some are pending, "
+            + "pending otherwise. Jobs submitted with `symedge submit` are listed with their Slurm state (squeue; sacct when "
+            + "accounting is on). Exit status 0 when every shard is done, 3 when some failed, 5 when some are pending, "
             + "6 when `--verify` finds a bad shard file.")
 
     @OptionGroup var global: GlobalOptions
@@ -33,6 +34,7 @@ struct StatusCommand: ParsableCommand {
                 print(c.isEmpty ? "verify: every shard file is a complete result" : "verify: \(c.count) bad shard file(s)")
                 for b in c { print("  bad: \(b)") }
             }
+            for line in SlurmCLI.statusLines(out: folder.root) { print(line) }  // jobs from OUT/slurm/jobs.json
         }
         if let c = s.corrupt, !c.isEmpty { throw ExitCode(6) }
         if !s.failed.isEmpty { throw ExitCode(3) }
