@@ -78,8 +78,21 @@ public struct XYChart: Sendable {
         zip(s.x, s.y).filter { x.accepts($0) && y.accepts($1) }.count
     }
 
+    /// Width reserved right of the frame for the legend (0 without one).
+    var legendWidth: Double {
+        let shown = series.filter(\.inLegend)
+        guard legend, !shown.isEmpty else { return 0 }
+        let chars = shown.map(\.name.count).max() ?? 0
+        return min(170, 30 + 6 * Double(chars))
+    }
+
+    var bottomMargin: Double {
+        if case .categorical = xAxis { return Layout.bottom + 14 }
+        return Layout.bottom
+    }
+
     func scales() -> (AxisScale, AxisScale) {
-        let x0 = Layout.left, x1 = width - Layout.right, y0 = height - Layout.bottom, y1 = Layout.top
+        let x0 = Layout.left, x1 = width - Layout.right - legendWidth, y0 = height - bottomMargin, y1 = Layout.top
         var xs = series.flatMap(\.x), ys = series.flatMap(\.y)
         for s in series { ys += (s.yLow ?? []) + (s.yHigh ?? []) }
         for r in references { xs += [r.x1, r.x2]; ys += [r.y1, r.y2] }
@@ -105,13 +118,19 @@ public struct XYChart: Sendable {
         // Axes.
         var xt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.end)),
                                               ("y2", n(ys.start)), ("stroke", "#000")])]
+        var categorical = false
+        if case .categorical = xAxis { categorical = true }
         for t in xs.ticks() {
             let px = xs.map(t.value)
+            let label: Element = categorical
+                ? Element("text", [("x", n(px)), ("y", n(ys.start + 14)), ("text-anchor", "end"), ("font-size", "11"),
+                                   ("transform", "rotate(-25 \(n(px)) \(n(ys.start + 14)))")], text: t.label)
+                : Element("text", [("x", n(px)), ("y", n(ys.start + 16)), ("text-anchor", "middle"),
+                                   ("font-size", "11")], text: t.label)
             xt.append(Element("g", [("class", "tick")], children: [
                 Element("line", [("x1", n(px)), ("y1", n(ys.start)), ("x2", n(px)), ("y2", n(ys.start + 4)),
                                  ("stroke", "#000")]),
-                Element("text", [("x", n(px)), ("y", n(ys.start + 16)), ("text-anchor", "middle"),
-                                 ("font-size", "11")], text: t.label),
+                label,
             ]))
         }
         xt.append(Element("text", [("class", "label"), ("x", n((xs.start + xs.end) / 2)), ("y", n(height - 8)),
@@ -172,18 +191,24 @@ public struct XYChart: Sendable {
             g.append(Element("g", [("class", "series"), ("data-name", s.name), ("data-count", "\(pts.count)")],
                              children: children))
         }
-        // Legend (top-right inside the frame).
+        // Legend right of the frame.
         let shown = series.filter(\.inLegend)
-        if legend && !shown.isEmpty {
+        if legendWidth > 0 {
             var items: [Element] = []
-            let lx = xs.end - 8
+            let lx = xs.end + 10
             for (i, s) in shown.enumerated() {
-                let ly = ys.end + 12 + Double(i) * 14
-                items.append(Element("g", [("class", "legend-item")], children: [
-                    Element("line", [("x1", n(lx - 18)), ("y1", n(ly - 4)), ("x2", n(lx - 4)), ("y2", n(ly - 4)),
-                                     ("stroke", s.color), ("stroke-width", "3")] + (s.dashed ? [("stroke-dasharray", "4 2")] : [])),
-                    Element("text", [("x", n(lx - 22)), ("y", n(ly)), ("text-anchor", "end"), ("font-size", "10")],
-                            text: s.name),
+                let ly = ys.end + 8 + Double(i) * 15
+                var mark: [Element] = []
+                if s.style != .points {
+                    mark.append(Element("line", [("x1", n(lx)), ("y1", n(ly - 4)), ("x2", n(lx + 18)), ("y2", n(ly - 4)),
+                                                 ("stroke", s.color), ("stroke-width", "3")]
+                                        + (s.dashed ? [("stroke-dasharray", "4 2")] : [])))
+                }
+                if s.style != .line {
+                    mark.append(Element("circle", [("cx", n(lx + 9)), ("cy", n(ly - 4)), ("r", "3"), ("fill", s.color)]))
+                }
+                items.append(Element("g", [("class", "legend-item")], children: mark + [
+                    Element("text", [("x", n(lx + 24)), ("y", n(ly)), ("font-size", "11")], text: s.name),
                 ]))
             }
             g.append(Element("g", [("class", "legend")], children: items))
@@ -195,7 +220,8 @@ public struct XYChart: Sendable {
     }
 }
 
-/// A heat map of a matrix on a regular grid with a colour bar (viridis), optionally with the x = y diagonal.
+/// A heat map of a matrix on a regular grid with a colour bar (viridis on a square-root scale, so sparse
+/// tails stay visible), optionally with the x = y diagonal.
 ///
 /// `values[row][column]`: row = y bin (bottom to top), column = x bin. One `<rect class="cell">` per finite cell.
 public struct Heatmap: Sendable {
@@ -236,7 +262,7 @@ public struct Heatmap: Sendable {
             let cw = (xs.end - xs.start) / Double(cols), ch = (ys.start - ys.end) / Double(rows)
             for r in 0..<rows {
                 for c in 0..<cols where values[r][c].isFinite {
-                    let t = vmax > vmin ? (values[r][c] - vmin) / (vmax - vmin) : 0
+                    let t = vmax > vmin ? ((values[r][c] - vmin) / (vmax - vmin)).squareRoot() : 0
                     cells.append(Element("rect", [("class", "cell"), ("x", n(xs.start + Double(c) * cw)),
                                                   ("y", n(ys.start - Double(r + 1) * ch)), ("width", n(cw + 0.3)),
                                                   ("height", n(ch + 0.3)), ("fill", Palette.sequential(t))]))
@@ -286,7 +312,7 @@ public struct Heatmap: Sendable {
             let y0 = ys.start - Double(k + 1) * (ys.start - ys.end) / 20
             bar.append(Element("rect", [("x", n(bx)), ("y", n(y0)), ("width", n(barW)),
                                         ("height", n((ys.start - ys.end) / 20 + 0.3)),
-                                        ("fill", Palette.sequential((Double(k) + 0.5) / 20))]))
+                                        ("fill", Palette.sequential(((Double(k) + 0.5) / 20).squareRoot()))]))
         }
         bar.append(Element("text", [("x", n(bx + barW + 2)), ("y", n(ys.end + 8)), ("font-size", "10")],
                            text: Markup.label(vmax, digits: 2)))

@@ -73,7 +73,7 @@ public enum Figures {
             }
         }
         return XYChart(title: title, xLabel: "time scale Δt (ms)", yLabel: yLabel, xAxis: .log, yAxis: yAxis,
-                       series: series, references: references)
+                       series: series, references: references, width: 480)
     }
 
     public static func correlationAcrossScales(_ input: ReportInput) -> Figure? {
@@ -203,7 +203,7 @@ public enum Figures {
             }
             guard !series.isEmpty else { continue }
             panels.append(XYChart(title: f, xLabel: "offset d (bins of ≈ 299 ms)", yLabel: f, series: series,
-                                  width: 300, height: 240, legend: f == "contrast").svg())
+                                  width: f == "contrast" ? 390 : 300, height: 240, legend: f == "contrast").svg())
         }
         guard !panels.isEmpty else { return nil }
         return Figure(id: "glcm", title: "Multiscale co-occurrence features against offset", panels: panels, caption: """
@@ -263,12 +263,12 @@ public enum Figures {
             }
             panels.append(XYChart(title: m, xLabel: "state", yLabel: orderLabels[m] ?? m,
                                   xAxis: .categorical(states), series: series, references: refs, width: 300,
-                                  height: 250, legend: m == OrderParameter.names.first).svg())
+                                  height: 250, legend: false).svg())
         }
         guard !panels.isEmpty else { return nil }
         return Figure(id: "order", title: "Order parameters by state", panels: panels, caption: """
             The per-recording order parameters of METHODS §4 by state: coloured points are recordings (one per \
-            subject and session), black points the cohort mean over subjects with its bootstrap 95 % CI (1000 \
+            subject and session), black points with bars the cohort mean over subjects with its bootstrap 95 % CI (1000 \
             resamples). Balance symmetry: r̄ above its surrogates, a small collapse spread, |θ̄| < 10° (dashed \
             lines), β < 1 and a cross-correlation lag near 0. Expected from the papers: balance in wake, REM and \
             light NREM, moderate deviation in deep NREM, breakdown in seizures.
@@ -333,7 +333,7 @@ public enum Figures {
         series.append(Series(name: "i.i.d. normal reference", x: nx, y: nx.map(normalCollapse), color: Palette.black,
                              dashed: true, strokeWidth: 2))
         let chart = XYChart(title: "Collapse curves, \(state)", xLabel: "fraction of bins j/K (sorted by f)",
-                            yLabel: "C(j) / depth", series: series, width: 420, height: 300)
+                            yLabel: "C(j) / depth", series: series, width: 580, height: 320)
         return Figure(id: "collapse-\(TidyCSV.fileSafe(state))", title: "Collapse curves across scales — \(state)",
                       panels: [chart.svg()], caption: """
             Cumulative sums of the sorted signed fluctuation f_s = Ê_s − Î_s, one curve per scale (dark = fine, \
@@ -363,7 +363,7 @@ public enum Figures {
             panels.append(XYChart(title: "Lorenz curves of \(cls), \(state)", xLabel: "fraction of bins",
                                   yLabel: "cumulative fraction of \(cls) spikes", series: series,
                                   references: [ReferenceLine(x1: 0, y1: 0, x2: 1, y2: 1, label: "equality")],
-                                  width: 340, height: 280, xDomain: 0...1, yDomain: 0...1).svg())
+                                  width: 430, height: 290, xDomain: 0...1, yDomain: 0...1).svg())
         }
         guard !panels.isEmpty else { return nil }
         return Figure(id: "partition-\(TidyCSV.fileSafe(state))", title: "Partition curves — \(state)",
@@ -387,7 +387,8 @@ public enum Figures {
                                   yLabel: "spikes per unit per bin",
                                   series: [Series(name: "E", x: x, y: Array(t.e.prefix(n)), color: eColor, strokeWidth: 1),
                                            Series(name: "I", x: x, y: Array(t.i.prefix(n)), color: iColor, strokeWidth: 1)],
-                                  width: 340, height: 220, includeZeroY: true).svg())
+                                  width: 380, height: 220, includeZeroY: true,
+                                  xDomain: 0...(Double(n - 1) * dt / 1000)).svg())
         }
         guard !panels.isEmpty else { return nil }
         return Figure(id: "series-\(TidyCSV.fileSafe(state))", title: "E and I ensemble series — \(state)",
@@ -428,7 +429,8 @@ public enum Figures {
         return Figure(id: "joint-\(TidyCSV.fileSafe(state))", title: "E–I joint density — \(state)", panels: panels,
                       caption: """
             Joint distribution of the E and I ensemble counts per bin, each divided by its mean (the window \
-            normalisation of METHODS §2, times K), at four scales; colour: fraction of bins (viridis); white \
+            normalisation of METHODS §2, times K), at four scales; colour: fraction of bins (viridis, square-root \
+            scale); white \
             dashed: the balance diagonal E = I. Balance: the cloud is elongated along the diagonal (PCA angle \
             45°, narrow orthogonal width) and symmetric about it (small pair asymmetry).
             """)

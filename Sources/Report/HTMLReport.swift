@@ -47,7 +47,6 @@ public enum HTMLReport {
         // Verdicts first: the answer.
         body.append(Element("h2", [("id", "verdicts")], text: "Broken-symmetry verdicts"))
         body.append(verdictTable(input))
-        if let paired = pairedTable(input) { body.append(paired) }
 
         body.append(Element("h2", [("id", "states")], text: "Across states"))
         let across: [Figure?] = [Figures.orderParameters(input), Figures.correlationAcrossScales(input),
@@ -55,6 +54,7 @@ public enum HTMLReport {
                                  Figures.distributionSimilarity(input), Figures.giniAcrossScales(input),
                                  Figures.cooccurrence(input)]
         for f in across.compactMap({ $0 }) { body.append(figure(f)) }
+        if let paired = pairedTable(input) { body.append(paired) }
 
         for state in states {
             body.append(Element("h2", [("id", "state-\(TidyCSV.fileSafe(state))")], text: "State: \(state)"))
@@ -119,11 +119,13 @@ public enum HTMLReport {
     }
 
     static func pairedTable(_ input: ReportInput) -> Element? {
-        let rows = input.cohort.filter { !$0.comparison.isEmpty && OrderParameter.names.contains($0.measure) && $0.mean != nil }
+        let rows = input.cohort.filter {
+            !$0.comparison.isEmpty && OrderParameter.names.contains($0.measure) && $0.mean != nil && $0.subjects >= 2
+        }
         guard !rows.isEmpty else { return nil }
         let f: (Double?) -> String = { $0.map { Markup.label($0, digits: 3) } ?? "" }
-        return Element("div", children: [
-            Element("h3", text: "Paired within-subject state differences"),
+        return Element("details", children: [
+            Element("summary", text: "Paired within-subject state differences (\(rows.count) rows)"),
             Element("p", [("class", "muted")], text: """
                 Mean over subjects of (state − comparison), with the percentile bootstrap 95 % CI; a CI that \
                 excludes 0 separates the two states.

@@ -61,14 +61,27 @@ public enum Markup {
         return t
     }
 
-    /// A tick or data label with up to `digits` significant digits, trimmed (`0.001`, `1e+04`, `2.5`).
+    /// A tick or data label with up to `digits` significant digits, trimmed: `0.001`, `1339`, `2.5`,
+    /// and `1e5`, `2.5e-4` outside [0.001, 100000).
     public static func label(_ v: Double, digits: Int = 3) -> String {
+        guard v.isFinite else { return "\(v)" }
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 1e5 || a < 1e-3 { return String(format: "%.\(max(digits - 1, 0))e", v).replacingOccurrences(of: ".0e", with: "e").replacingOccurrences(of: "e+0", with: "e+").replacingOccurrences(of: "e-0", with: "e-") }
-        var t = String(format: "%.\(digits)g", v)
-        if t.contains(".") && !t.contains("e") { while t.hasSuffix("0") { t.removeLast() }; if t.hasSuffix(".") { t.removeLast() } }
-        return t
+        func trim(_ t: String) -> String {
+            guard t.contains(".") else { return t }
+            var u = t
+            while u.hasSuffix("0") { u.removeLast() }
+            if u.hasSuffix(".") { u.removeLast() }
+            return u
+        }
+        if a >= 1e5 || a < 1e-3 {
+            let t = String(format: "%.\(max(digits - 1, 0))e", v)
+            let parts = t.split(separator: "e")
+            guard parts.count == 2, let e = Int(parts[1]) else { return t }
+            return trim(String(parts[0])) + "e\(e)"
+        }
+        let decimals = max(0, digits - 1 - Int(Foundation.floor(log10(a))))
+        return trim(String(format: "%.\(decimals)f", v))
     }
 }
 

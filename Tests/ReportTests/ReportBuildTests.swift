@@ -1,0 +1,100 @@
+import XCTest
+import Foundation
+import Analysis
+import Report
+
+/// The report built from analyze- and sweep-layout folders: figures present, marks match the tables,
+/// self-contained HTML.
+final class ReportBuildTests: XCTestCase {
+    var base = ""
+
+    override func setUpWithError() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(getpid())-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: base) }
+
+    func count(_ needle: String, in s: String) -> Int { s.components(separatedBy: needle).count - 1 }
+
+    /// The `<svg …>…</svg>` whose aria-label is `label`.
+    func panel(_ label: String, in html: String) -> String? {
+        guard let r = html.range(of: "aria-label=\"\(label)\"") else { return nil }
+        let start = html[..<r.lowerBound].range(of: "<svg", options: .backwards)!.lowerBound
+        let end = html[r.upperBound...].range(of: "</svg>")!.upperBound
+        return String(html[start..<end])
+    }
+
+    func testAnalyzeFolderReport() throws {
+        try ReportFixture.writeAnalyzeFolder(base)
+        let path = try HTMLReport.write(folder: base)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertFalse(html.contains("<script"), "no scripts")
+        XCTAssertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "no network resources")
+        for id in ["order", "correlation", "variance", "xcorr", "distribution", "gini", "glcm",
+                   "collapse-wake", "partition-nrem_deep", "series-rem", "joint-nrem_light"] {
+            XCTAssertTrue(html.contains("<figure id=\"\(id)\""), "figure \(id) missing")
+        }
+        // Every chart has both axes; every figure has a caption.
+        let svgs = count("<svg ", in: html)
+        XCTAssertGreaterThan(svgs, 30)
+        XCTAssertEqual(count("<g class=\"axis x\">", in: html), svgs)
+        XCTAssertEqual(count("<g class=\"axis y\">", in: html), svgs)
+        XCTAssertEqual(count("<figure ", in: html), count("<figcaption>", in: html))
+        // Collapse figure of one state: 32 scale curves + the normal reference, 101 points each.
+        let collapse = try XCTUnwrap(panel("Collapse curves, wake", in: html))
+        XCTAssertEqual(count("class=\"line\"", in: collapse), 33)
+        XCTAssertEqual(count("data-count=\"101\"", in: collapse), 33)
+        // Correlation across scales: one line per state with one point per scale (32).
+        let corr = try XCTUnwrap(panel("E–I correlation across scales", in: html))
+        XCTAssertEqual(count("data-count=\"32\"", in: corr), 4 * 3)   // data + 2 surrogate band lines per state
+        XCTAssertEqual(count("class=\"point\"", in: corr), 4 * 32)
+        // Verdict table: one row per state with the computed word.
+        let verdicts = try TidyCSV.readVerdicts(String(contentsOfFile: base + "/verdicts.csv", encoding: .utf8))
+        for v in verdicts {
+            let word = v.holds.map { $0 ? "holds" : "broken" } ?? "undecidable"
+            XCTAssertTrue(html.contains("<tr class=\"\(word)\"><td>\(v.state)</td>"), "\(v.state) \(word)")
+        }
+        XCTAssertTrue(html.contains("Provenance: provenance.json"))
+    }
+
+    func testSweepFolderReportPointsMatchTables() throws {
+        try ReportFixture.writeSweepFolder(base, subjects: 5)
+        let html = ReportReportBuild.build(base)
+        XCTAssertTrue(html.contains("injected &lt;failure&gt; for the test"), "failed shard message shown, escaped")
+        XCTAssertTrue(html.contains("sub3/ses1 rem: 1 of 2 shards not done"))
+        let rbar = try XCTUnwrap(panel("r_bar", in: html))
+        let rows = try TidyCSV.readOrderParameters(String(contentsOfFile: base + "/tables/order_parameters.csv", encoding: .utf8))
+        for state in ReportFixture.states {
+            let n = rows.filter { $0.state == state && $0.measure == "r_bar" && $0.value != nil }.count
+            XCTAssertEqual(n, 5)
+            XCTAssertTrue(rbar.contains("data-name=\"\(state) recordings\" data-count=\"\(n)\""), state)
+        }
+        // Cohort means with CI error bars: one per state.
+        XCTAssertEqual(count("class=\"errorbar\"", in: rbar), 4)
+        XCTAssertTrue(html.contains("Paired within-subject state differences"))
+        // A sweep without curves says so per state instead of drawing empty figures.
+        XCTAssertTrue(html.contains("No curves or series files for this state"))
+    }
+
+    func testNotAnOutputFolder() {
+        XCTAssertThrowsError(try HTMLReport.write(folder: base)) { e in
+            XCTAssertTrue("\(e)".contains("not an analysis or sweep output folder"), "\(e)")
+        }
+    }
+
+    func testNormalCollapseReference() {
+        XCTAssertEqual(Figures.normalCollapse(0.5), -1, accuracy: 1e-12)
+        // −φ(Φ⁻¹(x))/φ(0) at x = Φ(1) = 0.8413447460685429 is −e^{−1/2}.
+        XCTAssertEqual(Figures.normalCollapse(0.8413447460685429), -exp(-0.5), accuracy: 1e-8)
+        XCTAssertEqual(Figures.normalCollapse(0), 0)
+    }
+}
+
+/// Builds without writing (helper for tests).
+enum ReportReportBuild {
+    static func build(_ folder: String) -> String {
+        (try? HTMLReport.build(ReportInput.load(folder))) ?? ""
+    }
+}
