@@ -1,10 +1,11 @@
 import Recordings
 
 extension ClassificationResult {
-    /// Names of the columns `labelled(_:)` adds to the units table.
+    /// Names of the columns `labelled(_:)` adds to the units table. (The burst index column is
+    /// `classifier_burst_index_6ms`: an NWB column name ending in `_index` would read as a ragged index.)
     public static let featureColumns = [
         "classifier_class", "classifier_reason", "classifier_trough_to_peak_ms", "classifier_half_width_ms",
-        "classifier_firing_rate_hz", "classifier_isi_cv", "classifier_burst_index", "classifier_acg_peak_ms",
+        "classifier_firing_rate_hz", "classifier_isi_cv", "classifier_burst_index_6ms", "classifier_acg_peak_ms",
         "classifier_distance_sd",
     ]
 
@@ -30,7 +31,7 @@ extension ClassificationResult {
             u.extra["classifier_half_width_ms"] = .number(f.halfWidthMs ?? .nan)
             u.extra["classifier_firing_rate_hz"] = .number(f.firingRateHz ?? .nan)
             u.extra["classifier_isi_cv"] = .number(f.isiCV ?? .nan)
-            u.extra["classifier_burst_index"] = .number(f.burstIndex ?? .nan)
+            u.extra["classifier_burst_index_6ms"] = .number(f.burstIndex ?? .nan)
             u.extra["classifier_acg_peak_ms"] = .number(f.acgPeakMs ?? .nan)
             u.extra["classifier_distance_sd"] = .number(r.distanceSD ?? .nan)
             if hasFlags {
