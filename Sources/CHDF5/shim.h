@@ -3,6 +3,8 @@
 /* HDF5's native type ids and property-list defaults are macros that call H5open()
    or cast; Swift cannot import them. These accessors expose them as functions. */
 #include <hdf5/serial/hdf5.h>
+/* zlib: the NWB reader inflates gzip chunks of large datasets on several threads itself. */
+#include <zlib.h>
 
 static inline hid_t symedge_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t symedge_h5t_native_float(void)  { return H5T_NATIVE_FLOAT; }

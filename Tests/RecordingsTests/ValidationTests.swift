@@ -101,6 +101,10 @@ final class ValidationTests: XCTestCase {
             XCTAssertEqual((0..<r.spikes.unitCount).map { r.spikes.count(unit: $0) }, cases["index_" + dt]!["counts"] as? [Int], dt)
         }
 
+        for c in ["gzip_chunks", "gzip_shuffle"] {
+            XCTAssertEqual(try RecordingReader.read(path(c)).spikes, reference.spikes, c)
+        }
+
         let empty = try RecordingReader.read(path("empty_unit"))
         XCTAssertEqual(empty.spikes.count(unit: 1), 0)
         let id = cases["empty_unit"]!["unit_id"] as! Int

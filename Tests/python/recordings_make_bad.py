@@ -108,4 +108,17 @@ with h5py.File(p, "r+") as f:
     replace(f, "units/spike_times_index", ni.astype(np.uint32))
 cases["empty_unit"] = {"path": p, "unit_id": int(ids[1])}
 
+# the same spike times in gzip chunks (with and without byte-shuffle, a partial last chunk): the reader's
+# parallel inflate path must give exactly the stored values
+for name, shuffle, chunk in (("gzip_chunks", False, 1000), ("gzip_shuffle", True, 999)):
+    p = copy(name)
+    with h5py.File(p, "r+") as f:
+        attrs = dict(f["units/spike_times"].attrs)
+        del f["units/spike_times"]
+        ds = f["units"].create_dataset("spike_times", data=st, chunks=(chunk,), compression="gzip", shuffle=shuffle)
+        for k, v in attrs.items():
+            ds.attrs[k] = v
+        f["units/spike_times_index"].attrs["target"] = ds.ref
+    cases[name] = {"path": p, "chunks": int(-(-len(st) // chunk))}
+
 print(json.dumps(cases))

@@ -22,6 +22,7 @@ counts = np.maximum(1, np.round(rates / rates.sum() * n_spikes)).astype(np.int64
 duration = counts.max() / rates.max()
 
 for name, compression in (("big_gzip.nwb", "gzip"), ("big_plain.nwb", None)):
+    rng = np.random.default_rng(2)  # the same spike times in both files
     path = os.path.join(out, name)
     nwb = NWBFile(session_description="recordings benchmark", identifier="bench",
                   session_start_time=datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc))

@@ -1,0 +1,122 @@
+import CHDF5
+import Foundation
+
+/// Errors raised on worker threads, collected under a lock.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: HDF5Failure?
+    func record(_ f: HDF5Failure) { lock.lock(); if first == nil { first = f }; lock.unlock() }
+    var failure: HDF5Failure? { lock.lock(); defer { lock.unlock() }; return first }
+}
+
+extension HDF5File {
+    /// Reads a large 1-D float64 dataset stored in gzip (deflate, optionally byte-shuffled) chunks, inflating
+    /// the chunks on all cores: raw chunks come from `H5Dread_chunk` (serialised by HDF5's lock), and zlib
+    /// inflates them in parallel straight into the result. Returns nil when the dataset does not qualify
+    /// (contiguous, other filters or types, fewer than `minimumChunks` chunks); the caller then uses `H5Dread`.
+    ///
+    /// HDF5 decompresses on one thread only, which caps a plain `H5Dread` at zlib's single-core speed.
+    func readDoublesInflatingInParallel(_ p: String, minimumChunks: Int = 8) throws -> [Double]? {
+        let ds = try openDataset(p)
+        let dims = try Self.dims(of: ds.id, path: p)
+        guard dims.count == 1 else { return nil }
+        let n = dims[0]
+        let ft = try HDF5Handle.type(H5Dget_type(ds.id), path: p)
+        guard H5Tequal(ft.id, symedge_h5t_ieee_f64le()) > 0 else { return nil }
+        let dcpl = try HDF5Handle(H5Dget_create_plist(ds.id), path: p, what: "H5Dget_create_plist", closer: { H5Pclose($0) })
+        guard H5Pget_layout(dcpl.id) == H5D_CHUNKED else { return nil }
+        var chunkDim: hsize_t = 0
+        guard H5Pget_chunk(dcpl.id, 1, &chunkDim) == 1, chunkDim > 0 else { return nil }
+        let chunkLen = Int(chunkDim)
+
+        // Filter pipeline: optional shuffle, then deflate; anything else → fall back.
+        var shuffleIndex: Int?, deflateIndex: Int?
+        let nf = H5Pget_nfilters(dcpl.id)
+        for i in 0..<max(0, Int(nf)) {
+            var flags: UInt32 = 0, nelmts = 8, config: UInt32 = 0
+            var values = [UInt32](repeating: 0, count: 8)
+            let id = H5Pget_filter2(dcpl.id, UInt32(i), &flags, &nelmts, &values, 0, nil, &config)
+            if id == H5Z_FILTER_SHUFFLE && deflateIndex == nil { shuffleIndex = i }
+            else if id == H5Z_FILTER_DEFLATE { deflateIndex = i }
+            else { return nil }
+        }
+        guard let deflate = deflateIndex else { return nil }
+
+        let space = try HDF5Handle.space(H5Dget_space(ds.id), path: p)
+        var count: hsize_t = 0
+        guard H5Dget_num_chunks(ds.id, space.id, &count) >= 0 else { return nil }
+        let chunks = Int(count)
+        guard chunks >= minimumChunks else { return nil }
+        var offsets = [Int](repeating: 0, count: chunks)
+        var sizes = [Int](repeating: 0, count: chunks)
+        for i in 0..<chunks {
+            var off: hsize_t = 0, mask: UInt32 = 0, size: hsize_t = 0
+            var addr: haddr_t = 0
+            guard H5Dget_chunk_info(ds.id, space.id, hsize_t(i), &off, &mask, &addr, &size) >= 0 else {
+                throw HDF5Failure(path: p, what: "cannot get chunk \(i) info")
+            }
+            offsets[i] = Int(off); sizes[i] = Int(size)
+        }
+        // Every element must be covered by exactly one chunk (missing chunks hold the fill value: fall back).
+        guard chunks == (n + chunkLen - 1) / chunkLen, Set(offsets).count == chunks,
+              offsets.allSatisfy({ $0 % chunkLen == 0 && $0 < n }) else { return nil }
+
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks))
+        let chunkOffsets = offsets, chunkSizes = sizes, shuffleAt = shuffleIndex, maxRaw = max(1, sizes.max() ?? 1)
+        let failures = FailureBox()
+        let dsID = ds.id
+        let chunkBytes = chunkLen * 8
+        let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            nonisolated(unsafe) let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var raw = [UInt8](repeating: 0, count: maxRaw)
+                var plain = [UInt8](repeating: 0, count: chunkBytes)
+                var staged = [UInt8](repeating: 0, count: chunkBytes)
+                var i = w
+                while i < chunks, failures.failure == nil {
+                    defer { i += workers }
+                    var off = hsize_t(chunkOffsets[i])
+                    var mask: UInt32 = 0
+                    let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dsID, symedge_h5p_default(), &off, &mask, $0.baseAddress) }
+                    guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw chunk \(i)")); return }
+                    let deflated = mask & (1 << UInt32(deflate)) == 0
+                    let shuffled = shuffleAt.map { mask & (1 << UInt32($0)) == 0 } ?? false
+                    // 1. inflate (or take the raw bytes) into `plain`
+                    if deflated {
+                        var destLen = uLongf(chunkBytes)
+                        let z = plain.withUnsafeMutableBytes { d in
+                            raw.withUnsafeBytes { s in
+                                uncompress(d.baseAddress!.assumingMemoryBound(to: Bytef.self), &destLen,
+                                           s.baseAddress!.assumingMemoryBound(to: Bytef.self), uLong(chunkSizes[i]))
+                            }
+                        }
+                        guard z == Z_OK, Int(destLen) == chunkBytes else {
+                            failures.record(HDF5Failure(path: p, what: "zlib error \(z) in chunk \(i) (corrupt data?)")); return
+                        }
+                    } else {
+                        guard chunkSizes[i] == chunkBytes else { failures.record(HDF5Failure(path: p, what: "bad raw chunk \(i) size")); return }
+                        plain.withUnsafeMutableBytes { d in raw.withUnsafeBytes { s in d.copyMemory(from: UnsafeRawBufferPointer(rebasing: s[0..<chunkBytes])) } }
+                    }
+                    // 2. undo the byte shuffle: plain[b * len + e] → staged[e * 8 + b]
+                    if shuffled {
+                        plain.withUnsafeBytes { s in
+                            staged.withUnsafeMutableBytes { d in
+                                for b in 0..<8 {
+                                    let src = s.baseAddress! + b * chunkLen
+                                    for e in 0..<chunkLen { d[e * 8 + b] = src.load(fromByteOffset: e, as: UInt8.self) }
+                                }
+                            }
+                        }
+                        swap(&plain, &staged)
+                    }
+                    // 3. copy the valid part into the result (the last chunk may extend past n)
+                    let first = chunkOffsets[i], valid = min(chunkLen, n - first)
+                    plain.withUnsafeBytes { s in (out + first * 8).copyMemory(from: s.baseAddress!, byteCount: valid * 8) }
+                }
+            }
+            if let f = failures.failure { throw f }
+            initialized = n
+        }
+        return result
+    }
+}
