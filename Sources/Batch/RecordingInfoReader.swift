@@ -106,24 +106,34 @@ struct InputCache: Codable {
     }
 
     mutating func info(path: String, classColumn: String?,
-                       reader: (String, String?) throws -> RecordingInfoReader.Metadata) throws -> RecordingInfo {
+                       reader: (String, String?) throws -> RecordingInfoReader.Metadata) -> RecordingInfo {
         let stamp = Self.stamp(path)
         if let s = stamp, let e = entries[path], e.size == s.0, e.mtime == s.1, e.classColumn == classColumn,
            e.info.readError == nil {
             return e.info
         }
-        let hash = try ContentHash.sha256(file: path)
+        let id = RecordingInfoReader.identity(fromPath: path)
+        let hash: String
+        do { hash = try ContentHash.sha256(file: path) } catch {
+            return RecordingInfo(path: path, contentHash: "unreadable", subject: id.subject, session: id.session,
+                                 unitsE: 0, unitsI: 0, states: [], readError: "\(error)")
+        }
         var info: RecordingInfo
         do {
             let m = try reader(path, classColumn)
             info = RecordingInfo(path: path, contentHash: hash, subject: m.subject, session: m.session,
                                  unitsE: m.unitsE, unitsI: m.unitsI, states: m.states, readError: nil)
         } catch {
-            let id = RecordingInfoReader.identity(fromPath: path)
             info = RecordingInfo(path: path, contentHash: hash, subject: id.subject, session: id.session,
                                  unitsE: 0, unitsI: 0, states: [], readError: "\(error)")
         }
-        if let s = stamp { entries[path] = Entry(size: s.0, mtime: s.1, classColumn: classColumn, info: info) }
+        store(info, classColumn: classColumn)
         return info
+    }
+
+    /// Remembers `info` under the input's current size and mtime.
+    mutating func store(_ info: RecordingInfo, classColumn: String?) {
+        guard let s = Self.stamp(info.path) else { return }
+        entries[info.path] = Entry(size: s.0, mtime: s.1, classColumn: classColumn, info: info)
     }
 }

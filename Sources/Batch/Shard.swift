@@ -75,9 +75,21 @@ public struct RecordingInfo: Codable, Sendable, Equatable {
     /// Why the recording could not be read at planning time; its shards will fail with this message.
     public var readError: String?
 
+    public init(path: String, contentHash: String, subject: String, session: String, unitsE: Int, unitsI: Int,
+                states: [StateInfo], readError: String?) {
+        self.path = path; self.contentHash = contentHash; self.subject = subject; self.session = session
+        self.unitsE = unitsE; self.unitsI = unitsI; self.states = states; self.readError = readError
+    }
+
     public struct StateInfo: Codable, Sendable, Equatable {
         public var name: String
+        /// Spikes of E and I units inside the state's epochs.
         public var spikes: Int
+        /// Total duration of the state's epochs, seconds.
         public var seconds: Double
+
+        public init(name: String, spikes: Int, seconds: Double) {
+            self.name = name; self.spikes = spikes; self.seconds = seconds
+        }
     }
 }

@@ -36,15 +36,51 @@ public enum SweepDriver {
                            logger: Logger) throws -> Outcome? {
         var planned: Result<SweepPlan, Error>? = nil
         var folder = SweepFolder(".")
+        // Rank 0 reads the job and finds the inputs; every rank hashes and reads its share of them
+        // (round robin), rank 0 gathers the results and cuts the shards.
+        var setup: Result<(JobSpec, [String]), Error>? = nil
         if world.rank == 0 {
-            planned = Result {
+            setup = Result {
                 var job = try req.loadJob()
                 if let o = req.output { job.output = URL(fileURLWithPath: o).standardizedFileURL.path }
                 let f = SweepFolder(job.output)
                 try f.create()
                 try f.saveJob(job)
-                let plan = try Planner(job: job, cacheFolder: f.root).plan()
-                try f.savePlan(plan)
+                return (job, try InputResolver.recordingPaths(job.inputs, jobFile: job.jobFile))
+            }
+        }
+        let distributed = !req.reduceOnly && world.size > 1
+        var shared: (JobSpec, [String])?
+        if distributed {
+            var bytes: [UInt8] = []
+            if case let .success((job, paths))? = setup {
+                bytes = [UInt8](try JSONEncoder().encode(PlanningSetup(job: job, paths: paths)))
+            }
+            bytes = try world.broadcast(bytes: bytes, root: 0)
+            if let s = try? JSONDecoder().decode(PlanningSetup.self, from: Data(bytes)) { shared = (s.job, s.paths) }
+        } else if case let .success(s)? = setup { shared = s }
+        var mine: [UInt8] = []
+        if let (job, paths) = shared {
+            let planner = Planner(job: job, cacheFolder: job.output)
+            mine = [UInt8](try JSONEncoder().encode(planner.infos(paths: paths, offset: world.rank,
+                                                                  stride: distributed ? world.size : 1)))
+        }
+        let gathered = distributed ? try world.gatherv(mine, root: 0) : (values: mine, counts: [mine.count])
+        if world.rank == 0 {
+            planned = Result {
+                let (job, paths) = try setup!.get()
+                var parts: [[RecordingInfo]] = []
+                var offset = 0
+                for c in gathered.counts {
+                    let slice = Array(gathered.values[offset ..< offset + c])
+                    parts.append(try JSONDecoder().decode([RecordingInfo].self, from: Data(slice)))
+                    offset += c
+                }
+                // Round robin back to path order: path i came from rank i % size, as its (i / size)-th entry.
+                let n = parts.count
+                let infos = paths.indices.map { parts[$0 % n][$0 / n] }
+                let plan = Planner(job: job, cacheFolder: job.output).finish(infos: infos)
+                try SweepFolder(job.output).savePlan(plan)
                 return plan
             }
             if case let .success(p) = planned { folder = SweepFolder(p.job.output) }
@@ -74,6 +110,11 @@ public enum SweepDriver {
                              + "`symedge rerun-failed \(folder.root)`")
         }
         return out
+    }
+
+    struct PlanningSetup: Codable {
+        var job: JobSpec
+        var paths: [String]
     }
 
     static func reduce(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?, logger: Logger) throws -> Outcome {

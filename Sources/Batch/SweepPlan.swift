@@ -51,11 +51,27 @@ public struct Planner: Sendable {
     public func plan() throws -> SweepPlan {
         let paths = try InputResolver.recordingPaths(job.inputs, jobFile: job.jobFile)
         var cache = InputCache.load(folder: cacheFolder)
-        var recordings: [RecordingInfo] = []
-        for path in paths {
-            recordings.append(try cache.info(path: path, classColumn: job.classColumn, reader: reader))
+        let infos = paths.map { cache.info(path: $0, classColumn: job.classColumn, reader: reader) }
+        return finish(infos: infos)
+    }
+
+    /// Hashes and reads the inputs `paths[i]` with `i % stride == offset` (one rank's share of the planning),
+    /// using the cache in `cacheFolder` read-only.
+    public func infos(paths: [String], offset: Int, stride: Int) -> [RecordingInfo] {
+        var cache = InputCache.load(folder: cacheFolder)
+        return paths.indices.filter { $0 % stride == offset }.map {
+            cache.info(path: paths[$0], classColumn: job.classColumn, reader: reader)
         }
-        if let folder = cacheFolder, FileManager.default.fileExists(atPath: folder) { try? cache.save(folder: folder) }
+    }
+
+    /// Stores `infos` in the cache, disambiguates duplicate subject/session pairs and cuts the shards.
+    public func finish(infos: [RecordingInfo]) -> SweepPlan {
+        var recordings = infos
+        if let folder = cacheFolder, FileManager.default.fileExists(atPath: folder) {
+            var cache = InputCache.load(folder: folder)
+            for r in recordings { cache.store(r, classColumn: job.classColumn) }
+            try? cache.save(folder: folder)
+        }
         // Two inputs with the same subject/session would share surrogate seeds and table rows: disambiguate.
         var seen: [String: Int] = [:]
         for i in recordings.indices {
