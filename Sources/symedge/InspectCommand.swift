@@ -48,7 +48,7 @@ struct InspectCommand: ParsableCommand {
         }
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if single, let s = summaries.first {
                 print(String(decoding: try encoder.encode(s), as: UTF8.self))
             } else if !single {
