@@ -27,6 +27,9 @@ final class SharedDataTests: XCTestCase {
                 XCTAssertEqual(rec.spikes.times.min(), first, f)
                 XCTAssertEqual(rec.spikes.times.max(), last, f)
             }
+            // States: rows of every table with a `state` column, else the tagged rows of /intervals/epochs.
+            let expectedEpochs = (ref["state_rows"] as? Int) ?? (ref["epoch_rows_with_tags"] as? Int) ?? 0
+            XCTAssertEqual(rec.epochs.count, expectedEpochs, f)
             let signals = ref["signals"] as? [String: [String: Any]] ?? [:]
             XCTAssertEqual(Set(rec.signals.map { $0.name }), Set(signals.keys), f)
             for s in rec.signals {

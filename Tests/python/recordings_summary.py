@@ -29,10 +29,14 @@ def summarise(path):
                     # repr strings: exact round trip (JSON number parsers may round)
                     out["first"] = repr(float(np.min(st)))
                     out["last"] = repr(float(np.max(st)))
+        if "intervals" in f and "epochs" in f["intervals"] and "tags" in f["intervals/epochs"]:
+            out["epoch_rows_with_tags"] = int((np.diff(np.r_[0, f["intervals/epochs/tags_index"][()].astype(np.int64)]) > 0).sum())
         if "intervals" in f:
             for name, g in f["intervals"].items():
                 if isinstance(g, h5py.Group) and "start_time" in g:
                     out["intervals"][name] = int(len(g["start_time"]))
+                    if "state" in g and name != "epochs":
+                        out["state_rows"] = out.get("state_rows", 0) + int(len(g["start_time"]))
         for parent in ("acquisition", "processing/ecephys", "processing/ecephys/LFP"):
             if parent not in f:
                 continue
