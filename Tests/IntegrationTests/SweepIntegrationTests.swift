@@ -183,12 +183,12 @@ final class SweepIntegrationTests: XCTestCase {
         let root = try F.temporaryFolder("spec")
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try F.writeCohort(in: root, subjects: 1)
-        // Line 13 of the generated job (after 12 lines of the template) is the extra text.
+        // Line 14 of the generated job (after 13 lines of the template) is the extra text.
         let unknown = try F.writeJob(in: root, name: "unknown.yaml", extra: "survogates: 4")
         for args in [["plan", unknown.path], ["sweep", unknown.path]] {
             let r = try F.symedge(args)
             XCTAssertNotEqual(r.status, 0)
-            XCTAssertTrue(r.stderr.contains("unknown.yaml:13"), "\(args[0]): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("unknown.yaml:14"), "\(args[0]): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("'survogates'") && r.stderr.contains("unknown key"), r.stderr)
         }
         let badType = root.appendingPathComponent("type.yaml")
