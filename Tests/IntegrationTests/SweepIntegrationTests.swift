@@ -43,6 +43,20 @@ final class SweepIntegrationTests: XCTestCase {
             let manifest = try F.json(String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8))
             XCTAssertEqual(manifest["shardsDone"] as? Int, Self.shardCount)
         }
+
+        // `symedge analyze` on one recording with the same parameters writes the same bytes as the sweep's
+        // per-recording tables.
+        let single = root.appendingPathComponent("analyze-01")
+        let a = try F.symedge(["analyze", root.appendingPathComponent("data/sub-01/sub-01_ses-1").path,
+                               "--out", single.path, "--scales", "8", "--surrogates", "4", "--seed", "7",
+                               "--surrogate-kinds", "isi_permutation,circular_shift", "--states", "wake,nrem_deep"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let ref = try XCTUnwrap(reference)
+        let folder = try XCTUnwrap(ref.keys.first { $0.hasPrefix("recordings/01") }?.split(separator: "/")[1])
+        for name in ["measures.csv", "order_parameters.csv", "verdicts.csv", "missing.csv", "surrogates_secondary.csv"] {
+            XCTAssertEqual(try Data(contentsOf: single.appendingPathComponent(name)), ref["recordings/\(folder)/\(name)"],
+                           "analyze and sweep differ in \(name)")
+        }
     }
 
     func testSweepKilledAtSeveralPointsResumesToTheSameBytes() throws {
