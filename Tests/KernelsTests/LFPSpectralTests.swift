@@ -80,6 +80,21 @@ final class LFPSpectralTests: XCTestCase {
         let mine = try XCTUnwrap(AperiodicFit.specparamFixed(frequencies: s.frequencies, power: s.power, range: 1...40))
         let r2 = try LFPPython.run("fooof", ["f": s.frequencies, "spectra": [s.power], "lo": 1.0, "hi": 40.0])
         XCTAssertEqual(mine.exponent, try XCTUnwrap((r2["exponents"] as? [Double])?.first), accuracy: 0.05)
+        // Random-walk spectra: many small noise peaks pass the 2 sd threshold, so the joint peak fit matters.
+        var rng2 = LFPRandom(seed: 21)
+        var walks: [[Double]] = []
+        for _ in 0..<3 {
+            var a = 0.0
+            let w = (0..<40_000).map { _ -> Double in a += rng2.normal(); return a }
+            walks.append(try XCTUnwrap(Welch.psd(w, rate: 500, segmentLength: 1000, overlap: 500)).power)
+        }
+        let fw = try XCTUnwrap(Welch.psd([Double](repeating: 0, count: 1000), rate: 500, segmentLength: 1000, overlap: 500)).frequencies
+        let r3 = try LFPPython.run("fooof", ["f": fw, "spectra": walks, "lo": 1.0, "hi": 40.0])
+        let e3 = try XCTUnwrap(r3["exponents"] as? [Double])
+        for (k, p) in walks.enumerated() {
+            let m = try XCTUnwrap(AperiodicFit.specparamFixed(frequencies: fw, power: p, range: 1...40))
+            XCTAssertEqual(m.exponent, e3[k], accuracy: 0.05, "random walk \(k)")
+        }
     }
 
     func testDFAClosedForms() throws {
