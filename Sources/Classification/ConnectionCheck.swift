@@ -286,10 +286,19 @@ func quantile7(_ sorted: [Int32], _ p: Double) -> Double {
     return a + f * (b - a)
 }
 
-/// Result slots written by concurrent workers at distinct indices.
+/// Result slots written by concurrent workers at distinct indices (one allocation, no shared Array mutation).
 final class Slots: @unchecked Sendable {
-    private var storage: [[Connection]]
-    init(count: Int) { storage = [[Connection]](repeating: [], count: count) }
-    func set(_ i: Int, _ v: [Connection]) { storage.withUnsafeMutableBufferPointer { $0[i] = v } }
-    var values: [[Connection]] { storage }
+    private let base: UnsafeMutablePointer<[Connection]>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(1, count))
+        base.initialize(repeating: [], count: count)
+    }
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+    func set(_ i: Int, _ v: [Connection]) { base[i] = v }
+    var values: [[Connection]] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }

@@ -21,9 +21,13 @@ final class RealDataValidationTests: XCTestCase {
         return data.appendingPathComponent(f)
     }
 
-    func pool(_ dir: URL, files: [String]? = nil) throws -> Pooled {
+    /// Pooled features per folder, read once per test run.
+    nonisolated(unsafe) static var cache: [String: Pooled] = [:]
+
+    func pool(_ dir: URL) throws -> Pooled {
+        if let p = Self.cache[dir.path] { return p }
         var p = Pooled()
-        let names = try files ?? FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".nwb") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".nwb") }.sorted()
         for name in names {
             let rec = try RecordingReader.read(dir.appendingPathComponent(name).path)
             let (f, _) = UnitClassifier.features(of: rec)
@@ -37,6 +41,7 @@ final class RealDataValidationTests: XCTestCase {
                 p.features.append(f[i]); p.units.append(rec.units[i]); p.files.append(name)
             }
         }
+        Self.cache[dir.path] = p
         return p
     }
 
