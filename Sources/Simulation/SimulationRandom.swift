@@ -1,0 +1,124 @@
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny generator used to hash stable identifiers into seeds
+/// and to seed the faster generators below.
+public struct SplitMix64: Sendable {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A seed derived from a list of stable identifiers (e.g. master seed, subject, session, stream).
+    public static func hash(_ parts: [UInt64]) -> UInt64 {
+        var h: UInt64 = 0x5EED_0F5E_ED5E_ED00
+        for p in parts {
+            var g = SplitMix64(seed: h ^ p)
+            h = g.next()
+        }
+        return h
+    }
+
+    /// FNV-1a hash of a string, to turn names into stream identifiers.
+    public static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+}
+
+/// xoshiro256** (Blackman & Vigna 2018): the simulator's scalar generator.
+public struct Xoshiro256: Sendable {
+    var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    public init(seed: UInt64) {
+        var sm = SplitMix64(seed: seed)
+        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform in [0, 1).
+    @inline(__always)
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Uniform in (0, 1].
+    @inline(__always)
+    public mutating func uniformPositive() -> Double { Double((next() >> 11) + 1) * 0x1.0p-53 }
+
+    /// Standard normal (Box–Muller, one value per call).
+    public mutating func normal() -> Double {
+        let u1 = uniformPositive(), u2 = uniform()
+        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+    }
+
+    /// Uniform integer in 0..<n.
+    public mutating func int(below n: Int) -> Int {
+        precondition(n > 0)
+        return Int((next() >> 11) % UInt64(n))
+    }
+
+    /// Exponential variate with the given mean.
+    public mutating func exponential(mean: Double) -> Double { -mean * _log(uniformPositive()) }
+
+    /// Fisher–Yates shuffle.
+    public mutating func shuffle<T>(_ a: inout [T]) {
+        guard a.count > 1 else { return }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            let j = int(below: i + 1)
+            if i != j { a.swapAt(i, j) }
+        }
+    }
+}
+
+/// Eight independent xoshiro256+ streams in SIMD lanes: one uniform per lane per call.
+///
+/// xoshiro256+ uses only add, shift and xor, which AVX2 vectorises for 64-bit lanes; its low bits are
+/// weak, so only the top 52 bits are used (as a double mantissa).
+public struct LaneRandom: Sendable {
+    var s0: SIMD8<UInt64>, s1: SIMD8<UInt64>, s2: SIMD8<UInt64>, s3: SIMD8<UInt64>
+
+    public init(seed: UInt64) {
+        var sm = SplitMix64(seed: seed)
+        var a = SIMD8<UInt64>(), b = SIMD8<UInt64>(), c = SIMD8<UInt64>(), d = SIMD8<UInt64>()
+        for l in 0..<8 { a[l] = sm.next(); b[l] = sm.next(); c[l] = sm.next(); d[l] = sm.next() }
+        s0 = a; s1 = b; s2 = c; s3 = d
+    }
+
+    /// Uniform in [0, 1) per lane.
+    @inline(__always)
+    public mutating func uniform() -> SIMD8<Double> {
+        let result = s0 &+ s3
+        let t = s1 &<< 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = (s3 &<< 45) | (s3 &>> 19)
+        // Exponent of 1.0 with 52 random mantissa bits: a double in [1, 2).
+        let bits = (result &>> 12) | SIMD8<UInt64>(repeating: 0x3FF0_0000_0000_0000)
+        return unsafeBitCast(bits, to: SIMD8<Double>.self) - 1
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
+#endif
