@@ -66,6 +66,12 @@ public enum TidyCSV {
         return v == 0 ? "0.0" : "\(v)"   // folds −0.0 into 0.0
     }
 
+    /// The verdict value as `1` (holds) or `0` (broken), "" when undecidable.
+    static func verdictValue(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "" }
+        return v >= 0.5 ? "1" : "0"
+    }
+
     /// An optional integer, "" for nil.
     public static func integer(_ v: Int?) -> String { v.map { "\($0)" } ?? "" }
 
@@ -119,7 +125,7 @@ public enum TidyCSV {
     }
 
     /// `order_parameters.csv`, sorted by subject, session, state, then the METHODS §4 order
-    /// (`OrderParameter.names`, other names alphabetically, `balance_symmetry` last).
+    /// (`OrderParameter.names`, other names alphabetically, `balance_symmetry` last, written `1` or `0`).
     public static func orderParameters(_ rows: [OrderParameterRow]) -> String {
         let sorted = rows.sorted {
             if ($0.subject, $0.session, $0.state) != ($1.subject, $1.session, $1.state) {
@@ -129,7 +135,8 @@ public enum TidyCSV {
             return ra != rb ? ra < rb : $0.measure < $1.measure
         }
         return lines(orderParametersHeader, sorted.map {
-            [text($0.subject), text($0.session), text($0.state), text($0.measure), number($0.value),
+            [text($0.subject), text($0.session), text($0.state), text($0.measure),
+             $0.measure == OrderParameter.verdict ? verdictValue($0.value) : number($0.value),
              number($0.surrogateMean), number($0.surrogateSD), number($0.z)]
         })
     }

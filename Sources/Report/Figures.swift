@@ -383,18 +383,24 @@ public enum Figures {
             let n = min(bins, t.e.count, t.i.count)
             guard n >= 2 else { continue }
             let x = (0..<n).map { Double($0) * dt / 1000 }
+            // Each series divided by its mean over the whole written series (window normalisation × K).
+            let me = t.e.reduce(0, +) / Double(t.e.count), mi = t.i.reduce(0, +) / Double(t.i.count)
+            guard me > 0, mi > 0 else { continue }
             panels.append(XYChart(title: "Δt = \(Markup.label(dt)) ms", xLabel: "time within \(state) (s)",
-                                  yLabel: "spikes per unit per bin",
-                                  series: [Series(name: "E", x: x, y: Array(t.e.prefix(n)), color: eColor, strokeWidth: 1),
-                                           Series(name: "I", x: x, y: Array(t.i.prefix(n)), color: iColor, strokeWidth: 1)],
+                                  yLabel: "count / mean count",
+                                  series: [Series(name: "E", x: x, y: t.e.prefix(n).map { $0 / me }, color: eColor,
+                                                  strokeWidth: 1),
+                                           Series(name: "I", x: x, y: t.i.prefix(n).map { $0 / mi }, color: iColor,
+                                                  strokeWidth: 1)],
                                   width: 380, height: 220, includeZeroY: true,
                                   xDomain: 0...(Double(n - 1) * dt / 1000)).svg())
         }
         guard !panels.isEmpty else { return nil }
         return Figure(id: "series-\(TidyCSV.fileSafe(state))", title: "E and I ensemble series — \(state)",
                       panels: panels, caption: """
-            Mean spike count per unit per bin of the E (vermillion) and I (blue) ensembles at four scales (about \
-            67 ms, 300 ms, 1.3 s and 6 s; METHODS §2), first \(bins) bins of the state's concatenated epochs\
+            Spike count per unit per bin of the E (vermillion) and I (blue) ensembles, each divided by its mean \
+            (the window normalisation Ê, Î of METHODS §2, times K), at four scales (about 67 ms, 300 ms, 1.3 s and \
+            6 s), first \(bins) bins of the state's concatenated epochs\
             \(src.isEmpty ? "" : " (\(src))"). Balance: I follows E — the two series rise and fall together at \
             every scale, more tightly at coarse scales.
             """)

@@ -91,7 +91,9 @@ public struct AxisScale: Sendable, Equatable {
             }
             return out
         case .linear:
-            return Ticks.linear(lower, upper).map { ($0, Markup.label($0)) }
+            let ticks = Ticks.linear(lower, upper)
+            let step = ticks.count >= 2 ? ticks[1] - ticks[0] : abs(upper - lower)
+            return ticks.map { ($0, Ticks.label($0, step: step)) }
         }
     }
 }
@@ -104,6 +106,21 @@ public enum Ticks {
         let p = pow(10, Foundation.floor(log10(raw)))
         let f = raw / p
         return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p
+    }
+
+    /// A tick label with just enough decimals to tell ticks `step` apart (`0.8535`, `0.854`, `1500`);
+    /// exponent notation outside [0.001, 100000).
+    public static func label(_ v: Double, step: Double) -> String {
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e5 || a < 1e-3 || !(step > 0) {
+            let digits = step > 0 ? max(1, Int(Foundation.floor(log10(a))) - Int(Foundation.floor(log10(step))) + 1) : 3
+            return Markup.label(v, digits: min(digits, 6))
+        }
+        let decimals = max(0, -Int(Foundation.floor(log10(step) + 1e-9)))
+        var t = String(format: "%.\(decimals)f", v)
+        if t.contains(".") { while t.hasSuffix("0") { t.removeLast() }; if t.hasSuffix(".") { t.removeLast() } }
+        return t
     }
 
     /// About `target` ticks on [lo, hi] at a nice step; every tick lies inside [lo, hi].

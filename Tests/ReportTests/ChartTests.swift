@@ -80,6 +80,8 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(Palette.okabeIto.count, 8)
         XCTAssertEqual(Palette.sequential(0), "#440154")
         XCTAssertEqual(Palette.sequential(1), "#FDE725")
+        XCTAssertEqual(Ticks.label(0.8535, step: 0.0005), "0.8535"); XCTAssertEqual(Ticks.label(1500, step: 500), "1500")
+        XCTAssertEqual(Ticks.label(0.4, step: 0.2), "0.4"); XCTAssertEqual(Ticks.label(2.54e-4, step: 5e-7), "2.54e-4")
         XCTAssertEqual(Markup.label(1339.43), "1339"); XCTAssertEqual(Markup.label(66.686), "66.7")
         XCTAssertEqual(Markup.label(0.0025), "0.0025"); XCTAssertEqual(Markup.label(1e5), "1e5")
         XCTAssertEqual(Markup.label(-2.5e-4), "-2.5e-4"); XCTAssertEqual(Markup.label(0), "0")
