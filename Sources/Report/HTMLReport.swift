@@ -55,6 +55,8 @@ public enum HTMLReport {
                                  Figures.cooccurrence(input)]
         for f in across.compactMap({ $0 }) { body.append(figure(f)) }
         if let paired = pairedTable(input) { body.append(paired) }
+        for f in FamilyFigures.figures(input) { body.append(figure(f)) }
+        if let t = FamilyFigures.table(input) { body.append(t) }
 
         for state in states {
             body.append(Element("h2", [("id", "state-\(TidyCSV.fileSafe(state))")], text: "State: \(state)"))

@@ -40,6 +40,8 @@ public struct ReportInput {
     public var provenance: [(path: String, json: [String: Any])] = []
     /// `manifest.json` as a generic JSON object, if present.
     public var manifest: [String: Any]?
+    /// Rows of `family_measures.csv` (METHODS §6–9) when present.
+    public var families: [FamilyMeasure] = []
     /// Non-fatal problems found while reading (shown in the report).
     public var notes: [String] = []
 
@@ -50,9 +52,11 @@ public struct ReportInput {
         let fm = FileManager.default
         let tables: String
         let layout: String
-        if fm.fileExists(atPath: root + "/tables/measures.csv") || fm.fileExists(atPath: root + "/tables/order_parameters.csv") {
+        if fm.fileExists(atPath: root + "/tables/measures.csv") || fm.fileExists(atPath: root + "/tables/order_parameters.csv")
+            || fm.fileExists(atPath: root + "/tables/family_measures.csv") {
             tables = root + "/tables"; layout = "sweep"
-        } else if fm.fileExists(atPath: root + "/measures.csv") || fm.fileExists(atPath: root + "/order_parameters.csv") {
+        } else if fm.fileExists(atPath: root + "/measures.csv") || fm.fileExists(atPath: root + "/order_parameters.csv")
+                    || fm.fileExists(atPath: root + "/family_measures.csv") {
             tables = root; layout = "analyze"
         } else {
             throw ReportError.notAnOutputFolder(path: root)
@@ -74,6 +78,11 @@ public struct ReportInput {
         r.verdicts = try table(AnalysisOutput.verdictsFile) { try TidyCSV.readVerdicts($0, file: $1) }
         r.missing = try table(AnalysisOutput.missingFile) { try TidyCSV.readMissing($0, file: $1) }
 
+        if let t = try text(tables + "/family_measures.csv") {
+            do { r.families = try readFamilies(t, file: tables + "/family_measures.csv") } catch {
+                throw ReportError.unreadable(path: tables + "/family_measures.csv", message: "\(error)")
+            }
+        }
         if let m = try text(root + "/manifest.json") {
             r.manifest = (try? JSONSerialization.jsonObject(with: Data(m.utf8))) as? [String: Any]
             if r.manifest == nil { r.notes.append("manifest.json is not a JSON object") }
@@ -132,6 +141,7 @@ public struct ReportInput {
     public var states: [String] {
         var set = Set(measures.map(\.state)).union(orderParameters.map(\.state)).union(verdicts.map(\.state))
         set.formUnion(curves.map(\.table.state))
+        set.formUnion(families.map(\.state))
         let vocab = ["wake", "nrem_light", "nrem_deep", "rem", "sleep", "preictal", "ictal", "postictal",
                      "interictal", "healthy", "all"]
         return set.sorted { a, b in

@@ -74,6 +74,11 @@ final class ReportBuildTests: XCTestCase {
         // Cohort means with CI error bars: one per state.
         XCTAssertEqual(count("class=\"errorbar\"", in: rbar), 4)
         XCTAssertTrue(html.contains("Paired within-subject state differences"))
+        // Measure families: spatial correlation against bin size, one line per (state, pair class) with 3 bins.
+        let spatial = try XCTUnwrap(panel("pair_correlation", in: html))
+        XCTAssertEqual(count("data-count=\"3\"", in: spatial), 4 * 3)
+        XCTAssertTrue(html.contains("<figure id=\"family-avalanches\""))
+        XCTAssertTrue(html.contains("lfp/aperiodic_exponent"))
         // A sweep without curves says so per state instead of drawing empty figures.
         XCTAssertTrue(html.contains("No curves or series files for this state"))
     }

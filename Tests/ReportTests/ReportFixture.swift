@@ -132,6 +132,27 @@ enum ReportFixture {
         }
         try AnalysisOutput.write(tables, cohort: CohortStatistics.compute(tables.orderParameters, seed: p.seed),
                                  to: dir + "/tables")
+        var family: [FamilyRow] = []
+        for sub in 0..<subjects {
+            for (si, state) in states.enumerated() {
+                for g in ["E-E", "I-I", "E-I"] {
+                    for bin in [10.0, 100.0, 1000.0] {
+                        family.append(FamilyRow(subject: "sub\(sub + 1)", session: "ses1", state: state, family: .spatial,
+                                                group: g, binMilliseconds: bin, measure: "pair_correlation",
+                                                value: 0.02 * Double(si + 1) * log10(bin) + 0.01 * noise.normal()))
+                    }
+                }
+                for bin in [1.0, 3.0, 5.0, 7.0] {
+                    family.append(FamilyRow(subject: "sub\(sub + 1)", session: "ses1", state: state, family: .avalanches,
+                                            group: "spikes", binMilliseconds: bin, measure: "branching_ratio",
+                                            value: 0.8 + 0.02 * bin + 0.01 * noise.normal()))
+                }
+                family.append(FamilyRow(subject: "sub\(sub + 1)", session: "ses1", state: state, family: .lfp,
+                                        channel: "ch0", measure: "aperiodic_exponent", value: 1.5 + 0.1 * Double(si)))
+            }
+        }
+        try TidyCSV.familyMeasures(family).write(toFile: dir + "/tables/family_measures.csv", atomically: true,
+                                                 encoding: .utf8)
         let manifest: [String: Any] = [
             "program": "0.1.0", "commit": "fixture", "job": "demo", "host": "test", "writtenAt": "2026-11-30T00:00:00Z",
             "shards": 40, "shardsDone": 39, "shardsFailed": 1, "shardsPending": 0, "groups": 1,
