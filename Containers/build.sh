@@ -62,9 +62,10 @@ export CONTAINERS_STORAGE_CONF=$work/storage.conf CONTAINERS_CONF=$work/containe
 
 # ---- base image: Debian 12 from Debian's mirror -------------------------------------------------------------
 if ! podman image exists "$base"; then
-  if [ ! -s "$work/bookworm-minbase.tar" ]; then
+  if [ ! -f "$work/bookworm-minbase.tar" ] || [ ! -s "$work/bookworm-minbase.tar" ]; then
+    rm -rf "$work/bookworm-minbase.tar" "$work/bookworm-minbase.tar.part"
     say "building the Debian 12 base with mmdebstrap"
-    mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$work/bookworm-minbase.tar.part" \
+    mmdebstrap --quiet --format=tar --variant=minbase --include=ca-certificates bookworm "$work/bookworm-minbase.tar.part" \
       http://deb.debian.org/debian
     mv "$work/bookworm-minbase.tar.part" "$work/bookworm-minbase.tar"
   fi

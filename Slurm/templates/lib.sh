@@ -1,8 +1,10 @@
 # ---- shared job logic (Slurm/templates/lib.sh, inlined by `symedge submit`) ----
 # Time limits: Slurm sends SIGUSR1 to this batch shell a few minutes before the limit (--signal=B:USR1@...).
-# The shell then sends SIGTERM to the running sweep step: the sweep finishes or marks its running shard
-# interrupted (finished shards stay in the ledger), and the job requeues itself; the next run resumes.
+# The shell then sends SIGTERM to the running sweep step (srun steps: `scancel --signal=TERM` to the job's
+# tasks, not to srun, which would force-kill them): the sweep finishes or marks its running shard interrupted
+# (finished shards stay in the ledger), and the job requeues itself; the next run resumes where it stopped.
 step_pid=""
+step_srun=0
 warned=0
 log_event() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${SLURM_JOB_ID:-}" \
@@ -10,15 +12,18 @@ log_event() {
 }
 # shellcheck disable=SC2329  # invoked by the trap below
 on_time_limit() {
-  warned=1
   log_event time-limit-warning
+  [ -n "$step_pid" ] || return 0
+  warned=1
   echo "symedge job ${SLURM_JOB_ID:-}: time limit near, stopping the sweep step and requeueing" >&2
-  if [ -n "$step_pid" ]; then kill -TERM "$step_pid" 2>/dev/null || true; fi
+  if [ "$step_srun" = 1 ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then return 0; fi
+  kill -TERM "$step_pid" 2>/dev/null || true
 }
 trap on_time_limit USR1
 run_step() {
   local rc
   log_event start
+  [ "$1" = srun ] && step_srun=1
   "$@" &
   step_pid=$!
   while :; do
@@ -28,7 +33,7 @@ run_step() {
     if [ "$rc" -le 128 ] || ! kill -0 "$step_pid" 2>/dev/null; then break; fi
   done
   step_pid=""
-  if [ "$warned" = 1 ] && [ "$rc" -ne 0 ]; then
+  if [ "$warned" = 1 ]; then
     if [ "${SLURM_RESTART_COUNT:-0}" -lt "$MAX_REQUEUES" ]; then
       log_event requeue
       scontrol requeue "$SLURM_JOB_ID"

@@ -230,13 +230,14 @@ check "mpi-mode tables equal the local sweep byte for byte" same_tables "$root/r
 # ---- 7. time-limit warning: stop, requeue, resume -----------------------------------------------------------
 # A stand-in for a sweep too long for its time limit: on the first run it finishes group 0 and then "works"
 # until stopped; after the requeue it runs the real sweep, which resumes from the finished shards.
-slow="$root/slow symedge"
+slow=$root/slow-symedge  # no space: proctrack/linuxproc misparses /proc/PID/stat when the command name has one
 cat >"$slow" <<EOF
 #!/bin/bash
 if [ "\${SLURM_RESTART_COUNT:-0}" = 0 ]; then
   $(printf '%q' "$bin") "\$@" --group 0 || exit 1
-  trap 'echo "slow stand-in: got SIGTERM"; exit 143' TERM
   sleep 600 &
+  sleeper=\$!
+  trap 'echo "slow stand-in: got SIGTERM"; kill "\$sleeper"; exit 143' TERM
   wait
   exit 1
 fi
