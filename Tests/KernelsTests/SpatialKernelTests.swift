@@ -38,14 +38,21 @@ final class SpatialKernelTests: XCTestCase {
             XCTAssertEqual(full.pearson[k], r[k], accuracy: 1e-10)
             XCTAssertEqual(full.normalisedCovariance[k], rho[k], accuracy: 1e-10)
         }
-        // Pair blocks (shards) reassemble the same matrix.
+        // Dense (BLAS) and sparse accumulation agree exactly.
+        for method in [SpatialCorrelation.Method.dense, .sparse] {
+            let other = SpatialCorrelation.matrix(trains: tr, epochs: epochs, width: width, method: method)
+            for k in 0..<(tr.count * tr.count) { XCTAssertEqual(other.pearson[k], full.pearson[k], accuracy: 1e-12) }
+        }
+        // Pair blocks (shards) reassemble the same matrix, by either method.
         for (rows, cols) in SpatialCorrelation.pairBlocks(units: tr.count, blockSize: 4) {
-            let m = SpatialCorrelation.blockMoments(trains: tr, epochs: epochs, width: width, rows: rows, columns: cols,
-                                                    chunkBins: 37)
-            let b = SpatialCorrelation.correlations(m)
-            for (i, gi) in rows.enumerated() {
-                for (j, gj) in cols.enumerated() {
-                    XCTAssertEqual(b.pearson[i * cols.count + j], full.pearson[gi * tr.count + gj], accuracy: 1e-12)
+            for method in [SpatialCorrelation.Method.dense, .sparse] {
+                let m = SpatialCorrelation.blockMoments(trains: tr, epochs: epochs, width: width, rows: rows, columns: cols,
+                                                        chunkBins: 37, method: method)
+                let b = SpatialCorrelation.correlations(m)
+                for (i, gi) in rows.enumerated() {
+                    for (j, gj) in cols.enumerated() {
+                        XCTAssertEqual(b.pearson[i * cols.count + j], full.pearson[gi * tr.count + gj], accuracy: 1e-12)
+                    }
                 }
             }
         }
