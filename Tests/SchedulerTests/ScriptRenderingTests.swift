@@ -107,3 +107,75 @@ final class ScriptRenderingTests: XCTestCase {
         XCTAssertEqual(status, 0, "shellcheck:\n\(out)\(err)")
     }
 }
+
+final class TimeLimitTests: XCTestCase {
+    /// The rendered mpi script, run by bash with stand-ins for srun, scancel and scontrol: on SIGUSR1 it stops
+    /// the step and requeues the job; a run whose restart count reached the limit gives up instead.
+    func testWarningSignalStopsTheStepAndRequeues() throws {
+        let base = try makeTempDir("usr1")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let bin = base.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let calls = base.appendingPathComponent("calls.txt")
+        let q = ShellQuote.quote(calls.path)
+        let fakes = [
+            "srun": "#!/bin/bash\nshift\nexec \"$@\"\n",
+            // scancel fails, so the script falls back to signalling the step process itself.
+            "scancel": "#!/bin/bash\necho \"scancel $*\" >> \(q)\nexit 1\n",
+            "scontrol": "#!/bin/bash\necho \"scontrol $*\" >> \(q)\n",
+            "symedge": "#!/bin/bash\nsleep 30 &\ns=$!\ntrap 'echo \"symedge TERM\" >> \(q); kill $s; exit 143' TERM\nwait\n",
+        ]
+        for (name, text) in fakes {
+            let url = bin.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let out = base.appendingPathComponent("out")
+        let target = try SweepTarget(jobSpec: base.appendingPathComponent("job.yaml").path, outDir: out.path,
+                                     symedge: bin.appendingPathComponent("symedge").path)
+        let s = try ScriptRenderer(templates: try templates())
+            .render(kind: .mpi, target: target, options: try SlurmOptions(maxRequeues: 2), fileName: "s.sbatch")
+        let script = base.appendingPathComponent("mpi.sbatch")
+        try s.text.write(to: script, atomically: true, encoding: .utf8)
+        let events = out.appendingPathComponent("slurm/events.tsv")
+
+        func runAndSignal(restartCount: Int) throws -> Int32 {
+            try? FileManager.default.removeItem(at: events)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [script.path]
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+            env["SLURM_JOB_ID"] = "77"
+            env["SLURM_RESTART_COUNT"] = String(restartCount)
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Wait until the step has started, then send the warning.
+            for _ in 0..<200 {
+                if let t = try? String(contentsOf: events, encoding: .utf8), t.contains("\tstart\n") { break }
+                usleep(50_000)
+            }
+            usleep(200_000)
+            kill(p.processIdentifier, SIGUSR1)
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+
+        XCTAssertEqual(try runAndSignal(restartCount: 0), 0)
+        var log = try String(contentsOf: calls, encoding: .utf8)
+        XCTAssertTrue(log.contains("scancel --signal=TERM 77"), log)
+        XCTAssertTrue(log.contains("symedge TERM"), log)
+        XCTAssertTrue(log.contains("scontrol requeue 77"), log)
+        var ev = try String(contentsOf: events, encoding: .utf8)
+        XCTAssertTrue(ev.contains("\ttime-limit-warning\n") && ev.contains("\trequeue\n"), ev)
+
+        try FileManager.default.removeItem(at: calls)
+        XCTAssertNotEqual(try runAndSignal(restartCount: 2), 0, "after --max-requeues the job fails")
+        log = try String(contentsOf: calls, encoding: .utf8)
+        XCTAssertFalse(log.contains("scontrol requeue"), log)
+        ev = try String(contentsOf: events, encoding: .utf8)
+        XCTAssertTrue(ev.contains("gave-up-after-2-requeues"), ev)
+    }
+}
