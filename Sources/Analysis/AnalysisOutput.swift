@@ -46,8 +46,13 @@ public struct TidyTables: Sendable, Equatable {
     public var verdicts: [VerdictRow] = []
     public var missing: [MissingRow] = []
     public var secondary: [SecondarySurrogateRow] = []
+    /// Rows of the METHODS §6–9 families (`family_measures.csv`); their missing rows go to `missing`.
+    public var families: [FamilyRow] = []
 
     public init() {}
+
+    /// Appends one family run (rows, and its missing rows to `missing`).
+    public mutating func append(_ f: FamilyResult) { families += f.rows; missing += f.missing }
 
     /// Appends the rows of one (recording, state).
     public mutating func append(_ s: StateSummary, secondary: [SecondarySurrogateRow] = []) {
@@ -57,7 +62,7 @@ public struct TidyTables: Sendable, Equatable {
 
     public mutating func append(_ other: TidyTables) {
         measures += other.measures; orderParameters += other.orderParameters; verdicts += other.verdicts
-        missing += other.missing; secondary += other.secondary
+        missing += other.missing; secondary += other.secondary; families += other.families
     }
 }
 
@@ -68,6 +73,7 @@ public struct TidyTables: Sendable, Equatable {
 /// - `measures.csv`, `order_parameters.csv`, `verdicts.csv`, `missing.csv` (see `TidyCSV`);
 /// - `surrogates_secondary.csv`: statistics against every surrogate kind after the first (written only when
 ///   such a kind was requested), columns of `measures.csv` plus `kind`;
+/// - `family_measures.csv` when the tables hold METHODS §6–9 family rows;
 /// - `cohort_statistics.csv` when `cohort` is given (sweeps);
 /// - `curves/<state>_<kind>_s<NN>.csv` (columns `x,y`, `AnalysisParameters.curvePoints` rows);
 /// - `series/<state>_s<NN>.csv` (columns `k,e,i`) when series are given;
@@ -82,6 +88,7 @@ public enum AnalysisOutput {
     public static let missingFile = "missing.csv"
     public static let secondaryFile = "surrogates_secondary.csv"
     public static let cohortFile = "cohort_statistics.csv"
+    public static let familyFile = "family_measures.csv"
     public static let provenanceFile = "provenance.json"
     public static let curvesFolder = "curves"
     public static let seriesFolder = "series"
@@ -98,6 +105,9 @@ public enum AnalysisOutput {
         try writeAtomically(TidyCSV.missing(tables.missing), to: dir + "/" + missingFile)
         if writeSecondary || !tables.secondary.isEmpty {
             try writeAtomically(TidyCSV.secondary(tables.secondary), to: dir + "/" + secondaryFile)
+        }
+        if !tables.families.isEmpty {
+            try writeAtomically(TidyCSV.familyMeasures(tables.families), to: dir + "/" + familyFile)
         }
         if let cohort { try writeAtomically(CohortStatistics.csv(cohort), to: dir + "/" + cohortFile) }
         if !curves.isEmpty {

@@ -41,6 +41,9 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var input: Input
     /// Every METHODS §2–5 parameter in effect (defaults included).
     public var parameters: AnalysisParameters
+    /// The METHODS §6–9 families computed and their parameters (nil when none was requested).
+    public var families: [MeasureFamily]?
+    public var familyParameters: FamilyParameters?
     /// States analysed, in the order analysed.
     public var states: [String]
     /// True when the file had no state epochs and one pseudo-state `all` spanning the data was used.
@@ -62,6 +65,7 @@ public struct Provenance: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case program, input, parameters, states, pseudoStateAll = "pseudo_state_all", classColumn = "class_column"
+        case families, familyParameters = "family_parameters"
         case options, command, host, rank, ranks, startedAt = "started_at", finishedAt = "finished_at"
         case wallSeconds = "wall_seconds", stateSeconds = "state_seconds"
     }
@@ -69,7 +73,9 @@ public struct Provenance: Codable, Sendable, Equatable {
     public init(program: Program = Program(), input: Input, parameters: AnalysisParameters, states: [String],
                 pseudoStateAll: Bool, classColumn: String?, options: [String: String] = [:],
                 command: [String] = CommandLine.arguments, host: String = BuildInfo.hostName, rank: Int = 0,
-                ranks: Int = 1, startedAt: Date, finishedAt: Date, stateSeconds: [String: Double]) {
+                ranks: Int = 1, startedAt: Date, finishedAt: Date, stateSeconds: [String: Double],
+                families: [MeasureFamily]? = nil, familyParameters: FamilyParameters? = nil) {
+        self.families = families; self.familyParameters = familyParameters
         self.program = program; self.input = input; self.parameters = parameters; self.states = states
         self.pseudoStateAll = pseudoStateAll; self.classColumn = classColumn; self.options = options
         self.command = command; self.host = host; self.rank = rank; self.ranks = ranks
