@@ -69,8 +69,13 @@ struct StateWorkspace {
     mutating func counts(width: Double) -> Int {
         let k = fineE.binCount(width: width)
         if bufE.count < k { bufE = [Int32](repeating: 0, count: k); bufI = [Int32](repeating: 0, count: k) }
-        bufE.withUnsafeMutableBufferPointer { _ = fineE.counts(width: width, into: $0.baseAddress!) }
-        bufI.withUnsafeMutableBufferPointer { _ = fineI.counts(width: width, into: $0.baseAddress!) }
+        if k == 0 { return 0 }
+        let (fe, fi) = (fineE, fineI)
+        bufE.withUnsafeMutableBufferPointer { e in
+            bufI.withUnsafeMutableBufferPointer { i in
+                _ = FineBinnedTrain.counts(fe, fi, width: width, into: e.baseAddress!, i.baseAddress!)
+            }
+        }
         return k
     }
 

@@ -59,55 +59,94 @@ public struct FineBinnedTrain: Sendable {
         return a ..< max(a, lowerBound(stop))
     }
 
+    /// One sorted run of spike times of a unit inside an epoch, moved by `add` seconds (`floor` clamps the wrapped
+    /// part of a circular shift at the epoch start against rounding).
+    struct Stream { var base: UnsafePointer<Double>; var lo: Int; var hi: Int; var add: Double; var floor: Double }
+
+    /// The runs of every train inside epoch `ep`: one run per train, or two when a circular shift wraps it.
+    static func streams(_ trains: [UnsafeBufferPointer<Double>], _ ep: Epoch, _ shifts: [Double]?) -> [Stream] {
+        var out: [Stream] = []
+        let length = ep.stop - ep.start
+        for (u, train) in trains.enumerated() {
+            guard let b = train.baseAddress else { continue }
+            let r = range(of: train, start: ep.start, stop: ep.stop)
+            if r.isEmpty { continue }
+            let d = shifts?[u] ?? 0
+            if d == 0 { out.append(Stream(base: b, lo: r.lowerBound, hi: r.upperBound, add: 0, floor: ep.start)); continue }
+            // Spikes with t + d >= stop wrap to t + d − L and come first in time.
+            var cut = r.lowerBound
+            while cut < r.upperBound && train[cut] + d < ep.stop { cut += 1 }
+            if cut < r.upperBound { out.append(Stream(base: b, lo: cut, hi: r.upperBound, add: d - length, floor: ep.start)) }
+            if cut > r.lowerBound { out.append(Stream(base: b, lo: r.lowerBound, hi: cut, add: d, floor: ep.start)) }
+        }
+        return out
+    }
+
+    /// Fine bins per window of the cache-friendly build: every unit's spikes are visited window by window, so the
+    /// prefix counts and the grouped times being written stay in cache (instead of one cache miss per spike).
+    static let window = 2048
+
     /// Counts then groups the spikes of `trains` (each sorted, seconds). `shifts`, when given, holds one offset
     /// per (epoch, train) in `[0, epoch length)`: each train's spikes inside the epoch are moved circularly by it
     /// (METHODS §5b); nil keeps the data as they are.
     public mutating func build(trains: [UnsafeBufferPointer<Double>], shifts: [[Double]]? = nil) {
         let nb = totalBins
+        let perEpoch = epochs.enumerated().map { Self.streams(trains, $0.element, shifts?[$0.offset]) }
         // Pass 1: counts into prefix[b + 1].
         prefix.withUnsafeMutableBufferPointer { p in
             for (ei, ep) in epochs.enumerated() {
                 let g = ep.fineGrid, base = ep.binBase + 1, last = ep.binCount - 1
-                let length = ep.stop - ep.start
-                for (u, train) in trains.enumerated() {
-                    let r = Self.range(of: train, start: ep.start, stop: ep.stop)
-                    let d = shifts?[ei][u] ?? 0
-                    if d == 0 {
-                        for i in r { p[base + min(max(g.index(train[i]), 0), last)] &+= 1 }
-                    } else {
-                        for i in r {
-                            var t = train[i] + d
-                            if t >= ep.stop { t = max(t - length, ep.start) }
-                            p[base + min(max(g.index(t), 0), last)] &+= 1
+                var streams = perEpoch[ei]
+                var w = 0
+                while w <= last {
+                    let wEnd = min(last + 1, w + Self.window)
+                    for si in streams.indices {
+                        var c = streams[si].lo
+                        let hi = streams[si].hi, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
+                        while c < hi {
+                            let j = min(max(g.index(max(b[c] + add, fl)), 0), last)
+                            if j >= wEnd { break }
+                            p[base + j] &+= 1
+                            c += 1
                         }
+                        streams[si].lo = c
                     }
+                    w = wEnd
                 }
             }
             for b in 0 ..< nb { p[b + 1] &+= p[b] }
         }
         let total = Int(prefix[nb])
-        if times.count < total { times = [Double](repeating: 0, count: total) }
+        if times.count < total + 4 { times = [Double](repeating: .infinity, count: total + 4) }
         if cursor.count < nb { cursor = [Int32](repeating: 0, count: nb) }
-        // Pass 2: scatter into bucket order.
+        // Pass 2: scatter into bucket order, window by window.
         prefix.withUnsafeBufferPointer { p in
-            cursor.withUnsafeMutableBufferPointer { c in
+            cursor.withUnsafeMutableBufferPointer { cur in
                 times.withUnsafeMutableBufferPointer { out in
-                    for b in 0 ..< nb { c[b] = p[b] }
+                    for b in 0 ..< nb { cur[b] = p[b] }
                     for (ei, ep) in epochs.enumerated() {
                         let g = ep.fineGrid, base = ep.binBase, last = ep.binCount - 1
-                        let length = ep.stop - ep.start
-                        for (u, train) in trains.enumerated() {
-                            let r = Self.range(of: train, start: ep.start, stop: ep.stop)
-                            let d = shifts?[ei][u] ?? 0
-                            for i in r {
-                                var t = train[i] + d
-                                if d != 0 && t >= ep.stop { t = max(t - length, ep.start) }
-                                let b = base + min(max(g.index(t), 0), last)
-                                out[Int(c[b])] = t
-                                c[b] &+= 1
+                        var streams = perEpoch[ei]
+                        var w = 0
+                        while w <= last {
+                            let wEnd = min(last + 1, w + Self.window)
+                            for si in streams.indices {
+                                var c = streams[si].lo
+                                let hi = streams[si].hi, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
+                                while c < hi {
+                                    let t = max(b[c] + add, fl)
+                                    let j = min(max(g.index(t), 0), last)
+                                    if j >= wEnd { break }
+                                    out[Int(cur[base + j])] = t
+                                    cur[base + j] &+= 1
+                                    c += 1
+                                }
+                                streams[si].lo = c
                             }
+                            w = wEnd
                         }
                     }
+                    for k in total ..< min(out.count, total + 4) { out[k] = .infinity }
                 }
             }
         }
@@ -191,38 +230,66 @@ public struct FineBinnedTrain: Sendable {
     /// `BinGrid` bins from each epoch start, partial last bin dropped, epochs concatenated).
     @discardableResult
     public func counts(width: Double, into out: UnsafeMutablePointer<Int32>) -> Int {
+        Self.counts(self, self, width: width, into: out, out)
+    }
+
+    /// The counts of two trains with the same epochs (the E and I ensembles) in one walk over the coarse edges:
+    /// each edge's fine bin is located once for both (METHODS §11). Returns the number of bins written to each.
+    @discardableResult
+    public static func counts(_ a: FineBinnedTrain, _ b: FineBinnedTrain, width: Double,
+                              into outA: UnsafeMutablePointer<Int32>, _ outB: UnsafeMutablePointer<Int32>) -> Int {
+        precondition(a.epochs == b.epochs, "both trains must share their epochs")
         var written = 0
-        prefix.withUnsafeBufferPointer { p in
-            times.withUnsafeBufferPointer { t in
-                for ep in epochs {
-                    let grid = BinGrid(origin: ep.start, width: width)
-                    let k = grid.fullBinCount(stop: ep.stop)
-                    let base = ep.binBase, fine = ep.fineGrid, nb = ep.binCount
-                    let p0 = p[base], total = p[base + nb] &- p0
-                    if width == fineWidth {
-                        for j in 0 ..< k { out[written + j] = p[base + j + 1] &- p[base + j] }
-                        written += k
-                        continue
-                    }
-                    var prev: Int32 = 0
-                    for kk in 1 ... max(k, 1) where k > 0 {
-                        let e = grid.edge(kk)
-                        let j = fine.index(e)
-                        var cum: Int32
-                        if j >= nb { cum = total } else {
-                            let jj = max(j, 0)
-                            let lo = Int(p[base + jj]), hi = Int(p[base + jj + 1])
-                            cum = p[base + jj] &- p0
-                            for i in lo ..< hi where t[i] < e { cum &+= 1 }
-                        }
-                        out[written + kk - 1] = cum &- prev
-                        prev = cum
+        a.prefix.withUnsafeBufferPointer { pa in
+        b.prefix.withUnsafeBufferPointer { pb in
+        a.times.withUnsafeBufferPointer { ta in
+        b.times.withUnsafeBufferPointer { tb in
+            for ep in a.epochs {
+                let grid = BinGrid(origin: ep.start, width: width)
+                let k = grid.fullBinCount(stop: ep.stop)
+                let base = ep.binBase, fine = ep.fineGrid, nb = ep.binCount
+                if k == 0 { continue }
+                if width == a.fineWidth {
+                    for j in 0 ..< k {
+                        outA[written + j] = pa[base + j + 1] &- pa[base + j]
+                        outB[written + j] = pb[base + j + 1] &- pb[base + j]
                     }
                     written += k
+                    continue
                 }
+                let a0 = pa[base], b0 = pb[base]
+                let totalA = pa[base + nb] &- a0, totalB = pb[base + nb] &- b0
+                var prevA: Int32 = 0, prevB: Int32 = 0
+                for kk in 1 ... k {
+                    let e = grid.edge(kk)
+                    let j = fine.index(e)
+                    var cumA: Int32, cumB: Int32
+                    if j >= nb { cumA = totalA; cumB = totalB } else {
+                        let jj = base + max(j, 0)
+                        cumA = pa[jj] &- a0 &+ Self.below(e, ta, Int(pa[jj]), Int(pa[jj + 1]))
+                        cumB = pb[jj] &- b0 &+ Self.below(e, tb, Int(pb[jj]), Int(pb[jj + 1]))
+                    }
+                    outA[written + kk - 1] = cumA &- prevA
+                    outB[written + kk - 1] = cumB &- prevB
+                    prevA = cumA; prevB = cumB
+                }
+                written += k
             }
-        }
+        }}}}
         return written
+    }
+
+    /// Number of `t[lo ..< hi]` below `e`; branch-free for the usual ≤ 4 spikes of a fine bin (`t` is padded).
+    @inline(__always)
+    static func below(_ e: Double, _ t: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int) -> Int32 {
+        let n = hi - lo
+        let a0: Int32 = t[lo] < e ? 1 : 0, a1: Int32 = t[lo + 1] < e ? 1 : 0
+        let a2: Int32 = t[lo + 2] < e ? 1 : 0, a3: Int32 = t[lo + 3] < e ? 1 : 0
+        let m0: Int32 = 0 < n ? 1 : 0, m1: Int32 = 1 < n ? 1 : 0
+        let m2: Int32 = 2 < n ? 1 : 0, m3: Int32 = 3 < n ? 1 : 0
+        var c = (a0 & m0) &+ (a1 & m1) &+ (a2 & m2) &+ (a3 & m3)
+        if n > 4 { for i in (lo + 4) ..< hi where t[i] < e { c &+= 1 } }
+        return c
     }
 
     /// Number of whole bins of width `width` seconds over all epochs.

@@ -98,8 +98,9 @@ def measures(ce, ci, ne, ni, dt_ms, max_lag, grid):
     xc = ce - ce.mean()
     yc = ci - ci.mean()
     lag = min(max_lag, k - 1)
-    full = np.correlate(yc, xc, mode="full")  # full[k-1+l] = sum_n yc[n+l] xc[n]
-    rho = full[k - 1 - lag: k + lag] / (k * xc.std() * yc.std())
+    # 'valid' correlation of I zero-padded by `lag` against E: out[m] = sum_n yc[n + m - lag] xc[n], i.e. lag m - lag
+    padded = np.concatenate([np.zeros(lag), yc, np.zeros(lag)])
+    rho = np.correlate(padded, xc, mode="valid") / (k * xc.std() * yc.std())
     best, best_lag = rho[lag], 0
     for d in range(1, lag + 1):
         for l in (-d, d):

@@ -1,5 +1,0 @@
-import XCTest
-
-final class KernelsTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
