@@ -68,6 +68,8 @@ let package = Package(
                           exclude: ["run.sh", "reference"]),
         .executableTarget(name: "lfp-bench", dependencies: ["Kernels", "Analysis", "Recordings"],
                           path: "Benchmarks/lfp/swift"),
+        .executableTarget(name: "kernels-bench", dependencies: ["Kernels", "Analysis", "Recordings"],
+                          path: "Benchmarks/kernels", exclude: ["run.sh"]),
 
         // MARK: Tests (mirror the targets; multi-rank and Slurm tests in their own targets)
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
