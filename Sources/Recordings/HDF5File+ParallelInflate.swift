@@ -117,3 +117,42 @@ extension HDF5File {
         return result
     }
 }
+
+extension HDF5File {
+    /// Reads a contiguous (unchunked, unfiltered) 1-D little-endian float64 dataset with plain `pread` calls
+    /// straight into the result, on two threads; nil when the dataset does not qualify (the caller then uses
+    /// `H5Dread`, which in HDF5 1.10 goes through an extra copy).
+    func readDoublesContiguousDirect(_ p: String, minimumCount: Int = 1 << 20) throws -> [Double]? {
+        let ds = try openDataset(p)
+        let dims = try Self.dims(of: ds.id, path: p)
+        guard dims.count == 1, dims[0] >= minimumCount else { return nil }
+        let n = dims[0]
+        let ft = try HDF5Handle.type(H5Dget_type(ds.id), path: p)
+        guard H5Tequal(ft.id, symedge_h5t_ieee_f64le()) > 0 else { return nil }
+        let dcpl = try HDF5Handle(H5Dget_create_plist(ds.id), path: p, what: "H5Dget_create_plist", closer: { H5Pclose($0) })
+        guard H5Pget_layout(dcpl.id) == H5D_CONTIGUOUS, H5Pget_external_count(dcpl.id) == 0 else { return nil }
+        let offset = H5Dget_offset(ds.id)   // absolute file offset (includes any user block)
+        guard offset != haddr_t.max, H5Dget_storage_size(ds.id) == hsize_t(n * 8) else { return nil }
+        let fd = open(self.path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let failures = FailureBox()
+        let total = n * 8
+        let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            nonisolated(unsafe) let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let parts = 2, step = (total + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                var pos = k * step
+                let end = min(total, pos + step)
+                while pos < end {
+                    let got = pread(fd, out + pos, min(end - pos, 1 << 26), off_t(Int(offset) + pos))
+                    if got <= 0 { failures.record(HDF5Failure(path: p, what: "short read at byte \(pos) (truncated file?)")); return }
+                    pos += got
+                }
+            }
+            if let f = failures.failure { throw f }
+            initialized = n
+        }
+        return result
+    }
+}

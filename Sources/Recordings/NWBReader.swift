@@ -137,7 +137,8 @@ struct NWBReader {
         var offsets = [Int](repeating: 0, count: n + 1)
         if file.isDataset(t + "/spike_times") {
             // Large gzip datasets: inflate chunks on all cores (HDF5 alone decompresses on one).
-            times = try file.readDoublesInflatingInParallel(t + "/spike_times") ?? file.readDoubles(t + "/spike_times")
+            times = try file.readDoublesInflatingInParallel(t + "/spike_times")
+                ?? file.readDoublesContiguousDirect(t + "/spike_times") ?? file.readDoubles(t + "/spike_times")
             if file.isDataset(t + "/spike_times_index") {
                 let index = try file.readUInt64s(t + "/spike_times_index")
                 guard index.count == n else {

@@ -14,6 +14,16 @@ enum RecordingValidation {
             for u in 0..<unitCount {
                 let lo = offsets[u], hi = offsets[u + 1]
                 if lo == hi { empty.append(ids[u]); continue }
+                // Fast branch-free pass (vectorisable); the slow pass below only runs to report or sort.
+                var nonFinite = 0, descents = 0
+                var last = buf[lo]
+                for k in lo..<hi {
+                    let t = buf[k]
+                    nonFinite &+= t.isFinite ? 0 : 1
+                    descents &+= t < last ? 1 : 0
+                    last = t
+                }
+                if nonFinite == 0 && descents == 0 { continue }
                 var sorted = true
                 var prev = -Double.infinity
                 for k in lo..<hi {

@@ -105,6 +105,18 @@ final class ValidationTests: XCTestCase {
             XCTAssertEqual(try RecordingReader.read(path(c)).spikes, reference.spikes, c)
         }
 
+        var bigs: [SpikeTrains] = []
+        for c in ["big_contiguous", "big_gzip"] {
+            let r = try RecordingReader.read(path(c))
+            XCTAssertEqual(r.spikes.spikeCount, cases[c]!["count"] as? Int, c)
+            XCTAssertEqual((0..<r.spikes.unitCount).map { r.spikes.count(unit: $0) }, cases[c]!["counts"] as? [Int], c)
+            XCTAssertEqual(r.spikes.times.last, Double(cases[c]!["last"] as! String), c)
+            let sum = Double(cases[c]!["sum"] as! String)!
+            XCTAssertEqual(r.spikes.times.reduce(0, +), sum, accuracy: abs(sum) * 1e-12, c)
+            bigs.append(r.spikes)
+        }
+        XCTAssertEqual(bigs[0], bigs[1])
+
         let empty = try RecordingReader.read(path("empty_unit"))
         XCTAssertEqual(empty.spikes.count(unit: 1), 0)
         let id = cases["empty_unit"]!["unit_id"] as! Int

@@ -121,4 +121,24 @@ for name, shuffle, chunk in (("gzip_chunks", False, 1000), ("gzip_shuffle", True
         f["units/spike_times_index"].attrs["target"] = ds.ref
     cases[name] = {"path": p, "chunks": int(-(-len(st) // chunk))}
 
+# > 1 Mi spikes, contiguous and gzip-chunked (the reader's direct pread and parallel inflate paths)
+big = np.concatenate([st + 1300.0 * k for k in range(13)])          # 13 x 98,794 = 1,284,322 spikes
+big_idx = np.cumsum(np.diff(np.r_[0, idx]) * 13)                     # unit u gets 13 copies of its train
+order = np.concatenate([np.concatenate([np.arange(idx[u - 1] if u else 0, idx[u]) + k * len(st) for k in range(13)])
+                        for u in range(len(idx))])
+big = big[order]
+for name, compression in (("big_contiguous", None), ("big_gzip", "gzip")):
+    p = copy(name)
+    with h5py.File(p, "r+") as f:
+        attrs = dict(f["units/spike_times"].attrs)
+        del f["units/spike_times"]
+        ds = f["units"].create_dataset("spike_times", data=big, compression=compression,
+                                       chunks=(20000,) if compression else None)
+        for k, v in attrs.items():
+            ds.attrs[k] = v
+        replace(f, "units/spike_times_index", big_idx.astype(np.uint32))
+        f["units/spike_times_index"].attrs["target"] = ds.ref
+    cases[name] = {"path": p, "count": int(len(big)), "sum": repr(float(big.sum())), "last": repr(float(big[-1])),
+                   "counts": [int(c) for c in np.diff(np.r_[0, big_idx])]}
+
 print(json.dumps(cases))
