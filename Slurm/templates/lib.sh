@@ -3,6 +3,11 @@
 # The shell then sends SIGTERM to the running sweep step (srun steps: `scancel --signal=TERM` to the job's
 # tasks, not to srun, which would force-kill them): the sweep finishes or marks its running shard interrupted
 # (finished shards stay in the ledger), and the job requeues itself; the next run resumes where it stopped.
+# This job's own id: for an array task ARRAYID_TASK, never the bare array id (which names every task).
+self_id=${SLURM_JOB_ID:-}
+if [ -n "${SLURM_ARRAY_JOB_ID:-}" ] && [ -n "${SLURM_ARRAY_TASK_ID:-}" ]; then
+  self_id=${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}
+fi
 step_pid=""
 step_srun=0
 warned=0
@@ -15,8 +20,8 @@ on_time_limit() {
   log_event time-limit-warning
   [ -n "$step_pid" ] || return 0
   warned=1
-  echo "symedge job ${SLURM_JOB_ID:-}: time limit near, stopping the sweep step and requeueing" >&2
-  if [ "$step_srun" = 1 ] && scancel --signal=TERM "$SLURM_JOB_ID" 2>/dev/null; then return 0; fi
+  echo "symedge job $self_id: time limit near, stopping the sweep step and requeueing" >&2
+  if [ "$step_srun" = 1 ] && scancel --signal=TERM "$self_id" 2>/dev/null; then return 0; fi
   kill -TERM "$step_pid" 2>/dev/null || true
 }
 trap on_time_limit USR1
@@ -36,11 +41,11 @@ run_step() {
   if [ "$warned" = 1 ]; then
     if [ "${SLURM_RESTART_COUNT:-0}" -lt "$MAX_REQUEUES" ]; then
       log_event requeue
-      scontrol requeue "$SLURM_JOB_ID"
+      scontrol requeue "$self_id"
       exit 0
     fi
     log_event "gave-up-after-${SLURM_RESTART_COUNT:-0}-requeues"
-    echo "symedge job ${SLURM_JOB_ID:-}: still unfinished after $MAX_REQUEUES requeues; giving up" >&2
+    echo "symedge job $self_id: still unfinished after $MAX_REQUEUES requeues; giving up" >&2
   fi
   log_event "exit-$rc"
   exit "$rc"

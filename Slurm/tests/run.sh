@@ -9,8 +9,8 @@
 # Steps: lint the Slurm and container files; simulate a 3-subject cohort inside a folder whose name is a
 # shell-injection string; a local reference sweep; array mode with one corrupted input (its task fails, the
 # others succeed); repair; `rerun-failed --slurm` resubmits only that group; tables equal the local sweep byte
-# for byte; one `--mode mpi` job with 2 tasks; one job that gets the time-limit warning, requeues itself and
-# finishes. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
+# for byte; one `--mode mpi` job with 2 tasks; an array task that gets the time-limit warning, requeues itself
+# and finishes. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -227,14 +227,14 @@ check "mpi job completed" bash -c '[ "$(squeue -h -t all -j "$0" -o %T)" = COMPL
 check "mpi job ran on 2 ranks" grep -q "on 2 rank" "$out_mpi"/slurm/logs/*-"$mpi_id".out
 check "mpi-mode tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_mpi"
 
-# ---- 7. time-limit warning: stop, requeue, resume -----------------------------------------------------------
-# A stand-in for a sweep too long for its time limit: on the first run it finishes group 0 and then "works"
-# until stopped; after the requeue it runs the real sweep, which resumes from the finished shards.
+# ---- 7. time-limit warning: stop, requeue, resume (array mode) ----------------------------------------------
+# A stand-in for a sweep too long for its time limit: on its first run, array task 0 finishes its group and
+# then "works" until stopped; after the requeue it runs the real sweep, which finds its shards done.
 slow=$root/slow-symedge  # no space: proctrack/linuxproc misparses /proc/PID/stat when the command name has one
 cat >"$slow" <<EOF
 #!/bin/bash
-if [ "\${SLURM_RESTART_COUNT:-0}" = 0 ]; then
-  $(printf '%q' "$bin") "\$@" --group 0 || exit 1
+if [ "\${SLURM_RESTART_COUNT:-0}" = 0 ] && [ "\${SLURM_ARRAY_TASK_ID:-}" = 0 ]; then
+  $(printf '%q' "$bin") "\$@" || exit 1
   sleep 600 &
   sleeper=\$!
   trap 'echo "slow stand-in: got SIGTERM"; kill "\$sleeper"; exit 143' TERM
@@ -245,33 +245,36 @@ exec $(printf '%q' "$bin") "\$@"
 EOF
 chmod +x "$slow"
 out_req=$root/out-requeue
-if "$bin" submit "$job" --out "$out_req" --mode mpi --ntasks 2 --time 1 --warn-before 45 --symedge "$slow" \
+if "$bin" submit "$job" --out "$out_req" --time 1 --warn-before 45 --symedge "$slow" \
     >"$work/submit-requeue.log" 2>&1; then
   ok "submit with --time 1 --warn-before 45"
 else
   bad "submit with a short time limit (see $work/submit-requeue.log)"
 fi
-req_id=$(jobs_of "$out_req" mpi)
+req_array=$(jobs_of "$out_req" array)
+req_reduce=$(jobs_of "$out_req" reduce)
 t=0
 state=""
 while [ "$t" -lt 200 ]; do
-  state=$(squeue -h -t all -j "$req_id" -o '%T|%r' 2>/dev/null)
-  case $state in
-    COMPLETED* | FAILED* | CANCELLED* | TIMEOUT*) break ;;
-    PENDING*BeginTime* | PENDING*JobHeldAdmin*)
-      # Slurm holds a requeued job for ~2 minutes; release it now.
-      scontrol update jobid="$req_id" StartTime=now >/dev/null 2>&1 || true ;;
-  esac
+  state=$(squeue -h -t all -j "$req_reduce" -o '%T' 2>/dev/null)
+  case $state in COMPLETED | FAILED | CANCELLED | TIMEOUT) break ;; esac
+  # Slurm holds a requeued job for ~2 minutes; release it now.
+  for held in $(squeue -h -r -t PD -j "$req_array" -o '%i|%r' 2>/dev/null | awk -F'|' '$2 == "BeginTime" {print $1}'); do
+    scontrol update jobid="$held" StartTime=now >/dev/null 2>&1 || true
+  done
   sleep 1
   t=$((t + 1))
 done
-echo "requeue job $req_id: $state after ${t}s; events:"
-sed 's/^/  events| /' "$out_req/slurm/events.tsv" 2>/dev/null
-check "job got the time-limit warning" grep -q "time-limit-warning" "$out_req/slurm/events.tsv"
-check "job requeued itself" grep -q "requeue" "$out_req/slurm/events.tsv"
-check "requeued job completed" test "${state%%|*}" = COMPLETED
-check "restarted run resumed finished shards" \
-  grep -Eq "[1-9][0-9]* already done" "$out_req"/slurm/logs/*-"$req_id".out
+echo "requeue test: reduce job $req_reduce $state after ${t}s; array tasks: $(task_states "$req_array" | tr '\n' ' ')"
+events=$out_req/slurm/events.tsv
+sed 's/^/  events| /' "$events" 2>/dev/null
+check "task 0 got the time-limit warning" grep -Eq $'\t0\t0\ttime-limit-warning$' "$events"
+check "task 0 requeued itself" grep -Eq $'\t0\t0\trequeue$' "$events"
+check "task 0 resumed after the requeue and finished" grep -Eq $'\t0\t1\texit-0$' "$events"
+check "no other task was requeued" test "$(grep -c $'\trequeue$' "$events")" -eq 1
+check "restarted task found its finished shards" \
+  grep -Eq "[1-9][0-9]* already done" "$out_req"/slurm/logs/*-"${req_array}"_0.out
+check "reduce job ran after the requeued task and completed" test "$state" = COMPLETED
 check "requeued job's tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_req"
 
 # ---- 8. nothing injected ran ---------------------------------------------------------------------------------

@@ -133,13 +133,16 @@ final class TimeLimitTests: XCTestCase {
         let out = base.appendingPathComponent("out")
         let target = try SweepTarget(jobSpec: base.appendingPathComponent("job.yaml").path, outDir: out.path,
                                      symedge: bin.appendingPathComponent("symedge").path)
-        let s = try ScriptRenderer(templates: try templates())
-            .render(kind: .mpi, target: target, options: try SlurmOptions(maxRequeues: 2), fileName: "s.sbatch")
-        let script = base.appendingPathComponent("mpi.sbatch")
-        try s.text.write(to: script, atomically: true, encoding: .utf8)
+        let renderer = ScriptRenderer(templates: try templates())
+        for kind in [JobKind.mpi, .array] {
+            let s = try renderer.render(kind: kind, target: target, options: try SlurmOptions(maxRequeues: 2),
+                                        array: try ArraySpec([3]), fileName: "s.sbatch")
+            try s.text.write(to: base.appendingPathComponent("\(kind.rawValue).sbatch"), atomically: true, encoding: .utf8)
+        }
         let events = out.appendingPathComponent("slurm/events.tsv")
 
-        func runAndSignal(restartCount: Int) throws -> Int32 {
+        func runAndSignal(restartCount: Int, kind: JobKind = .mpi) throws -> Int32 {
+            let script = base.appendingPathComponent("\(kind.rawValue).sbatch")
             try? FileManager.default.removeItem(at: events)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -148,6 +151,11 @@ final class TimeLimitTests: XCTestCase {
             env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
             env["SLURM_JOB_ID"] = "77"
             env["SLURM_RESTART_COUNT"] = String(restartCount)
+            if kind == .array {  // an array task whose job id equals the array's id
+                env["SLURM_JOB_ID"] = "70"
+                env["SLURM_ARRAY_JOB_ID"] = "70"
+                env["SLURM_ARRAY_TASK_ID"] = "3"
+            }
             p.environment = env
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
@@ -177,5 +185,12 @@ final class TimeLimitTests: XCTestCase {
         XCTAssertFalse(log.contains("scontrol requeue"), log)
         ev = try String(contentsOf: events, encoding: .utf8)
         XCTAssertTrue(ev.contains("gave-up-after-2-requeues"), ev)
+
+        // Array tasks signal and requeue only themselves (70_3), never the whole array (70).
+        try FileManager.default.removeItem(at: calls)
+        XCTAssertEqual(try runAndSignal(restartCount: 0, kind: .array), 0)
+        log = try String(contentsOf: calls, encoding: .utf8)
+        XCTAssertTrue(log.contains("scancel --signal=TERM 70_3\n"), log)
+        XCTAssertTrue(log.contains("scontrol requeue 70_3\n"), log)
     }
 }
