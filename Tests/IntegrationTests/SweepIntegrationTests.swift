@@ -90,6 +90,40 @@ final class SweepIntegrationTests: XCTestCase {
         }
     }
 
+    /// The Slurm array interface: `--group K` per task, then `--reduce-only`, equals one whole sweep.
+    func testGroupsThenReduceOnlyEqualAWholeSweep() throws {
+        let root = try F.temporaryFolder("groups")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try F.writeCohort(in: root)
+        let job = try F.writeJob(in: root)
+        let whole = root.appendingPathComponent("whole")
+        XCTAssertEqual(try F.symedge(["sweep", job.path, "--out", whole.path]).status, 0)
+        let reference = try F.tables(whole)
+
+        let out = root.appendingPathComponent("grouped")
+        for g in [2, 0] {
+            let r = try F.symedge(["sweep", job.path, "--out", out.path, "--group", "\(g)"], np: g == 0 ? 2 : nil)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.contains("10 shards, 0 already done, 10 succeeded"), r.stdout)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("ledger.group-\(g).jsonl").path))
+        }
+        let early = try F.symedge(["sweep", job.path, "--out", out.path, "--reduce-only"])
+        XCTAssertEqual(early.status, 4, "reduce-only before every group finished: \(early.stdout)")
+        XCTAssertTrue(early.stdout.contains("incomplete"), early.stdout)
+        XCTAssertEqual(try F.symedge(["sweep", job.path, "--out", out.path, "--group", "1"]).status, 0)
+        let st = try F.symedge(["status", out.path, "--json"])
+        XCTAssertEqual(st.status, 0, st.stdout)
+        XCTAssertEqual(try F.json(st.stdout)["done"] as? Int, Self.shardCount)
+        let red = try F.symedge(["sweep", job.path, "--out", out.path, "--reduce-only"])
+        XCTAssertEqual(red.status, 0, red.stdout + red.stderr)
+        let t = try F.tables(out)
+        XCTAssertEqual(Set(t.keys), Set(reference.keys))
+        for (k, v) in reference { XCTAssertEqual(t[k], v, "tables/\(k) differs from the whole sweep") }
+        let bad = try F.symedge(["sweep", job.path, "--out", out.path, "--group", "3"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("group 3 does not exist"), bad.stderr)
+    }
+
     enum Victim { case everything, rank(Int) }
 
     /// Starts `mpirun -np 2 symedge sweep`, waits until `afterShards` shard files exist, SIGKILLs the victim
