@@ -91,6 +91,9 @@ public enum SweepDriver {
         }
         let plan = try Sweep.share(plan: planned, world: world)
         folder = SweepFolder(plan.job.output)
+        if let g = req.group, !(0..<plan.groupCount).contains(g) {
+            throw BatchError.noSuchGroup(g, groups: plan.groupCount)    // on every rank: nobody waits
+        }
         var opts = req.options
         opts.group = req.group
         guard let summary = try Sweep.execute(plan: plan, folder: folder, world: world, options: opts,
