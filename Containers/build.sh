@@ -75,11 +75,11 @@ fi
 # ---- build context: the sources plus the resolved Swift packages (no network needed inside) --------------
 ctx=$work/context
 rm -rf "$ctx"
-mkdir -p "$ctx/Slurm"
-cp "$repo/Package.swift" "$ctx/"
+mkdir -p "$ctx"
+# Every file git would see (tracked or not ignored): Package.swift names test and benchmark targets too,
+# and SwiftPM checks that their folders exist. Build folders and .venv are ignored, so they stay out.
+(cd "$repo" && git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$ctx"
 [ -f "$repo/Package.resolved" ] && cp "$repo/Package.resolved" "$ctx/"
-cp -r "$repo/Sources" "$ctx/Sources"
-cp -r "$repo/Slurm/templates" "$ctx/Slurm/templates"
 say "resolving Swift packages on the host"
 (cd "$ctx" && swift package resolve --scratch-path "$work/deps" >/dev/null)
 [ -f "$ctx/Package.resolved" ] || cp "$repo/Package.resolved" "$ctx/" 2>/dev/null || true
