@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Recordings
 
@@ -37,6 +38,11 @@ public struct Connection: Sendable, Equatable, Codable {
     /// Summed (observed − surrogate mean) over the significant bins, per reference spike: a transmission
     /// probability (positive, excitatory) or a suppression (negative, inhibitory).
     public var strength: Double
+
+    public init(pre: Int, post: Int, preID: Int64, postID: Int64, sign: Sign, lagMs: Double, strength: Double) {
+        self.pre = pre; self.post = post; self.preID = preID; self.postID = postID
+        self.sign = sign; self.lagMs = lagMs; self.strength = strength
+    }
 }
 
 /// The outcome of the connection check for one block of pairs.
@@ -163,22 +169,60 @@ public enum ConnectionCheck {
         return best
     }
 
-    /// Marks units whose outgoing connections contradict their waveform class: an I (FS) unit with more
-    /// excitatory than inhibitory outgoing connections, or an E (RS) unit with more inhibitory than excitatory ones.
-    /// Returns, per unit index, nil (no outgoing connection or unclassified) or whether it contradicts.
-    public static func contradictions(classes: [CellClass], connections: [Connection]) -> [Bool?] {
+    /// Chance probability that an unconnected directed pair shows an excitatory (`sign == .excitatory`) or an
+    /// inhibitory connection under the pointwise band: `1 − (1 − α/2)^b` for b excitatory bins, and
+    /// `(b − 1)·(α/2)²` (two adjacent bins below the band, leading term) for b inhibitory bins.
+    public static func chanceRate(_ sign: Connection.Sign, options o: ConnectionOptions) -> Double {
+        let a = o.alpha / 2
+        switch sign {
+        case .excitatory:
+            let b = Double(Int(((o.excitatoryTo - o.excitatoryFrom) / o.bin).rounded()))
+            return 1 - pow(1 - a, b)
+        case .inhibitory:
+            let b = Double(Int(((o.inhibitoryTo - o.inhibitoryFrom) / o.bin).rounded()))
+            return max(0, b - Double(o.inhibitoryMinBins - 1)) * pow(a, Double(o.inhibitoryMinBins))
+        }
+    }
+
+    /// Marks units whose outgoing connections contradict their waveform class (METHODS §1): an I (FS) unit with
+    /// excitatory outgoing connections, or an E (RS) unit with inhibitory ones, when (a) the contradicting
+    /// connections outnumber the consistent ones and (b) their number is unlikely by chance: the binomial tail
+    /// P(X ≥ k | n = `tested[u]` directed pairs, p = `chanceRate`) < `flagAlpha` [default 0.01]. Without (b) every unit
+    /// with many partners would be flagged: the pointwise band lets ≈ 3 % of unconnected pairs through.
+    /// Returns, per unit index, nil (no outgoing connection, or unclassified) or whether it contradicts.
+    public static func contradictions(classes: [CellClass], connections: [Connection], tested: [Int],
+                                      options o: ConnectionOptions = ConnectionOptions(),
+                                      flagAlpha: Double = 0.01) -> [Bool?] {
         var exc = [Int](repeating: 0, count: classes.count), inh = exc
         for c in connections {
             if c.sign == .excitatory { exc[c.pre] += 1 } else { inh[c.pre] += 1 }
         }
         return classes.indices.map { u in
             guard exc[u] + inh[u] > 0 else { return nil }
+            let (bad, good, sign): (Int, Int, Connection.Sign)
             switch classes[u] {
-            case .inhibitory: return exc[u] > inh[u]
-            case .excitatory: return inh[u] > exc[u]
+            case .inhibitory: (bad, good, sign) = (exc[u], inh[u], .excitatory)
+            case .excitatory: (bad, good, sign) = (inh[u], exc[u], .inhibitory)
             case .unclassified: return nil
             }
+            guard bad > good else { return false }
+            return binomialUpperTail(k: bad, n: max(bad, tested[u]), p: chanceRate(sign, options: o)) < flagAlpha
         }
+    }
+
+    /// P(X ≥ k) for X ~ Binomial(n, p).
+    public static func binomialUpperTail(k: Int, n: Int, p: Double) -> Double {
+        if k <= 0 { return 1 }
+        if k > n { return 0 }
+        if p <= 0 { return 0 }
+        if p >= 1 { return 1 }
+        var total = 0.0
+        for i in k...n {
+            let logTerm = lgamma(Double(n + 1)) - lgamma(Double(i + 1)) - lgamma(Double(n - i + 1))
+                + Double(i) * log(p) + Double(n - i) * log1p(-p)
+            total += exp(logTerm)
+        }
+        return min(1, total)
     }
 }
 

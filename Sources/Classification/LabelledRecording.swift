@@ -44,8 +44,11 @@ extension ClassificationResult {
     }
 
     /// Sets `connectionContradiction` from the connection check (METHODS §1): judged against the waveform class.
-    public mutating func applyConnections(_ connections: [Connection]) {
-        let flags = ConnectionCheck.contradictions(classes: units.map(\.predicted), connections: connections)
+    /// `tested[u]` is the number of directed pairs tested with unit `u` as the presynaptic unit.
+    public mutating func applyConnections(_ connections: [Connection], tested: [Int],
+                                          options: ConnectionOptions = ConnectionOptions()) {
+        let flags = ConnectionCheck.contradictions(classes: units.map(\.predicted), connections: connections,
+                                                   tested: tested, options: options)
         for i in units.indices { units[i].connectionContradiction = flags[i] }
     }
 }

@@ -48,13 +48,15 @@ final class ClassifyCommandTests: XCTestCase {
 
     func testConnectionsThroughTheCLI() throws {
         let bin = try symedgePath()
-        // 30 synthetic units (so k-means is fitted); unit 0 (FS) drives unit 20 (+2 ms, p = 0.3): the FS unit has an
-        // excitatory outgoing connection and must be flagged as contradicting its waveform class.
+        // 30 synthetic units (so k-means is fitted); unit 0 (FS) drives units 20…24 (+2 ms, p = 0.3): an FS unit with
+        // five excitatory outgoing connections out of 29 tested is flagged as contradicting its waveform class.
         var rec = syntheticRecording(nFS: 8, nRS: 22, duration: 300, seed: 5)
         var trains = (0..<rec.units.count).map { Array(rec.spikes[unit: $0]) }
         var g = SplitMixTest(3)
-        for t in trains[0] where g.unit() < 0.3 { trains[20].append(t + 0.002) }
-        trains[20].sort()
+        for post in 20..<25 {
+            for t in trains[0] where g.unit() < 0.3 { trains[post].append(t + 0.002) }
+            trains[post].sort()
+        }
         rec.spikes = SpikeTrains(trains: trains)
         let path = tmp("conn.nwb")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,3 +1,4 @@
+import Foundation
 import Classification
 import Recordings
 import XCTest
@@ -72,11 +73,28 @@ final class ConnectionCheckTests: XCTestCase {
         XCTAssertTrue(r.connections.filter { $0.pre == 4 || $0.post == 4 }.allSatisfy { abs($0.strength) < 0.02 })
 
         // Contradiction: unit 0 labelled I but drives an excitatory connection; unit 2 labelled I and inhibitory.
-        let flags = ConnectionCheck.contradictions(classes: [.inhibitory, .excitatory, .inhibitory, .excitatory, .excitatory],
-                                                   connections: r.connections.filter { abs($0.strength) > 0.05 })
-        XCTAssertEqual(flags[0], true)
+        let strong = r.connections.filter { abs($0.strength) > 0.05 }
+        let classes: [CellClass] = [.inhibitory, .excitatory, .inhibitory, .excitatory, .excitatory]
+        let p = ConnectionCheck.chanceRate(.excitatory, options: o)
+        XCTAssertEqual(p, 1 - pow(0.995, 6), accuracy: 1e-12)
+        // 1 excitatory out of 4 tested: P(X ≥ 1) = 1 − (1 − p)^4 ≈ 0.11 — not significant at 0.01: not flagged.
+        var flags = ConnectionCheck.contradictions(classes: classes, connections: strong, tested: [4, 4, 4, 4, 4])
+        XCTAssertEqual(flags[0], false)
         XCTAssertEqual(flags[2], false)
         XCTAssertNil(flags[1])
+        // Five excitatory connections out of 20 tested: significant, flagged.
+        let many = (0..<5).map { Connection(pre: 0, post: 1, preID: 1, postID: Int64(10 + $0), sign: .excitatory, lagMs: 2, strength: 0.2) }
+        flags = ConnectionCheck.contradictions(classes: classes, connections: many, tested: [20, 4, 4, 4, 4])
+        XCTAssertEqual(flags[0], true)
+    }
+
+    func testBinomialTail() {
+        XCTAssertEqual(ConnectionCheck.binomialUpperTail(k: 1, n: 4, p: 0.5), 15.0 / 16, accuracy: 1e-12)
+        XCTAssertEqual(ConnectionCheck.binomialUpperTail(k: 3, n: 4, p: 0.5), 5.0 / 16, accuracy: 1e-12)
+        XCTAssertEqual(ConnectionCheck.binomialUpperTail(k: 0, n: 4, p: 0.5), 1)
+        XCTAssertEqual(ConnectionCheck.binomialUpperTail(k: 5, n: 4, p: 0.5), 0)
+        // n = 199, p = 0.0296: mean 5.9, so 6 contradicting connections are not unusual.
+        XCTAssertGreaterThan(ConnectionCheck.binomialUpperTail(k: 6, n: 199, p: 0.0296), 0.3)
     }
 
     func testPairBlocksReproduceTheFullRun() {
