@@ -6,6 +6,7 @@
 #   SYMEDGE_BIN=.build/release/symedge bash Slurm/tests/run.sh
 #
 # Needs root (the dev cluster runs as root); installs Slurm and libpmix-dev with apt-get when missing.
+# SLURM_ACCT=slurmdbd also starts MariaDB + slurmdbd, and then checks that `symedge status` uses sacct.
 # Steps: lint the Slurm and container files; simulate a 3-subject cohort inside a folder whose name is a
 # shell-injection string; a local reference sweep; array mode with one corrupted input (its task fails, the
 # others succeed); repair; `rerun-failed --slurm` resubmits only that group; tables equal the local sweep byte
@@ -196,6 +197,9 @@ status_text=$("$bin" status "$out" 2>&1)
 echo "$status_text" | sed 's/^/  status| /'
 check "symedge status shows the Slurm array with its failed task" \
   grep -q "array job $array_id .*FAILED 1 (failed tasks $bad_group)" <<<"$status_text"
+if [ "${SLURM_ACCT:-none}" = slurmdbd ]; then
+  check "symedge status reads sacct when accounting is on" grep -q "from squeue and sacct" <<<"$status_text"
+fi
 
 # ---- 5. repair, rerun only the failed group, compare with the local sweep -----------------------------------
 cp "$work/good.nwb" "$victim"
