@@ -4,9 +4,14 @@ import Foundation
 /// Assembles the self-contained HTML report (issue 10): inline CSS and SVG, no scripts, no network.
 public enum HTMLReport {
     /// Reads `folder`, builds the report and writes `folder/report.html` atomically; returns its path.
+    /// - Parameter curvesFromInputs: for a sweep folder without curves, read up to this many of the
+    ///   manifest's input recordings to draw the per-state figures (0 = none).
+    /// - Parameter log: receives one line per recording read.
     @discardableResult
-    public static func write(folder: String, title: String? = nil) throws -> String {
-        let input = try ReportInput.load(folder)
+    public static func write(folder: String, title: String? = nil, curvesFromInputs: Int = 0,
+                             log: (String) -> Void = { _ in }) throws -> String {
+        var input = try ReportInput.load(folder)
+        if curvesFromInputs > 0 { for line in input.addCurvesFromInputs(limit: curvesFromInputs) { log(line) } }
         let html = build(input, title: title)
         let path = folder + "/report.html"
         try AnalysisOutput.writeAtomically(html, to: path)

@@ -83,6 +83,22 @@ final class ReportBuildTests: XCTestCase {
         XCTAssertTrue(html.contains("No curves or series files for this state"))
     }
 
+    func testSweepReportComputesPerStateCurvesFromAnInput() throws {
+        let rec = base + "/rec"
+        try ReportFixture.writeTextRecording(rec)
+        try ReportFixture.writeSweepFolder(base + "/sweep", subjects: 3, inputPath: rec)
+        var input = try ReportInput.load(base + "/sweep")
+        XCTAssertTrue(input.curves.isEmpty)
+        let log = input.addCurvesFromInputs(limit: 2)
+        XCTAssertEqual(log.count, 1, "one recording covers wake and nrem_deep: \(log) \(input.notes)")
+        XCTAssertEqual(Set(input.curves.map(\.table.state)), ["wake", "nrem_deep"])
+        XCTAssertEqual(Set(input.series.map(\.table.scaleIndex)), [15, 20, 25, 30])
+        let html = HTMLReport.build(input)
+        XCTAssertTrue(html.contains("<figure id=\"collapse-wake\""))
+        XCTAssertTrue(html.contains("<figure id=\"joint-nrem_deep\""))
+        XCTAssertTrue(input.notes.contains { $0.contains("computed by the report") }, "\(input.notes)")
+    }
+
     func testNotAnOutputFolder() {
         XCTAssertThrowsError(try HTMLReport.write(folder: base)) { e in
             XCTAssertTrue("\(e)".contains("not an analysis or sweep output folder"), "\(e)")

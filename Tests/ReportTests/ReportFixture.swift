@@ -117,8 +117,32 @@ enum ReportFixture {
         try AnalysisOutput.write(tables, curves: curves, series: series, provenance: prov, writeSecondary: true, to: dir)
     }
 
+    /// A plain-text recording (12 E at 5 Hz, 4 I at 25 Hz sharing a slow modulation) with states wake and
+    /// nrem_deep, `seconds` long.
+    static func writeTextRecording(_ dir: String, seconds: Double = 60) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var noise = Noise(9)
+        let dt = 0.002, steps = Int(seconds / dt)
+        var mod = [Double](repeating: 1, count: steps)
+        var x = 0.0
+        for k in 0..<steps { x = 0.99 * x + 0.14 * noise.normal(); mod[k] = exp(0.5 * x) }
+        var spikes = "unit_id,time_s\n", units = "unit_id,class,electrode,x_um,y_um\n"
+        for unit in 0..<16 {
+            let rate = unit < 12 ? 5.0 : 25.0
+            units += "\(unit),\(unit < 12 ? "E" : "I"),,,\n"
+            for k in 0..<steps where noise.uniform() < rate * dt * mod[k] {
+                spikes += "\(unit),\(String(format: "%.6f", (Double(k) + noise.uniform()) * dt))\n"
+            }
+        }
+        try spikes.write(toFile: dir + "/spikes.csv", atomically: true, encoding: .utf8)
+        try units.write(toFile: dir + "/units.csv", atomically: true, encoding: .utf8)
+        try "start_s,stop_s,state\n0,\(seconds / 2),wake\n\(seconds / 2),\(seconds),nrem_deep\n"
+            .write(toFile: dir + "/states.csv", atomically: true, encoding: .utf8)
+    }
+
     /// Writes a sweep-layout folder (`tables/` + `manifest.json`) with `subjects` subjects at `dir`.
-    static func writeSweepFolder(_ dir: String, subjects: Int = 5, surrogates: Int = 10) throws {
+    static func writeSweepFolder(_ dir: String, subjects: Int = 5, surrogates: Int = 10,
+                                 inputPath: String? = nil) throws {
         var noise = Noise(2)
         var tables = TidyTables()
         var p = AnalysisParameters()
@@ -161,7 +185,8 @@ enum ReportFixture {
                                       "message": "injected <failure> for the test"]]],
             "reduction": ["pairsReduced": 20, "pairsIncomplete": ["sub3/ses1 rem: 1 of 2 shards not done"]],
             "inputs": (0..<subjects).map { ["subject": "sub\($0 + 1)", "session": "ses1", "unitsE": 80, "unitsI": 20,
-                                            "states": states, "sha256": String(repeating: "0", count: 64)] },
+                                            "states": states, "sha256": String(repeating: "0", count: 64),
+                                            "path": inputPath ?? "sub\($0 + 1).nwb"] },
             "parameters": ["seed": 20230619, "scaleCount": 32, "surrogateCount": surrogates],
         ]
         try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted])
