@@ -101,6 +101,15 @@ public final class Ledger {
         self.path = path
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw BatchError.io(path: path, message: "cannot open ledger: \(AtomicFile.errnoText())") }
+        // A kill mid-append leaves a torn last line: end it, so the next entry starts on a line of its own.
+        let r = open(path, O_RDONLY | O_CLOEXEC)
+        if r >= 0 {
+            var last: UInt8 = 0x0A
+            let end = lseek(r, 0, SEEK_END)
+            if end > 0 { _ = pread(r, &last, 1, end - 1) }
+            close(r)
+            if last != 0x0A { var nl: UInt8 = 0x0A; _ = Glibc.write(fd, &nl, 1) }
+        }
     }
 
     deinit { close(fd) }
