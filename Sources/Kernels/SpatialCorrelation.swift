@@ -10,7 +10,7 @@ import Foundation
 ///   "divided by sqrt(ν_i ν_j)"; equals r_ij for Poisson counts). cov uses 1/(K−1).
 /// Work is sharded by pair blocks: `blockMoments(rows:columns:)` gives the cross-products of one block.
 /// For fine bins, where most (unit, bin) cells are empty, a sparse pair accumulation gives the same integer
-/// cross-products far faster than the dense product (`Method.automatic` picks it below 5 % occupancy).
+/// cross-products far faster than the dense product (`Method.automatic` picks it below 0.15 spikes per (unit, bin)).
 public enum SpatialCorrelation {
     /// Sums and cross-products of the count matrix over a rows × columns block of units.
     public struct Moments: Sendable, Equatable {
@@ -37,7 +37,7 @@ public enum SpatialCorrelation {
 
     /// How the cross-products are accumulated; both give identical (integer-exact) results.
     public enum Method: Sendable {
-        /// `sparse` when fewer than 5 % of (unit, bin) cells hold a spike, else `dense`.
+        /// `sparse` below 0.15 spikes per (unit, bin) cell on average, else `dense`.
         case automatic
         /// Dense count matrix per chunk of bins, OpenBLAS `dsyrk` (symmetric block) or `dgemm`.
         case dense
@@ -56,7 +56,7 @@ public enum SpatialCorrelation {
             let units = Set(Array(rows) + Array(columns))
             let spikes = units.reduce(0) { $0 + trains[$1].count }
             let bins = epochs.reduce(0) { $0 + Avalanches.binCount(start: $1.start, stop: $1.stop, width: width) }
-            useSparse = bins > 0 && Double(spikes) < 0.05 * Double(units.count) * Double(bins)
+            useSparse = bins > 0 && Double(spikes) < 0.15 * Double(units.count) * Double(bins)
         }
         if useSparse {
             return sparseMoments(trains: trains, epochs: epochs, width: width, rows: rows, columns: columns, chunkBins: chunkBins)

@@ -32,6 +32,8 @@ func stringOption(_ name: String, _ def: String) -> String {
     return def
 }
 func now() -> Double { Date().timeIntervalSince1970 }
+/// Process CPU time, s (all threads).
+func cpu() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 func f(_ v: Double?, _ d: Int = 3) -> String { v.map { $0.isFinite ? String(format: "%.\(d)f", $0) : "—" } ?? "—" }
 
 // MARK: benchmarks
@@ -50,24 +52,25 @@ func benchSpatial() {
     }
     let spikes = trains.reduce(0) { $0 + $1.count }
     print("spatial: \(units) units, \(hours) h, \(spikes) spikes (generated in \(f(now() - t0, 1)) s)")
-    var total = 0.0
+    let method: SpatialCorrelation.Method = ["dense": .dense, "sparse": .sparse][stringOption("--method", "")] ?? .automatic
+    var total = 0.0, totalCPU = 0.0
     for ms in [10.0, 100, 1000] {
-        let s = now()
-        let m = SpatialCorrelation.matrix(trains: trains, epochs: [(0, duration)], width: ms / 1000)
-        let el = now() - s
-        total += el
+        let s = now(), c = cpu()
+        let m = SpatialCorrelation.matrix(trains: trains, epochs: [(0, duration)], width: ms / 1000, method: method)
+        let el = now() - s, ec = cpu() - c
+        total += el; totalCPU += ec
         var mean = 0.0, n = 0
         for i in 0..<units { for j in (i + 1)..<units where m.pearson[i * units + j].isFinite { mean += m.pearson[i * units + j]; n += 1 } }
-        print("  bin \(Int(ms)) ms: \(f(el, 2)) s (mean r \(f(mean / Double(n), 5)))")
+        print("  bin \(Int(ms)) ms: wall \(f(el, 2)) s, CPU \(f(ec, 2)) s (mean r \(f(mean / Double(n), 5)))")
     }
-    print("  total \(f(total, 2)) s")
+    print("  total wall \(f(total, 2)) s, CPU \(f(totalCPU, 2)) s")
 }
 
 func benchAperiodic() {
     let channels = Int(option("--channels", 96)), hours = option("--hours", 1), fs = option("--fs", 1000)
     let n = Int(hours * 3600 * fs)
     var rng = Rng(s: 7)
-    var tWelch = 0.0, tFit = 0.0, tGen = 0.0
+    var tWelch = 0.0, tFit = 0.0, tGen = 0.0, cWelch = 0.0, cFit = 0.0
     var x = [Double](repeating: 0, count: n)
     var chis: [Double] = []
     for c in 0..<channels {
@@ -76,17 +79,18 @@ func benchAperiodic() {
         let phi = 0.9 + 0.0009 * Double(c)
         for i in 0..<n { a = phi * a + rng.normal(); x[i] = a + 3 * sin(2 * Double.pi * 10 * Double(i) / fs) }
         tGen += now() - g
-        let s = now()
+        let s = now(), cs = cpu()
         let spec = Welch.psd(x, rate: fs, segmentLength: Int(2 * fs), overlap: Int(fs))!
-        let m = now()
+        let m = now(), cm = cpu()
         let narrow = AperiodicFit.band(frequencies: spec.frequencies, power: spec.power, range: 30...50)!
         let wide = AperiodicFit.specparamFixed(frequencies: spec.frequencies, power: spec.power, range: 1...40)!
-        let e = now()
-        tWelch += m - s; tFit += e - m
+        let e = now(), ce = cpu()
+        tWelch += m - s; tFit += e - m; cWelch += cm - cs; cFit += ce - cm
         chis.append(narrow.exponent + wide.exponent * 0)
     }
     print("aperiodic: \(channels) channels × \(hours) h at \(fs) Hz (signal generation \(f(tGen, 1)) s, excluded)")
-    print("  Welch \(f(tWelch, 2)) s, fits (30–50 Hz OLS + 1–40 Hz specparam fixed) \(f(tFit, 3)) s, total \(f(tWelch + tFit, 2)) s")
+    print("  wall: Welch \(f(tWelch, 2)) s, fits (30–50 Hz OLS + 1–40 Hz specparam fixed) \(f(tFit, 3)) s, total \(f(tWelch + tFit, 2)) s")
+    print("  CPU:  Welch \(f(cWelch, 2)) s, fits \(f(cFit, 3)) s, total \(f(cWelch + cFit, 2)) s")
     print("  mean χ(30–50) \(f(chis.reduce(0, +) / Double(chis.count), 3))")
 }
 
