@@ -151,3 +151,34 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["keep.nwb"])
     }
 }
+
+extension WriterTests {
+    /// Multi-channel mean waveforms are written as (units, samples, channels) and read back with the peak
+    /// (deepest-trough) channel picked; pynwb sees the 3-D shape.
+    func testThreeDimensionalWaveforms() throws {
+        var rec = Self.sample()
+        for u in rec.units.indices {
+            var all: [[Double]] = []
+            for c in 0..<3 {
+                let depth: Double = c == u % 3 ? 2 : 1
+                all.append((0..<8).map { (s: Int) -> Double in -depth * sin(Double(s) / 7 * Double.pi) * 1e-4 })
+            }
+            rec.units[u].waveform = Waveform(peakChannel: all[u % 3], allChannels: all, samplingRate: 20_000)
+        }
+        let dir = try TestSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("w3.nwb").path
+        try NWBWriter.write(rec, to: path)
+        let back = try RecordingReader.read(path)
+        for u in rec.units.indices {
+            XCTAssertEqual(back.units[u].waveform?.allChannels, rec.units[u].waveform?.allChannels)
+            XCTAssertEqual(back.units[u].waveform?.peakChannel, rec.units[u].waveform?.peakChannel, "unit \(u)")
+            XCTAssertEqual(back.units[u].waveform?.samplingRate, 20_000)
+        }
+        if (try? TestSupport.python()) != nil {
+            let json = try TestSupport.runPython("recordings_pynwb_check.py", [path])
+            let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            XCTAssertEqual(o["waveform_shape"] as? [Int], [4, 8, 3])
+        }
+    }
+}
