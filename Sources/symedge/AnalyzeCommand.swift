@@ -9,23 +9,26 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Compute the multiscale E/I balance measures of one recording.",
         discussion: """
-        Reads FILE (an NWB file, or a plain-text folder with spikes.csv, units.csv, states.csv), computes for \
-        each state the per-scale measures of METHODS §3 at Δt_s = exp(0.3(s−1)) ms, their surrogate mean, sd \
-        and z (METHODS §5), the order parameters and the balance-symmetry verdict (§4), and writes into DIR:
+        Reads FILE (an NWB file, or a plain-text folder with spikes.csv, units.csv and \
+        states.csv) and, for each state, computes the per-scale measures of METHODS §3 \
+        at Δt_s = exp(0.3(s−1)) ms, their surrogate mean, sd and z (§5), the order \
+        parameters and the balance-symmetry verdict (§4).
 
-          measures.csv            subject,session,state,scale_index,dt_ms,measure,value,surrogate_mean,surrogate_sd,z
-          order_parameters.csv    subject,session,state,measure,value,surrogate_mean,surrogate_sd,z
-                                  (the 8 order parameters, then balance_symmetry: 1 holds, 0 broken)
-          verdicts.csv            which invariance broke, with the z-scores and values that decided it
-          missing.csv             every empty field, with the reason
-          surrogates_secondary.csv  the same statistics against the second surrogate kind (column kind)
-          curves/<state>_<kind>_s<NN>.csv   collapse and partition curves, x,y
-          series/<state>_s<NN>.csv          E and I ensemble series at ~67 ms, 299 ms, 1.34 s, 6 s (first 4096 bins)
-          provenance.json         input SHA-256, every parameter, version, commit, host, wall time
+        Files written into DIR:
+          measures.csv             per-scale measures and glcm_* features
+          order_parameters.csv     8 order parameters + balance_symmetry (1/0)
+          verdicts.csv             which invariance broke, with its evidence
+          missing.csv              every empty field and the reason
+          surrogates_secondary.csv statistics against the second surrogate kind
+          curves/                  collapse and partition curves per scale
+          series/                  E and I series at ≈67 ms, 299 ms, 1.3 s, 6 s
+          family_measures.csv      METHODS §6–9 families, with --families
+          provenance.json          input SHA-256, parameters, version, host, time
 
-        The first surrogate kind fills surrogate_mean, surrogate_sd and z of the main tables. A file without \
-        state epochs is analysed as one pseudo-state `all` spanning its first to its last spike. The same \
-        input, options and seed give byte-identical CSV files.
+        The first surrogate kind fills surrogate_mean, surrogate_sd and z of the \
+        main tables. A file without state epochs is analysed as one pseudo-state \
+        `all` spanning its first to its last spike. The same input, options and \
+        seed give byte-identical CSV files.
         """)
 
     @Argument(help: ArgumentHelp("The recording: an .nwb file or a plain-text folder.", valueName: "FILE"))
@@ -57,7 +60,25 @@ struct AnalyzeCommand: ParsableCommand {
         valueName: "NAME"))
     var classColumn: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also compute these METHODS §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
+        valueName: "LIST"))
+    var families: String?
+
     @OptionGroup var global: GlobalOptions
+
+    func parsedFamilies() throws -> [MeasureFamily] {
+        guard let families else { return [] }
+        if families.trimmingCharacters(in: .whitespaces) == "all" { return MeasureFamily.allCases }
+        return try families.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { n in
+                guard let f = MeasureFamily(rawValue: n) else {
+                    throw ValidationError("--families: unknown family '\(n)'; known: "
+                                          + MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ") + ", all")
+                }
+                return f
+            }
+    }
 
     /// Scales at which the E and I series are written for the report (≈ 67 ms, 299 ms, 1.34 s, 6 s; METHODS §2).
     static let seriesScales = [15, 20, 25, 30]
@@ -70,6 +91,7 @@ struct AnalyzeCommand: ParsableCommand {
         guard (1...64).contains(scales) else { throw ValidationError("--scales must be between 1 and 64, got \(scales)") }
         guard surrogates >= 0 else { throw ValidationError("--surrogates must be 0 or more, got \(surrogates)") }
         _ = try parsedKinds()
+        _ = try parsedFamilies()
     }
 
     func parsedKinds() throws -> [SurrogateKind] {
@@ -98,6 +120,10 @@ struct AnalyzeCommand: ParsableCommand {
         for w in recording.warnings { log.warning("\(file): \(w)") }
         let nE = recording.unitIndices(of: .excitatory).count, nI = recording.unitIndices(of: .inhibitory).count
         log.info("\(recording.subject)/\(recording.session): \(recording.units.count) units (\(nE) E, \(nI) I), states: \(recording.states.joined(separator: ", "))")
+        if nE == 0 || nI == 0 {
+            let which = nE == 0 ? "E" : "I"
+            log.warning("\(file): no \(which) units, so most measures will be empty (see missing.csv); name the label column with --class-column, or classify the units first")
+        }
 
         // A file without epochs: one pseudo-state `all` from the first to just past the last spike.
         let pseudo = recording.epochs.isEmpty
@@ -123,6 +149,8 @@ struct AnalyzeCommand: ParsableCommand {
         var members: [Member] = [.observed]
         for k in parameters.surrogateKinds { for i in 0..<parameters.surrogateCount { members.append(.surrogate(k, i)) } }
 
+        let familyList = try parsedFamilies()
+        let familyParameters = FamilyParameters()
         var tables = TidyTables()
         var curves: [(state: String, curve: StateCurve)] = []
         var series: [SeriesTable] = []
@@ -184,6 +212,20 @@ struct AnalyzeCommand: ParsableCommand {
                                                  scaleIndex: nil, measure: "state_analysis",
                                                  reason: "analysis failed: \(error)"))
             }
+            for family in familyList {
+                do {
+                    let f = try FamilyAnalysis.run(family: family, recording: recording, state: state,
+                                                   parameters: familyParameters)
+                    tables.append(f)
+                    log.info("state \(state): family \(family.rawValue): \(f.rows.count) values, \(f.missing.count) missing")
+                } catch {
+                    log.error("state \(state): family \(family.rawValue): \(error)")
+                    failures.append("\(state) \(family.rawValue): \(error)")
+                    tables.missing.append(MissingRow(subject: recording.subject, session: recording.session, state: state,
+                                                     scaleIndex: nil, measure: "family_\(family.rawValue)",
+                                                     reason: "family analysis failed: \(error)"))
+                }
+            }
             stateSeconds[state] = Date().timeIntervalSince(t0)
         }
 
@@ -195,7 +237,8 @@ struct AnalyzeCommand: ParsableCommand {
             parameters: parameters, states: chosen, pseudoStateAll: pseudo, classColumn: classColumn,
             options: ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
                       "series_max_bins": "\(Self.seriesBins)"],
-            startedAt: started, finishedAt: finished, stateSeconds: stateSeconds)
+            startedAt: started, finishedAt: finished, stateSeconds: stateSeconds,
+            families: familyList.isEmpty ? nil : familyList, familyParameters: familyList.isEmpty ? nil : familyParameters)
         try AnalysisOutput.write(tables, curves: curves, series: series, provenance: provenance,
                                  writeSecondary: parameters.surrogateKinds.count > 1, to: out)
         log.info("wrote \(out) in \(String(format: "%.2f", finished.timeIntervalSince(started))) s")

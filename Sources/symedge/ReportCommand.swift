@@ -12,7 +12,8 @@ struct ReportCommand: ParsableCommand {
         network access. Figures appear where the tables have data: verdict table, order parameters by state \
         with cohort bootstrap CIs and per-subject points, E–I correlation, variance scaling, cross-correlation, \
         distribution similarity, Gini and co-occurrence features across scales, and per state the ensemble \
-        series, E–I joint density, collapse and partition curves. Prints the report's path.
+        series, E–I joint density, collapse and partition curves (for a sweep, computed from one input \
+        recording per state, see --curves-from). Prints the report's path.
         """)
 
     @Argument(help: ArgumentHelp("The output folder of `symedge sweep` or `symedge analyze`.", valueName: "OUT"))
@@ -21,12 +22,19 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Title at the top of the report.")
     var title: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "For a sweep folder: read up to N input recordings (one per state) to draw the per-state series, joint density, collapse and partition figures; 0 = tables only.",
+        valueName: "N"))
+    var curvesFrom: Int = 4
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let log = global.makeLogger()
         log.info("reading \(out)")
-        let path = try HTMLReport.write(folder: out, title: title)
+        let path = try HTMLReport.write(folder: out, title: title, curvesFromInputs: max(0, curvesFrom)) {
+            log.info("\($0)")
+        }
         log.info("wrote \(path)")
         print(path)
     }
