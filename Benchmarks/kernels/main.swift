@@ -85,41 +85,8 @@ recording.spikes.times.withUnsafeBufferPointer { p in
     var i = 0
     while i + 8 <= p.count { acc += raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self); i += 8 }
 }
+print(String(format: "peak resident memory after generating the recording: %.0f MB", peakRSSMegabytes()))
 print(String(format: "streaming pass (sum of spike times): %.3f s   [checksum %.6e]", now() - t0, acc.sum()))
-
-// Breakdown of the observed member with the kernels directly.
-do {
-    var fe = FineBinnedTrain(), fi = FineBinnedTrain()
-    let sp = recording.spikes
-    sp.times.withUnsafeBufferPointer { base in
-        let te = (0 ..< 160).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
-        let ti = (160 ..< 200).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
-        t0 = now()
-        fe.reset(epochs: [(start: 0, stop: duration)]); fi.reset(epochs: [(start: 0, stop: duration)])
-        fe.build(trains: te); fi.build(trains: ti)
-        print(String(format: "  breakdown: fine binning (count + group, both classes): %.3f s", now() - t0))
-    }
-    var be = [Int32](repeating: 0, count: fe.binCount(width: 0.001)), bi = be
-    var tc = 0.0, tm = 0.0, tx = 0.0
-    for s in 1 ... 32 {
-        let w = Kernels.scaleSeconds(s)
-        t0 = now()
-        let k = be.withUnsafeMutableBufferPointer { e in bi.withUnsafeMutableBufferPointer { i in
-            FineBinnedTrain.counts(fe, fi, width: w, into: e.baseAddress!, i.baseAddress!) } }
-        tc += now() - t0
-        t0 = now()
-        be.withUnsafeBufferPointer { e in bi.withUnsafeBufferPointer { i in
-            let a = UnsafeBufferPointer(rebasing: e[0 ..< k]), b = UnsafeBufferPointer(rebasing: i[0 ..< k])
-            let m = Kernels.countMoments(e: a, i: b)
-            let t1 = now()
-            _ = Kernels.crossCorrelation(e: a, i: b, maxLag: 20, moments: m)
-            tx += now() - t1
-            _ = Kernels.scaleMeasures(e: a, i: b, options: ScaleOptions(unitsE: 160, unitsI: 40, dtMilliseconds: Kernels.scaleMilliseconds(s)))
-        } }
-        tm += now() - t0
-    }
-    print(String(format: "  breakdown: counts at 32 scales from prefix counts: %.3f s; scaleMeasures: %.3f s (of which cross-correlation %.3f s, measured twice)", tc, tm - tx, tx))
-}
 
 var p = AnalysisParameters()
 p.surrogateCount = surrogates
@@ -142,4 +109,47 @@ for kind in SurrogateKind.allCases {
         print(String(format: "surrogate %@ #%d: %.3f s", kind.rawValue, i, now() - t0))
     }
 }
-print(String(format: "peak resident memory (VmHWM): %.0f MB", peakRSSMegabytes()))
+print(String(format: "peak resident memory (VmHWM) after generation, observed member and surrogates: %.0f MB",
+             peakRSSMegabytes()))
+print(String(format: "  of which the generated recording itself: %.0f MB (spike times + offsets)",
+             Double(recording.spikes.spikeCount * 8 + recording.spikes.offsets.count * 8) / 1048576))
+
+// Breakdown of the observed member with the kernels directly.
+do {
+    var fe = FineBinnedTrain(), fi = FineBinnedTrain()
+    let sp = recording.spikes
+    sp.times.withUnsafeBufferPointer { base in
+        let te = (0 ..< 160).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
+        let ti = (160 ..< 200).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
+        t0 = now()
+        fe.reset(epochs: [(start: 0, stop: duration)]); fi.reset(epochs: [(start: 0, stop: duration)])
+        fe.build(trains: te); fi.build(trains: ti)
+        print(String(format: "  breakdown: fine binning (count + group, both classes): %.3f s", now() - t0))
+    }
+    var be = [Int32](repeating: 0, count: fe.binCount(width: 0.001)), bi = be
+    var tc = 0.0, tm = 0.0, tx = 0.0
+    for s in 1 ... 32 {
+        let w = Kernels.scaleSeconds(s)
+        t0 = now()
+        let k = be.withUnsafeMutableBufferPointer { e in bi.withUnsafeMutableBufferPointer { i in
+            FineBinnedTrain.counts(fe, fi, width: w, into: e.baseAddress!, i.baseAddress!) } }
+        let dtc = now() - t0
+        tc += dtc
+        if ProcessInfo.processInfo.environment["KER_VERBOSE"] != nil {
+            print(String(format: "    scale %2d: K = %9d, counts %.4f s (%.1f ns per bin)", s, k, dtc, dtc / Double(k) * 1e9))
+        }
+        t0 = now()
+        be.withUnsafeBufferPointer { e in bi.withUnsafeBufferPointer { i in
+            let a = UnsafeBufferPointer(rebasing: e[0 ..< k]), b = UnsafeBufferPointer(rebasing: i[0 ..< k])
+            let m = Kernels.countMoments(e: a, i: b)
+            let t1 = now()
+            _ = Kernels.crossCorrelation(e: a, i: b, maxLag: 20, moments: m)
+            tx += now() - t1
+            _ = Kernels.scaleMeasures(e: a, i: b, options: ScaleOptions(unitsE: 160, unitsI: 40, dtMilliseconds: Kernels.scaleMilliseconds(s)))
+        } }
+        tm += now() - t0
+    }
+    print(String(format: "  breakdown: counts at 32 scales from prefix counts: %.3f s; scaleMeasures: %.3f s (of which cross-correlation %.3f s, measured twice)", tc, tm - tx, tx))
+}
+
+

@@ -25,6 +25,7 @@ public struct FineBinnedTrain: Sendable {
     /// Spike times (seconds) grouped by global fine bin.
     public private(set) var times: [Double] = []
     private var cursor: [Int32] = []
+    private var labels: [UInt16] = []
 
     public init() {}
 
@@ -150,6 +151,8 @@ public struct FineBinnedTrain: Sendable {
                 }
             }
         }
+        // The cursors are only needed while grouping; release them so peak memory stays low (METHODS §11).
+        cursor = []
     }
 
     /// Sorts the spikes inside each fine bin (insertion sort; bins hold a few spikes), making `times` the sorted
@@ -190,11 +193,9 @@ public struct FineBinnedTrain: Sendable {
                 var i = n - 1
                 while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
                 // Shuffle intervals at positions lo+1 ..< lo+n.
-                var m = n - 1
-                while m > 1 {
-                    let r = Int(rng.next(below: UInt64(m)))
-                    t.swapAt(lo + 1 + r, lo + m)
-                    m -= 1
+                if labels.count < n { labels = [UInt16](repeating: 0, count: n) }
+                labels.withUnsafeMutableBufferPointer { lb in
+                    Kernels.shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
                 }
                 // Rebuild into the write position (write <= lo).
                 var acc = first
