@@ -93,7 +93,12 @@ public enum CohortSimulator {
                     var path: String? = nil
                     if let dir = options.outputDirectory {
                         let file = self.path(directory: dir, subject: subject.id, session: session)
-                        try results.serialized { try NWBWriter.write(sim.recording, to: file) }
+                        let writeOptions = NWBWriteOptions(
+                            classColumn: "gt_class", fileCreateDate: "2000-01-01T00:00:00+00:00",
+                            sessionDescription: "SymmetryEdge simulated balanced E/I network: subject \(subject.id), "
+                                + "session \(session), master seed \(options.seed); states "
+                                + sim.schedule.map(\.regime.rawValue).joined(separator: ", "))
+                        try results.serialized { try NWBWriter.write(sim.recording, to: file, options: writeOptions) }
                         path = file
                     }
                     let report = SessionReport(subject: subject.id, session: session, path: path,

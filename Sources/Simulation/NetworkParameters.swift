@@ -58,7 +58,7 @@ public struct NetworkParameters: Sendable, Codable, Equatable {
 
     // MARK: Integration
     /// Time step, ms.
-    public var dt = 0.1
+    public var dt = 0.2
     /// Simulated time before t = 0 that is discarded (initial transient), ms.
     public var warmup = 1000.0
 

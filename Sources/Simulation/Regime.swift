@@ -86,14 +86,14 @@ public struct RegimeSettings: Sendable, Codable, Equatable {
                                   modulationDepth: 0.15, modulationTau: 200)
         case .driven:
             return RegimeSettings(externalRateE: 900, externalRateI: 900, adaptationB: 5,
-                                  scaleEE: 0.3, scaleEI: 0.3, scaleIE: 0.3, scaleII: 0.3,
-                                  modulationDepth: 0.5, modulationTau: 50, inhibitoryDriveDelay: 25)
+                                  scaleEE: 0.3, scaleEI: 0.1, scaleIE: 0.3, scaleII: 0.3,
+                                  modulationDepth: 0.5, modulationTau: 50, inhibitoryDriveDelay: 40)
         case .preictal:
             return RegimeSettings(externalRateE: 330, externalRateI: 300, adaptationB: 5, scaleIE: 0.8,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .ictal:
-            return RegimeSettings(externalRateE: 400, externalRateI: 300, adaptationB: 20,
-                                  scaleEE: 1.5, scaleEI: 0.5, scaleIE: 0.3,
+            return RegimeSettings(externalRateE: 400, externalRateI: 300, adaptationB: 60,
+                                  scaleEE: 2.5, scaleEI: 0.5, scaleIE: 0.3,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .postictal:
             return RegimeSettings(externalRateE: 250, externalRateI: 300, adaptationB: 80,

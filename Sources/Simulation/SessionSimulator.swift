@@ -16,6 +16,8 @@ public struct SimulatedSession: Sendable {
 public enum SessionSimulator {
     /// Simulates `duration` seconds through `regimes` (in session-specific order) with a seed derived from
     /// (subject seed, session seed).
+    /// Units carry their ground-truth class in `cellClass` (label source: the `gt_class` column, which is where
+    /// `CohortSimulator` writes it); `cell_class` is left for the classifier.
     /// - Parameters:
     ///   - shuffle: shuffle the regime blocks (sessions differ in state order); false keeps the canonical order.
     ///   - lfp: record the LFP proxy (96 channels at 1 kHz).
@@ -63,8 +65,7 @@ public enum SessionSimulator {
                               labelSource: .inputColumn("gt_class"), rawLabel: isE ? "E" : "I",
                               waveform: Waveform(peakChannel: waveforms[u], samplingRate: WaveformTemplates.samplingRate),
                               electrode: site, position: SIMD3(pos.x, pos.y, 0),
-                              extra: ["gt_class": .text(isE ? "E" : "I"),
-                                      "network_index": .number(Double(neuron))]))
+                              extra: ["network_index": .number(Double(neuron))]))
         }
         var signals: [SignalSeries] = []
         if lfp && out.lfpChannels > 0 {

@@ -1,5 +1,0 @@
-import XCTest
-
-final class SimulationTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
