@@ -112,6 +112,22 @@ final class SummaryAnalyzeCommandTests: XCTestCase {
         XCTAssertNotEqual(fm.contents(atPath: base + "/a/measures.csv"), fm.contents(atPath: base + "/c/measures.csv"))
     }
 
+    func testFamiliesOptionWritesFamilyMeasures() throws {
+        _ = try binary()
+        let rec = base + "/rec"
+        try writeRecording(rec, seconds: 30, states: false)
+        let a = try run(["analyze", rec, "--out", base + "/a", "--surrogates", "0", "--families", "avalanches,spatial"])
+        XCTAssertEqual(a.status, 0, a.err)
+        let t = try String(contentsOfFile: base + "/a/family_measures.csv", encoding: .utf8)
+        XCTAssertTrue(t.hasPrefix(TidyCSV.familyMeasuresHeader.joined(separator: ",") + "\n"))
+        XCTAssertTrue(t.contains(",all,avalanches,") && t.contains(",all,spatial,"))
+        let prov = try Provenance.read(String(contentsOfFile: base + "/a/provenance.json", encoding: .utf8))
+        XCTAssertEqual(prov.families, [.avalanches, .spatial])
+        let bad = try run(["analyze", rec, "--out", base + "/b", "--families", "nonsense"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("nonsense"), bad.err)
+    }
+
     func testNoEpochsGivesPseudoStateAllAndUnknownStateIsAClearError() throws {
         _ = try binary()
         let rec = base + "/rec"
