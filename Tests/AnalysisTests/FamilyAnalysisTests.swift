@@ -201,6 +201,31 @@ final class FamilyAnalysisTests: XCTestCase {
         XCTAssertTrue(noI.missing.contains { $0.reason.contains("E and I") })
     }
 
+    func testSeizureFamilyCoherenceWithCurrent() throws {
+        // An LFP channel that is C(t) itself (on the LFP grid) is fully coherent with it; a noise channel is not.
+        var rng = Rand(s: 11)
+        let e = (0..<6).map { _ in rng.poisson(rate: 30, from: 0, to: 8) }
+        let i = (0..<3).map { _ in rng.poisson(rate: 40, from: 0, to: 8) }
+        let rate = 500.0, n = 4000
+        let c = SynapticCurrent.estimate(excitatory: e, inhibitory: i, start: 0, count: n, step: 1 / rate,
+                                         tauE: 0.005, tauI: 0.010)
+        var raw = [Float](repeating: 0, count: 2 * n)
+        for k in 0..<n { raw[2 * k] = Float(c[k]); raw[2 * k + 1] = Float(rng.normal()) }
+        let units = (0..<9).map { Recordings.Unit(id: Int64($0), cellClass: $0 < 6 ? .excitatory : .inhibitory) }
+        let rec = Recording(subject: "c", session: "w", units: units, spikes: SpikeTrains(trains: e + i),
+                            signals: [SignalSeries(name: "LFP", sampleCount: n, channelCount: 2, rate: rate, storage: .memory(raw))],
+                            epochs: [StateEpoch(start: 0, stop: 8, state: "ictal")])
+        var p = FamilyParameters()
+        p.waveletLowHz = 2; p.waveletHighHz = 100; p.waveletCount = 16
+        let r = try FamilyAnalysis.run(family: .seizure, recording: rec, state: "ictal", parameters: p)
+        XCTAssertGreaterThan(try XCTUnwrap(value(r, "coherence_mean", channel: "ch0")), 0.99)
+        XCTAssertLessThan(try XCTUnwrap(value(r, "coherence_mean", channel: "ch1")), 0.6)
+        XCTAssertNotNil(value(r, "ridge_median_hz", channel: "ch0"))
+        // No pre-ictal epoch: the balance measures are missing with a reason.
+        XCTAssertNil(value(r, "balance_trend_slope"))
+        XCTAssertTrue(r.missing.contains { $0.measure == "seizure:balance_trend_slope" && $0.reason.contains("preictal") })
+    }
+
     func testFamilyCSVHeaderOrderAndEmptyFields() {
         let rows = [
             FamilyRow(subject: "s", session: "x", state: "wake", family: .lfp, channel: "B", measure: "dfa_exponent", value: 0.7),
