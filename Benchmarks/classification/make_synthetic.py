@@ -3,7 +3,8 @@
 
 make_synthetic.py OUT.nwb N_UNITS DURATION_S SEED
   N_UNITS units, 20 % fast-spiking (narrow waveform, 10 Hz) and 80 % regular-spiking (broad, 2 Hz) Poisson trains
-  over DURATION_S seconds; one in ten RS units drives another unit (+2 ms, transmission probability 0.05).
+  over DURATION_S seconds; one in ten RS units drives another unit (+2 ms, transmission probability 0.05), and
+  FS unit id 1 drives ten RS units (+2 ms, 0.05): an FS unit with excitatory outputs, which the check must flag.
   Waveforms: 48 samples at 30 kHz, volts, column waveform_sampling_rate_hz.
 """
 import sys
@@ -37,6 +38,10 @@ def main():
     for u in range(n // 5, n, 10):
         post = (u + 7) % n
         pre = trains[u]
+        sel = pre[rng.random(len(pre)) < 0.05] + 0.0018 + 0.0004 * rng.random()
+        trains[post] = np.sort(np.concatenate([trains[post], sel[sel < dur]]))
+    for post in range(n // 2, n // 2 + 10):
+        pre = trains[0]
         sel = pre[rng.random(len(pre)) < 0.05] + 0.0018 + 0.0004 * rng.random()
         trains[post] = np.sort(np.concatenate([trains[post], sel[sel < dur]]))
     nwb = NWBFile(session_description="classification benchmark (synthetic)", identifier=f"bench-{n}-{seed}",
