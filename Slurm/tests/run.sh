@@ -183,6 +183,8 @@ else
 fi
 array_id=$(jobs_of "$out" array)
 reduce_id=$(jobs_of "$out" reduce)
+check "symedge status works right after submit (exit 0, 3 or 5, not an error)" \
+  bash -c '"$0" status "$1" >/dev/null 2>&1; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 3 ] || [ "$rc" = 5 ]' "$bin" "$out"
 check "array job and dependent reduce job recorded in OUT/slurm/jobs.json" test -n "$array_id" -a -n "$reduce_id"
 check "reduce job depends on the array (afterany)" \
   bash -c 'scontrol show job "$0" | grep -q "Dependency=afterany:$1"' "$reduce_id" "$array_id"
@@ -258,14 +260,22 @@ fi
 req_array=$(jobs_of "$out_req" array)
 req_reduce=$(jobs_of "$out_req" reduce)
 t=0
+held_for=0
 state=""
 while [ "$t" -lt 200 ]; do
   state=$(squeue -h -t all -j "$req_reduce" -o '%T' 2>/dev/null)
   case $state in COMPLETED | FAILED | CANCELLED | TIMEOUT) break ;; esac
-  # Slurm holds a requeued job for ~2 minutes; release it now.
-  for held in $(squeue -h -r -t PD -j "$req_array" -o '%i|%r' 2>/dev/null | awk -F'|' '$2 == "BeginTime" {print $1}'); do
-    scontrol update jobid="$held" StartTime=now >/dev/null 2>&1 || true
-  done
+  # Slurm holds a requeued job for ~2 minutes; release it after 5 s (released at once, it can be relaunched
+  # while slurmd still holds the revoked credential of its first run, and fails: "Job credential revoked").
+  held=$(squeue -h -r -t PD -j "$req_array" -o '%i|%r' 2>/dev/null | awk -F'|' '$2 == "BeginTime" {print $1}')
+  if [ -n "$held" ]; then
+    held_for=$((held_for + 1))
+    if [ "$held_for" -ge 5 ]; then
+      for id in $held; do scontrol update jobid="$id" StartTime=now >/dev/null 2>&1 || true; done
+    fi
+  else
+    held_for=0
+  fi
   sleep 1
   t=$((t + 1))
 done
@@ -276,8 +286,13 @@ check "task 0 got the time-limit warning" grep -Eq $'\t0\t0\ttime-limit-warning$
 check "task 0 requeued itself" grep -Eq $'\t0\t0\trequeue$' "$events"
 check "task 0 resumed after the requeue and finished" grep -Eq $'\t0\t1\texit-0$' "$events"
 check "no other task was requeued" test "$(grep -c $'\trequeue$' "$events")" -eq 1
-check "restarted task found its finished shards" \
-  grep -Eq "[1-9][0-9]* already done" "$out_req"/slurm/logs/*-"${req_array}"_0.out
+req_log=$(cat "$out_req"/slurm/logs/*-"${req_array}"_0.out 2>/dev/null)
+if sed '/time limit near/q' <<<"$req_log" | grep -q "group 0 finished"; then
+  check "restarted task found its finished shards" grep -Eq "[1-9][0-9]* already done" <<<"$req_log"
+else
+  # Slurm may send the warning up to a minute early, i.e. while the first run was still computing.
+  echo "note: the warning came before the first run finished its shards; resumption of kept shards not checked"
+fi
 check "reduce job ran after the requeued task and completed" test "$state" = COMPLETED
 check "requeued job's tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_req"
 

@@ -13,8 +13,11 @@ public enum SweepSubmission {
     }
 
     /// Loads and plans `jobFile` (reading each input's metadata, as `symedge plan` does) for `symedge submit`.
-    /// `output` overrides the job's output folder; `symedge` defaults to the running executable.
-    public static func prepare(jobFile: String, output: String?, symedge: String?) throws -> Prepared {
+    /// `output` overrides the job's output folder; `symedge` defaults to the running executable. With
+    /// `savePlan`, the output folder gets `job.json` and `plan.json` now (as a sweep writes them when it starts),
+    /// so `symedge status OUT` works before the first job runs.
+    public static func prepare(jobFile: String, output: String?, symedge: String?,
+                               savePlan: Bool = false) throws -> Prepared {
         var job = try JobSpec.load(path: jobFile)
         if let o = output { job.output = URL(fileURLWithPath: o).standardizedFileURL.path }
         let folder = SweepFolder(job.output)
@@ -22,6 +25,11 @@ public enum SweepSubmission {
         let plan = try Planner(job: job, cacheFolder: cache).plan()
         guard plan.groupCount > 0, !plan.shards.isEmpty else {
             throw SchedulerError.nothingToSubmit(reason: "\(jobFile) plans no shards (no readable inputs?)")
+        }
+        if savePlan {
+            try folder.create()
+            try folder.saveJob(job)
+            try folder.savePlan(plan)
         }
         let target = try SweepTarget(jobSpec: job.jobFile, outDir: job.output, symedge: try executable(symedge),
                                      jobName: job.name)

@@ -83,7 +83,8 @@ struct SubmitCommand: ParsableCommand {
 
     func run() throws {
         _ = global.makeLogger()
-        let prepared = try SweepSubmission.prepare(jobFile: job, output: out, symedge: slurm.symedge)
+        let prepared = try SweepSubmission.prepare(jobFile: job, output: out, symedge: slurm.symedge,
+                                                     savePlan: !slurm.dryRun)
         try slurm.submit(mode: mode, prepared: prepared, origin: "submit")
     }
 }
