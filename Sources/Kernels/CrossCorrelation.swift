@@ -32,7 +32,24 @@ extension Kernels {
                             yp[j] = (k >= 0 && k < n) ? Double(pi[k]) - meanI : 0
                         }
                         let xr = UnsafeRawPointer(xp.baseAddress!), yr = UnsafeRawPointer(yp.baseAddress!)
-                        for l in 0 ..< nl {
+                        // Four lags per sweep share each load of x (register blocking).
+                        var l = 0
+                        while l + 4 <= nl {
+                            var s0 = ap[l], s1 = ap[l + 1], s2 = ap[l + 2], s3 = ap[l + 3]
+                            var j = 0
+                            while j < padded {
+                                let xv = xr.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+                                let o = (j + l) * 8
+                                s0.addProduct(xv, yr.loadUnaligned(fromByteOffset: o, as: SIMD8<Double>.self))
+                                s1.addProduct(xv, yr.loadUnaligned(fromByteOffset: o + 8, as: SIMD8<Double>.self))
+                                s2.addProduct(xv, yr.loadUnaligned(fromByteOffset: o + 16, as: SIMD8<Double>.self))
+                                s3.addProduct(xv, yr.loadUnaligned(fromByteOffset: o + 24, as: SIMD8<Double>.self))
+                                j += lanes
+                            }
+                            ap[l] = s0; ap[l + 1] = s1; ap[l + 2] = s2; ap[l + 3] = s3
+                            l += 4
+                        }
+                        while l < nl {
                             var s = ap[l]
                             var j = 0
                             while j < padded {
@@ -42,6 +59,7 @@ extension Kernels {
                                 j += lanes
                             }
                             ap[l] = s
+                            l += 1
                         }
                         start += len
                     }

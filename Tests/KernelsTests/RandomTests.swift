@@ -26,4 +26,24 @@ final class RandomTests: XCTestCase {
         for c in h { XCTAssertEqual(Double(c), 10000, accuracy: 400) }
         for _ in 0 ..< 1000 { let u = x.nextUnit(); XCTAssertTrue(u >= 0 && u < 1) }
     }
+
+    /// The two-level shuffle used for long ISI arrays is a permutation, deterministic, and uniform in position.
+    func testLargeShuffleIsADeterministicUniformPermutation() {
+        let n = 200_000
+        var a = (0 ..< n).map(Double.init), b = a
+        var la = [UInt16](repeating: 0, count: n), lb = la
+        var r1 = Xoshiro256StarStar(seed: 5), r2 = Xoshiro256StarStar(seed: 5)
+        a.withUnsafeMutableBufferPointer { p in la.withUnsafeMutableBufferPointer { Kernels.shuffle(p, rng: &r1, labels: $0) } }
+        b.withUnsafeMutableBufferPointer { p in lb.withUnsafeMutableBufferPointer { Kernels.shuffle(p, rng: &r2, labels: $0) } }
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.sorted(), (0 ..< n).map(Double.init))
+        // Where do the first 1000 values land? Uniform over 10 deciles (chi-square, 9 dof, p ≈ 0.001 cut 27.9).
+        var deciles = [Double](repeating: 0, count: 10)
+        for (pos, v) in a.enumerated() where v < 1000 { deciles[pos * 10 / n] += 1 }
+        let chi = deciles.reduce(0) { $0 + ($1 - 100) * ($1 - 100) / 100 }
+        XCTAssertLessThan(chi, 27.9)
+        // Neighbours are not kept together.
+        let kept = (0 ..< n - 1).filter { a[$0 + 1] == a[$0] + 1 }.count
+        XCTAssertLessThan(kept, 10)
+    }
 }
