@@ -87,9 +87,9 @@ public enum Markup {
 
 /// Colour-blind-safe colours: the Okabe–Ito palette for categories and a viridis ramp for magnitudes.
 public enum Palette {
-    /// Okabe & Ito (2008), in their order without black: orange, sky blue, bluish green, yellow, blue,
-    /// vermillion, reddish purple, grey.
-    public static let okabeIto = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+    /// Okabe & Ito (2008) without black: orange, sky blue, bluish green, blue, vermillion, reddish purple,
+    /// then yellow and grey (yellow moved back: it has little contrast on white).
+    public static let okabeIto = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
                                   "#999999"]
     public static let black = "#000000"
 

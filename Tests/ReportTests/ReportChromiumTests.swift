@@ -92,7 +92,7 @@ final class ReportChromiumTests: XCTestCase {
             try ReportFixture.writeAnalyzeFolder(dir)
             folder = dir
         }
-        let path = try HTMLReport.write(folder: folder)
+        let path = try HTMLReport.write(folder: folder, title: "SymmetryEdge report", curvesFromInputs: 4)
         let html = try String(contentsOfFile: path, encoding: .utf8)
         let url = URL(fileURLWithPath: path).absoluteString
 
