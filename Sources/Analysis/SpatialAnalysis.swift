@@ -26,6 +26,17 @@ public enum SpatialAnalysis {
     }
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) -> FamilyResult {
+        let epochs = FamilySupport.epochs(r, state: state)
+        let trains = FamilySupport.trains(r, Array(0..<r.units.count))
+        return rows(recording: r, state: state, parameters: p) { binMs in
+            SpatialCorrelation.matrix(trains: trains, epochs: epochs, width: binMs / 1000)
+        }
+    }
+
+    /// The rows from correlation matrices supplied per bin size (ms) — e.g. assembled with
+    /// `SpatialCorrelation.assemble` from pair blocks computed on several ranks with `blockMoments`.
+    public static func rows(recording r: Recording, state: String, parameters p: FamilyParameters,
+                            matrix: (Double) -> SpatialCorrelation.Block) -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .spatial)
         let epochs = FamilySupport.epochs(r, state: state)
         let n = r.units.count
@@ -38,7 +49,6 @@ public enum SpatialAnalysis {
                                   || (classes[$0] == .inhibitory && classes[$1] == .excitatory) })]
         }
         let pos = positions(r)
-        let trains = FamilySupport.trains(r, Array(0..<n))
         for binMs in p.spatialBinsMs {
             guard n >= 2, !epochs.isEmpty else {
                 for (g, _) in groups { for m in measureNames {
@@ -46,7 +56,7 @@ public enum SpatialAnalysis {
                 } }
                 continue
             }
-            let m = SpatialCorrelation.matrix(trains: trains, epochs: epochs, width: binMs / 1000)
+            let m = matrix(binMs)
             for (g, member) in groups {
                 var rs: [Double] = [], rhos: [Double] = [], ds: [Double] = [], dr: [Double] = []
                 for i in 0..<n {

@@ -244,6 +244,22 @@ public enum SpatialCorrelation {
                                          method: method))
     }
 
+    /// Assembles the N × N matrices from pair blocks (e.g. computed on different ranks); the lower triangle is
+    /// mirrored from the upper one. Cells no block covers stay NaN.
+    public static func assemble(_ blocks: [Block], units n: Int) -> Block {
+        var r = [Double](repeating: .nan, count: n * n), rho = r
+        for b in blocks {
+            let nc = b.columns.count
+            for (i, gi) in b.rows.enumerated() {
+                for (j, gj) in b.columns.enumerated() {
+                    r[gi * n + gj] = b.pearson[i * nc + j]; r[gj * n + gi] = b.pearson[i * nc + j]
+                    rho[gi * n + gj] = b.normalisedCovariance[i * nc + j]; rho[gj * n + gi] = b.normalisedCovariance[i * nc + j]
+                }
+            }
+        }
+        return Block(rows: 0..<n, columns: 0..<n, pearson: r, normalisedCovariance: rho)
+    }
+
     /// Pair blocks of `blockSize` units covering the upper triangle of an N × N matrix (for sharding).
     public static func pairBlocks(units: Int, blockSize: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
         var out: [(rows: Range<Int>, columns: Range<Int>)] = []

@@ -43,6 +43,15 @@ final class SpatialKernelTests: XCTestCase {
             let other = SpatialCorrelation.matrix(trains: tr, epochs: epochs, width: width, method: method)
             for k in 0..<(tr.count * tr.count) { XCTAssertEqual(other.pearson[k], full.pearson[k], accuracy: 1e-12) }
         }
+        // Blocks assembled into the full matrix.
+        let blocks = SpatialCorrelation.pairBlocks(units: tr.count, blockSize: 5).map {
+            SpatialCorrelation.correlations(SpatialCorrelation.blockMoments(trains: tr, epochs: epochs, width: width,
+                                                                            rows: $0.rows, columns: $0.columns))
+        }
+        let assembled = SpatialCorrelation.assemble(blocks, units: tr.count)
+        for k in 0..<(tr.count * tr.count) {
+            XCTAssertEqual(assembled.normalisedCovariance[k], full.normalisedCovariance[k], accuracy: 1e-12)
+        }
         // Pair blocks (shards) reassemble the same matrix, by either method.
         for (rows, cols) in SpatialCorrelation.pairBlocks(units: tr.count, blockSize: 4) {
             for method in [SpatialCorrelation.Method.dense, .sparse] {
