@@ -28,9 +28,10 @@ public struct BinGrid: Sendable, Equatable {
     /// The bin holding time `t` (seconds): the k with `edge(k) <= t < edge(k+1)`.
     @inlinable @inline(__always)
     public func index(_ t: Double) -> Int {
-        var k = Int(((t - origin) * inverse).rounded(.down))
-        if t < edge(k) { k -= 1 } else if t >= edge(k + 1) { k += 1 }
-        return k
+        let k = Int(((t - origin) * inverse).rounded(.down))
+        // Branch-free guard (the quotient is off by one only next to an edge): −1 below edge(k), +1 at/after edge(k+1).
+        let down = t < edge(k) ? 1 : 0, up = t >= edge(k + 1) ? 1 : 0
+        return k - down + up
     }
 
     /// Number of whole bins inside `[origin, stop)`: the largest K with `edge(K) <= stop` (a partial last bin is
