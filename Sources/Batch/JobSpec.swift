@@ -169,7 +169,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
             throw BatchError.jobSpec(file: jobFile, line: root.mark?.line, key: "output",
                                      message: "required: the output folder (relative to the job file)")
         }
-        let output = base.appendingPathComponent(try r.string(outNode, "output")).standardizedFileURL.path
+        let outText = try r.string(outNode, "output")
+        let output = (outText.hasPrefix("/") ? URL(fileURLWithPath: outText) : base.appendingPathComponent(outText))
+            .standardizedFileURL.path
         let perShard = try value("surrogates_per_shard").map {
             try r.int($0, "surrogates_per_shard", in: 1...100_000, hint: "surrogates of one kind per shard")
         } ?? 25

@@ -73,6 +73,9 @@ final class JobSpecTests: XCTestCase {
         XCTAssertEqual(spec.surrogatesPerShard, 25)
         XCTAssertEqual(spec.shardGroupSize, 0)
         XCTAssertEqual(spec.name, "job")
+        XCTAssertEqual(try parse("inputs: /data\noutput: /scratch/out\n").output, "/scratch/out")
+        XCTAssertEqual(try parse("inputs: /data\noutput: /scratch/out\n").inputs.files + 
+                       (try parse("inputs: /data\noutput: /scratch/out\n").inputs.folders), ["/data"])
     }
 
     func testErrorsNameKeyAndLine() {
