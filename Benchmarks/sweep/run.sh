@@ -14,6 +14,7 @@ DATA=${DATA:-demo-data}
 SURROGATES=${SURROGATES:-16}
 PER_SHARD=${PER_SHARD:-8}
 WORK=${WORK:-$(mktemp -d /tmp/symedge-sweep-bench.XXXXXX)}
+mkdir -p "$WORK"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 
 if [ ! -d "$DATA" ]; then
