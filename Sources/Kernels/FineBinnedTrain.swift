@@ -85,7 +85,7 @@ public struct FineBinnedTrain: Sendable {
 
     /// Fine bins per window of the cache-friendly build: every unit's spikes are visited window by window, so the
     /// prefix counts and the grouped times being written stay in cache (instead of one cache miss per spike).
-    static let window = 2048
+    static let window = 16384
 
     /// Counts then groups the spikes of `trains` (each sorted, seconds). `shifts`, when given, holds one offset
     /// per (epoch, train) in `[0, epoch length)`: each train's spikes inside the epoch are moved circularly by it
