@@ -13,11 +13,14 @@ public enum AtomicFile {
         try data.withUnsafeBytes { try write(UnsafeRawBufferPointer($0), to: path) }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBytes { try write($0, to: path) }
+    /// - Parameter syncDirectory: also fsync the folder after the rename (durability of the new name across a
+    ///   power loss; a process kill never needs it). The sweep syncs the shard folder once at the end instead:
+    ///   a shard whose name is lost is simply not done and runs again.
+    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path, syncDirectory: syncDirectory) }
     }
 
-    public static func write(_ raw: UnsafeRawBufferPointer, to path: String) throws {
+    public static func write(_ raw: UnsafeRawBufferPointer, to path: String, syncDirectory sync: Bool = true) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let tmp = (dir as NSString).appendingPathComponent(".tmp-\(name)-\(getpid())")
@@ -33,7 +36,7 @@ public enum AtomicFile {
         if fsync(fd) != 0 { let m = errnoText(); close(fd); unlink(tmp); throw BatchError.io(path: tmp, message: "fsync: \(m)") }
         close(fd)
         if rename(tmp, path) != 0 { let m = errnoText(); unlink(tmp); throw BatchError.io(path: path, message: "rename: \(m)") }
-        syncDirectory(dir)
+        if sync { syncDirectory(dir) }
     }
 
     /// fsyncs a folder so a rename or a new entry in it survives a crash.

@@ -199,7 +199,7 @@ final class Coordinator {
             if o.ok {
                 do {
                     _ = try ShardResult(decoding: o.payload, source: label)
-                    try AtomicFile.write(o.payload, to: folder.shardPath(key: shard.key))
+                    try AtomicFile.write(o.payload, to: folder.shardPath(key: shard.key), syncDirectory: false)
                     try ledger.append(LedgerEntry(event: "done", key: shard.key, shard: label, file: info.path,
                                                   rank: o.rank, host: o.host, seconds: o.seconds,
                                                   bytes: o.payload.count))
@@ -269,6 +269,7 @@ final class Coordinator {
             }
         }
         while board.isLocalRunning { usleep(1000) }
+        AtomicFile.syncDirectory(folder.shardsDirectory)
         if todo.count > 0 { progress.tick(force: true) }
         summary.wallSeconds = Date().timeIntervalSince(t0)
         summary.coordinatorBusySeconds = busy
