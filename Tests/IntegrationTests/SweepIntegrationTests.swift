@@ -71,9 +71,11 @@ final class SweepIntegrationTests: XCTestCase {
 
         // Kill mpirun and every rank, then rank 0 (the coordinator) alone, then a worker alone.
         let points: [(after: Int, victim: Victim)] = [(1, .everything), (8, .rank(0)), (17, .rank(1))]
+        var interrupted = 0
         for (i, point) in points.enumerated() {
             let out = root.appendingPathComponent("killed-\(i)")
-            let killedAt = try runAndKill(job: job, out: out, afterShards: point.after, victim: point.victim)
+            let (killedAt, midRun) = try runAndKill(job: job, out: out, afterShards: point.after, victim: point.victim)
+            if midRun { interrupted += 1 }
             // No visible partial results: every visible shard file decodes completely.
             let st = try F.symedge(["status", out.path, "--json", "--verify"])
             let status = try F.json(st.stdout)
@@ -88,6 +90,7 @@ final class SweepIntegrationTests: XCTestCase {
             XCTAssertEqual(Set(t.keys), Set(reference.keys))
             for (k, v) in reference { XCTAssertEqual(t[k], v, "kill point \(i): tables/\(k) differs from the clean run") }
         }
+        XCTAssertGreaterThanOrEqual(interrupted, 2, "the kills must land while the sweep is running")
     }
 
     /// The Slurm array interface: `--group K` per task, then `--reduce-only`, equals one whole sweep.
@@ -127,8 +130,9 @@ final class SweepIntegrationTests: XCTestCase {
     enum Victim { case everything, rank(Int) }
 
     /// Starts `mpirun -np 2 symedge sweep`, waits until `afterShards` shard files exist, SIGKILLs the victim
-    /// (and then anything left), and returns how many shard files existed at the kill.
-    func runAndKill(job: URL, out: URL, afterShards: Int, victim: Victim) throws -> Int {
+    /// (and then anything left), and returns how many shard files existed at the kill and whether the sweep was
+    /// still running then.
+    func runAndKill(job: URL, out: URL, afterShards: Int, victim: Victim) throws -> (Int, Bool) {
         let p = try F.process(["sweep", job.path, "--out", out.path, "--progress-interval", "1"], np: 2)
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
@@ -142,6 +146,7 @@ final class SweepIntegrationTests: XCTestCase {
         while p.isRunning && count() < afterShards && Date() < deadline { usleep(2_000) }
         let n = count()
         let ranks = Self.descendants(of: p.processIdentifier)
+        let running = p.isRunning && n < Self.shardCount
         switch victim {
         case .everything:
             kill(p.processIdentifier, SIGKILL)
@@ -154,7 +159,7 @@ final class SweepIntegrationTests: XCTestCase {
         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         for pid in Self.descendants(of: p.processIdentifier) + ranks { kill(pid, SIGKILL) }
         p.waitUntilExit()
-        return n
+        return (n, running)
     }
 
     /// Child processes (recursively) of `pid`, from /proc.
