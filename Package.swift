@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "MPITests", dependencies: ["MPI"]),
         .testTarget(name: "RecordingsTests", dependencies: ["Recordings"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Recordings"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Recordings", "Kernels"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Recordings", "Analysis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recordings", "Kernels"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Analysis", "MPI",

@@ -1,5 +1,6 @@
 import Foundation
 import Dispatch
+import Kernels
 import Recordings
 
 /// Parameters of the functional check (METHODS §1, "optional functional check"). Times in seconds.

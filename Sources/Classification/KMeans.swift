@@ -1,3 +1,4 @@
+import Kernels
 /// The outcome of `kMeans`.
 public struct KMeansResult: Sendable, Equatable {
     /// `k` centroids, each with the points' dimension.

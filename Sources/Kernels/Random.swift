@@ -36,13 +36,24 @@ public struct SplitMix64: Sendable {
 }
 
 /// xoshiro256** 1.0 (Blackman & Vigna 2018): the generator of every surrogate stream (METHODS §5).
-public struct Xoshiro256StarStar: Sendable {
+public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     public var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// State expanded from `seed` with SplitMix64, as the authors recommend.
     public init(seed: UInt64) {
         var sm = SplitMix64(seed: seed)
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
+    }
+
+    /// A stream keyed by `seed` and a list of stream keys (e.g. a restart index or a unit pair), in order:
+    /// equal inputs give equal streams, and any change of a key gives an unrelated stream.
+    public init(seed: UInt64, streams: [UInt64]) {
+        // Each step is one SplitMix64 output from the running value: mix(x + golden gamma).
+        var h = SplitMix64.mix(seed &+ 0x9E37_79B9_7F4A_7C15)
+        for key in streams { h = SplitMix64.mix((h ^ key) &+ 0x9E37_79B9_7F4A_7C15) }
+        var sm = SplitMix64(seed: h)
+        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
+        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
     @inline(__always)
@@ -58,6 +69,13 @@ public struct Xoshiro256StarStar: Sendable {
     /// Uniform double in [0, 1) with 53 random bits.
     @inline(__always)
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Uniform integer in `0..<n` (`n > 0`), unbiased.
+    @inline(__always)
+    public mutating func nextInt(below n: Int) -> Int {
+        precondition(n > 0)
+        return Int(next(below: UInt64(n)))
+    }
 
     /// Uniform integer in [0, n), unbiased (Lemire's multiply-shift with rejection). `n > 0`.
     @inline(__always)

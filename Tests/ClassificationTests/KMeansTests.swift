@@ -1,4 +1,5 @@
 import Classification
+import Kernels
 import XCTest
 
 final class KMeansTests: XCTestCase {
