@@ -95,9 +95,11 @@ public enum CohortSimulator {
                         let file = self.path(directory: dir, subject: subject.id, session: session)
                         let writeOptions = NWBWriteOptions(
                             classColumn: "gt_class", fileCreateDate: "2000-01-01T00:00:00+00:00",
+                            // Noisy float LFP compresses little; level 1 keeps writing cheap.
                             sessionDescription: "SymmetryEdge simulated balanced E/I network: subject \(subject.id), "
                                 + "session \(session), master seed \(options.seed); states "
-                                + sim.schedule.map(\.regime.rawValue).joined(separator: ", "))
+                                + sim.schedule.map(\.regime.rawValue).joined(separator: ", "),
+                            gzipLevel: 1)
                         try results.serialized { try NWBWriter.write(sim.recording, to: file, options: writeOptions) }
                         path = file
                     }

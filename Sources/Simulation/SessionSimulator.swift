@@ -65,7 +65,7 @@ public enum SessionSimulator {
                               labelSource: .inputColumn("gt_class"), rawLabel: isE ? "E" : "I",
                               waveform: Waveform(peakChannel: waveforms[u], samplingRate: WaveformTemplates.samplingRate),
                               electrode: site, position: SIMD3(pos.x, pos.y, 0),
-                              extra: ["network_index": .number(Double(neuron))]))
+                              extra: ["network_neuron": .number(Double(neuron))]))
         }
         var signals: [SignalSeries] = []
         if lfp && out.lfpChannels > 0 {

@@ -14,34 +14,58 @@ public enum WaveformTemplates {
     public static let troughIndex = 22
 
     /// Draws one unit's mean waveform (volts) for the class (`excitatory` → RS, `inhibitory` → FS).
+    /// Draws are repeated until the measured trough-to-peak lies in the published range of the class
+    /// (RS 0.6–0.85 ms, FS 0.22–0.42 ms).
     public static func waveform(excitatory: Bool, rng: inout Xoshiro256) -> [Double] {
-        // Targets drawn inside the published cluster ranges, with a margin.
+        let range = excitatory ? 0.6...0.85 : 0.22...0.42
+        var w = draw(excitatory: excitatory, rng: &rng)
+        var attempts = 1
+        while !range.contains(troughToPeak(w)) && attempts < 50 {
+            w = draw(excitatory: excitatory, rng: &rng)
+            attempts += 1
+        }
+        return w
+    }
+
+    static func draw(excitatory: Bool, rng: inout Xoshiro256) -> [Double] {
+        // Targets drawn inside the published cluster ranges, with a margin for the sample noise.
         let troughToPeak: Double, halfWidth: Double, peakRatio: Double
         if excitatory {
-            troughToPeak = 0.63 + 0.2 * rng.uniform()      // ms
+            troughToPeak = 0.65 + 0.15 * rng.uniform()      // ms
             halfWidth = 0.5 + 0.2 * rng.uniform()           // ms
             peakRatio = 0.2 + 0.15 * rng.uniform()
         } else {
-            troughToPeak = 0.25 + 0.14 * rng.uniform()
-            halfWidth = 0.3 + 0.15 * rng.uniform()
+            troughToPeak = 0.27 + 0.1 * rng.uniform()
+            halfWidth = 0.3 + 0.1 * rng.uniform()
             peakRatio = 0.35 + 0.25 * rng.uniform()
         }
         let amplitude = (60 + 120 * rng.uniform()) * 1e-6   // volts
-        let s1 = halfWidth / 2.355
-        // The peak Gaussian is as wide as the interval to it allows, so the maximum stays near t₀ + d.
-        let s2 = max(0.5 * troughToPeak, 0.12)
-        let dtMs = 1000 / samplingRate
-        var out = [Double](repeating: 0, count: sampleCount)
-        for k in 0..<sampleCount {
-            let t = Double(k - troughIndex) * dtMs
-            let trough = -amplitude * _exp(-t * t / (2 * s1 * s1))
-            let u = t - troughToPeak
-            // The after-peak Gaussian, suppressed before the trough so it does not add a pre-trough bump.
-            let ramp = t <= 0 ? 0 : 1 - _exp(-t / 0.08)
-            let peak = amplitude * peakRatio * _exp(-u * u / (2 * s2 * s2)) * ramp
-            out[k] = trough + peak + 2e-6 * rng.normal()
+        // The trough and peak overlap, which moves the measured maximum; correct the peak offset until the
+        // noiseless template's trough-to-peak equals the target (to within a sample).
+        var offset = troughToPeak
+        var w = template(amplitude: amplitude, halfWidth: halfWidth, peakOffset: offset, peakRatio: peakRatio,
+                         peakWidth: 0.3 * troughToPeak)
+        for _ in 0..<4 {
+            let error = Self.troughToPeak(w) - troughToPeak
+            if abs(error) < 0.5 * 1000 / samplingRate { break }
+            offset = min(max(offset - error, 0.5 * troughToPeak), 1.5 * troughToPeak)
+            w = template(amplitude: amplitude, halfWidth: halfWidth, peakOffset: offset, peakRatio: peakRatio,
+                         peakWidth: 0.3 * troughToPeak)
         }
-        return out
+        for k in w.indices { w[k] += 1e-6 * rng.normal() }
+        return w
+    }
+
+    /// Noiseless template: Gaussian trough at the trough index, Gaussian peak `peakOffset` ms later (volts).
+    static func template(amplitude: Double, halfWidth: Double, peakOffset: Double, peakRatio: Double,
+                         peakWidth: Double) -> [Double] {
+        let s1 = halfWidth / 2.355, s2 = max(peakWidth, 0.06)
+        let dtMs = 1000 / samplingRate
+        return (0..<sampleCount).map { k in
+            let t = Double(k - troughIndex) * dtMs
+            let u = t - peakOffset
+            return -amplitude * _exp(-t * t / (2 * s1 * s1)) + amplitude * peakRatio * _exp(-u * u / (2 * s2 * s2))
+        }
     }
 
     /// Trough-to-peak time (ms) measured on a waveform: global minimum to the following maximum.
