@@ -96,7 +96,8 @@ extension Kernels {
         }
     }
 
-    /// Level of a value given ascending thresholds: the number of thresholds ≤ value (0 … thresholds.count).
+    /// Co-occurrence level (METHODS §3.7) of a z-score given ascending thresholds: the number of thresholds ≤ value
+    /// (0 … thresholds.count; `np.searchsorted(thresholds, v, side="right")`).
     @inline(__always)
     public static func quantiseLevel(_ v: Double, thresholds: [Double]) -> Int {
         var lo = 0, hi = thresholds.count

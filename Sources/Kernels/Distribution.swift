@@ -18,7 +18,8 @@ extension Kernels {
         return d
     }
 
-    /// Type-7 (linear, NumPy's default) quantile of the values `v/scale` of a sorted multiset at probability p.
+    /// Type-7 (linear, NumPy's default) quantile of the values `v/scale` of a sorted multiset at probability p
+    /// (METHODS §3.1; units of `v/scale`, e.g. Ê).
     public static func quantile7(_ s: SortedCounts, p: Double, scale: Double) -> Double {
         let h = Double(s.total - 1) * p
         let lo = Int(h.rounded(.down))
@@ -28,7 +29,8 @@ extension Kernels {
         return a + (h - Double(lo)) * (b - a)
     }
 
-    /// Type-7 quantiles at p = 0.01, 0.02, …, 0.99 (`p_m = m/100`) of `v/scale`, in one walk of the multiset.
+    /// Type-7 quantiles at p = 0.01, 0.02, …, 0.99 (`p_m = m/100`) of `v/scale`, in one walk of the multiset
+    /// (METHODS §3.1, the QQ line's points; units of `v/scale`).
     public static func percentiles(_ s: SortedCounts, scale: Double) -> [Double] {
         var out = [Double](); out.reserveCapacity(99)
         var entry = 0, acc = s.weights.first ?? 0    // ranks < acc belong to entries ≤ `entry`
