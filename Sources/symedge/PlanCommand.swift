@@ -19,13 +19,20 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Output folder (overrides the job's `output`); its input cache is used when it exists.")
     var out: String?
     @Flag(help: "Print the plan as JSON.") var json = false
+    @Flag(help: """
+        Create the output folder and save job.json, plan.json and input-cache.json in it, so that Slurm array         tasks (`sweep --group K`) find every input already hashed.
+        """)
+    var save = false
 
     func run() throws {
         _ = global.makeLogger()
         var spec = try JobSpec.load(path: job)
         if let o = out { spec.output = URL(fileURLWithPath: o).standardizedFileURL.path }
+        let folder = SweepFolder(spec.output)
+        if save { try folder.create(); try folder.saveJob(spec) }
         let cache = FileManager.default.fileExists(atPath: spec.output) ? spec.output : nil
         let plan = try Planner(job: spec, cacheFolder: cache).plan()
+        if save { try folder.savePlan(plan) }
         let report = PlanReport(plan: plan)
         print(json ? try report.json() : report.text())
     }
