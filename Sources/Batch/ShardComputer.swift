@@ -10,24 +10,30 @@ public protocol ShardComputer: AnyObject {
 /// Makes a `ShardComputer` for each worker thread.
 public typealias ShardComputerFactory = @Sendable () -> ShardComputer
 
-/// The real computation: reads the recording (keeping the last one read, since consecutive shards often share
-/// it) and calls `StateAnalysis.compute` (METHODS §2–5) for the shard's members.
+/// The real computation: reads the recording (keeping the `capacity` most recently used ones, since the
+/// largest-first queue interleaves the recordings' shards) and calls `StateAnalysis.compute` (METHODS §2–5) for
+/// the shard's members.
 public final class AnalysisShardComputer: ShardComputer {
-    private var cachedPath: String?
-    private var cached: Recording?
+    private var cache: [(path: String, recording: Recording)] = []
+    /// Recordings kept per worker (spike trains only; signals are read lazily).
+    public let capacity: Int
 
-    public init() {}
+    public init(capacity: Int = 3) { self.capacity = max(1, capacity) }
 
     public static let factory: ShardComputerFactory = { AnalysisShardComputer() }
 
     public func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet] {
         let info = plan.recordings[shard.recording]
         let recording: Recording
-        if cachedPath == info.path, let r = cached { recording = r } else {
-            cached = nil; cachedPath = nil
+        if let i = cache.firstIndex(where: { $0.path == info.path }) {
+            let hit = cache.remove(at: i)
+            recording = hit.recording
+            cache.append(hit)
+        } else {
             recording = RecordingInfoReader.withPseudoState(
                 try RecordingReader.read(info.path, options: ReadOptions(classColumn: plan.job.classColumn)))
-            cached = recording; cachedPath = info.path
+            cache.append((info.path, recording))
+            if cache.count > capacity { cache.removeFirst() }
         }
         guard shard.state != "*" else {
             throw BatchError.io(path: info.path, message: info.readError ?? "recording could not be planned")
