@@ -98,6 +98,23 @@ struct StateWorkspace {
         }
     }
 
+    /// The "xcorr" curve (§3.6) of the counts last computed by `scale(s)` (K = `binCount` bins in `bufE`, `bufI`):
+    /// ρ(l) for l = −L…L from `Kernels.crossCorrelation`, x = l·Δt_s in ms; nil when K < 2 or a variance is zero.
+    func crossCorrelationCurve(scale s: Int, binCount k: Int) -> StateCurve? {
+        guard k >= 2 else { return nil }
+        let dt = Kernels.scaleMilliseconds(s)
+        let rho: [Double]? = bufE.withUnsafeBufferPointer { e in
+            bufI.withUnsafeBufferPointer { i in
+                let eb = UnsafeBufferPointer(rebasing: e[0 ..< k]), ib = UnsafeBufferPointer(rebasing: i[0 ..< k])
+                return Kernels.crossCorrelation(e: eb, i: ib, maxLag: parameters.maxLagBins,
+                                                moments: Kernels.countMoments(e: eb, i: ib))
+            }
+        }
+        guard let rho, !rho.isEmpty else { return nil }
+        let lag = (rho.count - 1) / 2
+        return StateCurve(kind: "xcorr", scaleIndex: s, x: (-lag ... lag).map { Double($0) * dt }, y: rho)
+    }
+
     /// Every value of one member: per-scale measures (§3.1–3.6), glcm_* (§3.7) and the order parameters (§4).
     mutating func measures(for member: Member, spikes: SpikeTrains) -> MeasureSet {
         load(member, spikes: spikes)

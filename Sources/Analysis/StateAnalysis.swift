@@ -47,7 +47,9 @@ public enum StateAnalysis {
     }
 
     /// Collapse curves (§3.4) and partition curves of E and I (§3.5) of the observed data, every scale,
-    /// resampled to `parameters.curvePoints` points. Kinds: "collapse", "partition_e", "partition_i".
+    /// resampled to `parameters.curvePoints` points. Kinds: "collapse", "partition_e", "partition_i"; plus
+    /// "xcorr" (§3.6): the normalised E–I cross-correlation ρ(l) for l = −L…L bins (L = `maxLagBins`, clipped to
+    /// K − 1), x = l·Δt_s in ms, not resampled; absent at a scale where E or I has zero variance.
     public static func curves(recording: Recording, state: String,
                               parameters: AnalysisParameters) throws -> [StateCurve] {
         var ws = try StateWorkspace(recording: recording, recordingID: recording.subject + "/" + recording.session,
@@ -61,6 +63,7 @@ public enum StateAnalysis {
             if let c = r.collapseCurve { out.append(StateCurve(kind: "collapse", scaleIndex: s, x: x, y: c)) }
             if let c = r.partitionE { out.append(StateCurve(kind: "partition_e", scaleIndex: s, x: x, y: c)) }
             if let c = r.partitionI { out.append(StateCurve(kind: "partition_i", scaleIndex: s, x: x, y: c)) }
+            if let c = ws.crossCorrelationCurve(scale: s, binCount: r.binCount) { out.append(c) }
         }
         return out
     }

@@ -66,7 +66,8 @@ public enum HTMLReport {
         for state in states {
             body.append(Element("h2", [("id", "state-\(TidyCSV.fileSafe(state))")], text: "State: \(state)"))
             let figs = [Figures.series(input, state: state), Figures.jointDensity(input, state: state),
-                        Figures.collapse(input, state: state), Figures.partition(input, state: state)].compactMap { $0 }
+                        Figures.collapse(input, state: state), Figures.partition(input, state: state),
+                        Figures.crossCorrelationLag(input, state: state)].compactMap { $0 }
             if figs.isEmpty {
                 body.append(Element("p", [("class", "muted")], text: """
                     No curves or series files for this state (a sweep writes tables only; run `symedge analyze` on a \

@@ -150,12 +150,12 @@ public struct ReportInput {
         }
     }
 
-    /// `<state>_<kind>_s<NN>.csv` where kind is one of collapse, partition_e, partition_i (state may contain `_`).
+    /// `<state>_<kind>_s<NN>.csv` where kind is one of collapse, partition_e, partition_i, xcorr (state may contain `_`).
     static func parseCurveName(_ name: String) -> (String, String, Int)? {
         let base = String(name.dropLast(4))
         guard let sr = base.range(of: "_s", options: .backwards), let s = Int(base[sr.upperBound...]) else { return nil }
         let head = String(base[..<sr.lowerBound])
-        for kind in ["partition_e", "partition_i", "collapse"] where head.hasSuffix("_" + kind) {
+        for kind in ["partition_e", "partition_i", "collapse", "xcorr"] where head.hasSuffix("_" + kind) {
             return (String(head.dropLast(kind.count + 1)), kind, s)
         }
         guard let k = head.range(of: "_", options: .backwards) else { return nil }

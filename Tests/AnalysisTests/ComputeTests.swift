@@ -121,9 +121,25 @@ final class ComputeTests: XCTestCase {
     func testCurvesAreResampledAndConsistentWithDepth() throws {
         let rec = Self.recording()
         var p = AnalysisParameters(); p.scaleCount = 12
-        let curves = try StateAnalysis.curves(recording: rec, state: "wake", parameters: p)
+        let all = try StateAnalysis.curves(recording: rec, state: "wake", parameters: p)
+        let curves = all.filter { $0.kind != "xcorr" }
         XCTAssertEqual(curves.count, 36)
         let obs = try StateAnalysis.compute(recording: rec, recordingID: "x", state: "wake", members: [.observed], parameters: p)[.observed]!
+        // xcorr (§3.6): one per scale with a Pearson r; ρ(0) is Pearson r, the maximum is xcorr_peak at its lag.
+        let xc = all.filter { $0.kind == "xcorr" }
+        XCTAssertEqual(xc.map(\.scaleIndex), (1 ... 12).filter { obs.values[MeasureKey("pearson_r", scale: $0)] != nil })
+        XCTAssertFalse(xc.isEmpty)
+        for c in xc {
+            let dt = AnalysisParameters.scaleMilliseconds(c.scaleIndex)
+            XCTAssertEqual(c.x.count, c.y.count); XCTAssertEqual(c.x.count % 2, 1)
+            XCTAssertLessThanOrEqual(c.x.count, 2 * p.maxLagBins + 1)
+            let mid = c.x.count / 2
+            XCTAssertEqual(c.x[mid], 0); XCTAssertEqual(c.x.last!, Double(mid) * dt, accuracy: 1e-9 * dt)
+            XCTAssertEqual(c.x.first!, -Double(mid) * dt, accuracy: 1e-9 * dt)
+            XCTAssertEqual(c.y[mid], obs.values[MeasureKey("pearson_r", scale: c.scaleIndex)]!, accuracy: 1e-9)
+            XCTAssertEqual(c.y.max()!, obs.values[MeasureKey("xcorr_peak", scale: c.scaleIndex)]!, accuracy: 1e-12)
+            XCTAssertTrue(c.y.allSatisfy { abs($0) <= 1 + 1e-9 })
+        }
         for c in curves {
             XCTAssertEqual(c.x.count, 101); XCTAssertEqual(c.y.count, 101)
             XCTAssertEqual(c.x.first, 0); XCTAssertEqual(c.x.last, 1)
