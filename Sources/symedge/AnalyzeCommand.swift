@@ -20,7 +20,7 @@ struct AnalyzeCommand: ParsableCommand {
           verdicts.csv             which invariance broke, with its evidence
           missing.csv              every empty field and the reason
           surrogates_secondary.csv statistics against the second surrogate kind
-          curves/                  collapse and partition curves per scale
+          curves/                  collapse, partition and E–I xcorr (vs lag) curves per scale
           series/                  E and I series at ≈67 ms, 299 ms, 1.3 s, 6 s
           family_measures.csv      METHODS §6–9 families, with --families
           provenance.json          input SHA-256, parameters, version, host, time

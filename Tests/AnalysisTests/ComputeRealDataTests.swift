@@ -37,7 +37,8 @@ final class ComputeRealDataTests: XCTestCase {
                 XCTAssertNotNil(set.values[MeasureKey("partition_gini_e", scale: 32)])
             }
             let curves = try StateAnalysis.curves(recording: rec, state: state, parameters: p)
-            XCTAssertEqual(curves.count, 96)
+            XCTAssertEqual(curves.filter { $0.kind != "xcorr" }.count, 96)
+            XCTAssertEqual(curves.filter { $0.kind == "xcorr" }.map(\.scaleIndex), Array(1 ... 32))
         }
     }
 }
