@@ -16,10 +16,13 @@ public struct SweepOptions: Sendable {
     public var coordinatorComputes: Bool?
     /// Shards in flight per worker rank (1 = strict request/reply; 2 hides the round trip).
     public var prefetch: Int
+    /// When raised (e.g. by SIGTERM before a Slurm time limit), no new shard starts; running ones finish.
+    public var stop: StopRequest?
 
-    public init(group: Int? = nil, progressInterval: Double = 30, coordinatorComputes: Bool? = nil, prefetch: Int = 2) {
+    public init(group: Int? = nil, progressInterval: Double = 30, coordinatorComputes: Bool? = nil, prefetch: Int = 2,
+                stop: StopRequest? = nil) {
         self.group = group; self.progressInterval = progressInterval
-        self.coordinatorComputes = coordinatorComputes; self.prefetch = prefetch
+        self.coordinatorComputes = coordinatorComputes; self.prefetch = prefetch; self.stop = stop
     }
 }
 
@@ -45,6 +48,8 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var coordinatorBusySeconds: Double
     /// Bytes of shard results moved to the coordinator (and written under `shards/`).
     public var resultBytes: Int
+    /// Shards left pending because a stop was requested (nil when the sweep ran to the end).
+    public var interrupted: Int?
 }
 
 /// MPI message tags of the coordinator protocol.
@@ -121,6 +126,8 @@ final class WorkBoard: @unchecked Sendable {
     init(pending: [Int]) { self.pending = pending }
 
     func pop() -> Int? { lock.lock(); defer { lock.unlock() }; return pending.popLast() }
+    /// Empties the queue; returns how many shards were still waiting.
+    func cancelPending() -> Int { lock.lock(); defer { pending = []; lock.unlock() }; return pending.count }
     var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return pending.isEmpty }
     func post(_ o: ShardOutcome) { lock.lock(); outbox.append(o); lock.unlock() }
     func drain() -> [ShardOutcome] { lock.lock(); defer { outbox = []; lock.unlock() }; return outbox }
@@ -235,8 +242,17 @@ final class Coordinator {
         }
 
         var idleSleep: UInt32 = 50
-        while handled < todo.count || stopped.contains(false) {
+        var target = todo.count
+        while handled < target || stopped.contains(false) {
             var progressed = false
+            if summary.interrupted == nil, let stop = options.stop, let sig = stop.signal {
+                let cancelled = board.cancelPending()
+                summary.interrupted = cancelled
+                target -= cancelled
+                log.warning("signal \(sig): stopping; running shards finish, \(cancelled) not started stay pending")
+                try ledger.append(LedgerEntry(event: "interrupted", message: "signal \(sig): \(cancelled) shards left pending",
+                                              rank: 0, host: host))
+            }
             if world.size > 1 {
                 while let m = try world.poll() {
                     let b0 = Date()
@@ -261,7 +277,7 @@ final class Coordinator {
                 busy += Date().timeIntervalSince(b0)
                 progressed = true
             }
-            if handled >= todo.count && world.size == 1 { break }
+            if handled >= target && world.size == 1 { break }
             progress.tick()
             if progressed { idleSleep = 50 } else {
                 usleep(idleSleep)

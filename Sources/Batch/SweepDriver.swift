@@ -100,6 +100,11 @@ public enum SweepDriver {
                                               factory: factory, logger: logger) else { return nil }
         var lines = [summaryLine(summary)]
         for f in summary.failures { lines.append("  failed: \(f.shard): \(f.file): \(f.message)") }
+        if let n = summary.interrupted {
+            lines.append("interrupted by a stop request: \(n) shard(s) not started; finished shards are kept. "
+                         + "Run the same command again to resume.")
+            return Outcome(summary: summary, reduction: nil, folder: folder.root, exitCode: 75, lines: lines)
+        }
         if let g = req.group {
             lines.append("group \(g) finished; run `symedge sweep JOB --reduce-only` after every group for the tables")
             return Outcome(summary: summary, reduction: nil, folder: folder.root,

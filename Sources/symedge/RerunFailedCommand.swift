@@ -22,7 +22,7 @@ struct RerunFailedCommand: ParsableCommand {
         if slurm { return try SlurmCLI.rerunFailed(out: out, arguments: slurmArguments) }
         let folder = SweepFolder(out)
         let request = SweepDriver.Request(loadJob: { try folder.loadJob() }, output: folder.root,
-                                          options: SweepOptions(progressInterval: progressInterval))
+                                          options: SweepOptions(progressInterval: progressInterval, stop: StopRequest.observing()))
         try SweepRunCLI.run(request, global: global)
     }
 }

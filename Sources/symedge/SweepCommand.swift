@@ -50,7 +50,7 @@ struct SweepCommand: ParsableCommand {
             loadJob: { try JobSpec.load(path: path) }, output: out, group: group, reduceOnly: reduceOnly,
             options: SweepOptions(progressInterval: progressInterval,
                                   coordinatorComputes: coordinatorComputes == "auto" ? nil : coordinatorComputes == "yes",
-                                  prefetch: prefetch))
+                                  prefetch: prefetch, stop: StopRequest.observing()))
         try SweepRunCLI.run(request, global: global)
     }
 }
