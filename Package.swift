@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "RecordingsTests", dependencies: ["Recordings"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Recordings", "Kernels"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Recordings", "Analysis"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Recordings", "Analysis", "Kernels"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recordings", "Kernels"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Analysis", "MPI",
                                                      .product(name: "Logging", package: "swift-log")]),

@@ -1,5 +1,6 @@
 import Foundation
 import Recordings
+import Kernels
 
 /// Options of a simulated cohort (`symedge simulate`).
 public struct CohortOptions: Sendable {

@@ -1,3 +1,4 @@
+import Kernels
 /// Sparse random connectivity in compressed-sparse-row form, indexed by the presynaptic neuron.
 ///
 /// Each neuron receives exactly `inDegreeE` inputs from distinct excitatory neurons and `inDegreeI` from distinct
@@ -17,7 +18,7 @@ public struct Connectivity: Sendable, Equatable {
         let nI = n - nE
         let kE = min(nE - 1, max(1, Int((p * Double(nE)).rounded())))
         let kI = min(nI - 1, max(1, Int((p * Double(nI)).rounded())))
-        var rng = Xoshiro256(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         // Draw presynaptic partners per postsynaptic neuron (rejection on duplicates; k ≪ N).
         var pre = [Int32](repeating: 0, count: n * (kE + kI))
         var outDegree = [Int32](repeating: 0, count: n)

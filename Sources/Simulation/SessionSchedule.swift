@@ -1,3 +1,4 @@
+import Kernels
 /// Builds a session's sequence of regime epochs.
 public enum SessionSchedule {
     /// Canonical order of the regimes; the seizure regimes always stay together as `preictal → ictal → postictal`.
@@ -15,7 +16,7 @@ public enum SessionSchedule {
         let seizure = chosen.filter(\.isSeizure)
         if !seizure.isEmpty { blocks.append(seizure) }
         if let seed = shuffleSeed {
-            var rng = Xoshiro256(seed: seed)
+            var rng = Xoshiro256StarStar(seed: seed)
             rng.shuffle(&blocks)
         }
         let order = blocks.flatMap { $0 }

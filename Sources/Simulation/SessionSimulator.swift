@@ -1,4 +1,5 @@
 import Recordings
+import Kernels
 
 /// A simulated session: the NWB-ready recording plus the whole-network diagnostics.
 public struct SimulatedSession: Sendable {
@@ -32,7 +33,7 @@ public enum SessionSimulator {
                                             shuffleSeed: shuffle ? SplitMix64.hash([sessionSeed, 7]) : nil)
 
         // Subject-level realisation: network, leak heterogeneity, array, sampled units and waveforms.
-        var srng = Xoshiro256(seed: SplitMix64.hash([subject.seed, 11]))
+        var srng = Xoshiro256StarStar(seed: SplitMix64.hash([subject.seed, 11]))
         let conn = Connectivity(neuronCount: n, excitatoryCount: nE, probability: p.connectionProbability,
                                 seed: SplitMix64.hash([subject.seed, 12]))
         let leak = (0..<n).map { i in
@@ -91,7 +92,7 @@ public enum SessionSimulator {
         var mean = [Double](repeating: 0, count: channels)
         for t in 0..<ticks { for c in 0..<channels { mean[c] += Double(lfp[t * channels + c]) } }
         for c in 0..<channels { mean[c] /= Double(ticks) }
-        var rng = Xoshiro256(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         let scale = 3.0 * 3.0.squareRoot()
         for t in 0..<ticks {
             for c in 0..<channels {

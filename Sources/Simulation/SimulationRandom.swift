@@ -1,18 +1,9 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny generator used to hash stable identifiers into seeds
-/// and to seed the faster generators below.
-public struct SplitMix64: Sendable {
-    public private(set) var state: UInt64
+import Kernels
 
-    public init(seed: UInt64) { state = seed }
+// The simulator draws from the project's one generator, Kernels' xoshiro256** (seeded through SplitMix64);
+// this file adds the distributions the network needs and a SIMD lane generator.
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A seed derived from a list of stable identifiers (e.g. master seed, subject, session, stream).
     public static func hash(_ parts: [UInt64]) -> UInt64 {
         var h: UInt64 = 0x5EED_0F5E_ED5E_ED00
@@ -22,37 +13,13 @@ public struct SplitMix64: Sendable {
         }
         return h
     }
-
-    /// FNV-1a hash of a string, to turn names into stream identifiers.
-    public static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
 }
 
-/// xoshiro256** (Blackman & Vigna 2018): the simulator's scalar generator.
-public struct Xoshiro256: Sendable {
-    var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
-
-    public init(seed: UInt64) {
-        var sm = SplitMix64(seed: seed)
-        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
-    }
-
-    @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
-    }
-
+/// Distributions used by the simulator, on the shared xoshiro256** generator.
+extension Xoshiro256StarStar {
     /// Uniform in [0, 1).
     @inline(__always)
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func uniform() -> Double { nextUnit() }
 
     /// Uniform in (0, 1].
     @inline(__always)

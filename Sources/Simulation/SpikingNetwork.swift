@@ -1,3 +1,4 @@
+import Kernels
 /// A contiguous stretch of simulated time in one regime.
 public struct ScheduledEpoch: Sendable, Equatable {
     public var regime: Regime
@@ -69,7 +70,7 @@ final class SpikingNetwork {
     let refr: UnsafeMutablePointer<Double>
     let el: UnsafeMutablePointer<Double>
     var laneRandom: [LaneRandom]
-    var rng: Xoshiro256
+    var rng: Xoshiro256StarStar
 
     init(parameters: NetworkParameters, leakReversal: [Double], connectivity: Connectivity, seed: UInt64) {
         p = parameters
@@ -81,7 +82,7 @@ final class SpikingNetwork {
             return raw.bindMemory(to: Double.self, capacity: count)
         }
         v = alloc(); w = alloc(); ge = alloc(); gi = alloc(); refr = alloc(); el = alloc()
-        rng = Xoshiro256(seed: SplitMix64.hash([seed, 1]))
+        rng = Xoshiro256StarStar(seed: SplitMix64.hash([seed, 1]))
         laneRandom = (0..<(n / 8)).map { LaneRandom(seed: SplitMix64.hash([seed, 2, UInt64($0)])) }
         for i in 0..<n {
             el[i] = leakReversal[i]

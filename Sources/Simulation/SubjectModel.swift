@@ -1,3 +1,4 @@
+import Kernels
 /// One simulated subject: network parameters, per-regime settings, connectivity and the recorded sample.
 ///
 /// Subjects differ in parameters drawn around the defaults (log-normal factors on weights, drives and
@@ -22,7 +23,7 @@ public struct SubjectModel: Sendable {
 
     /// Draws a subject around `base` (relative spread ≈ `spread`; 0 gives exactly the defaults).
     public static func draw(id: String, base: NetworkParameters, seed: UInt64, spread: Double = 0.05) -> SubjectModel {
-        var rng = Xoshiro256(seed: SplitMix64.hash([seed, SplitMix64.hash("subject-parameters")]))
+        var rng = Xoshiro256StarStar(seed: SplitMix64.hash([seed, SplitMix64.hash("subject-parameters")]))
         func factor(_ sd: Double) -> Double { _exp(sd * spread / 0.05 * rng.normal()) }
         var p = base
         p.weightE *= factor(0.04)

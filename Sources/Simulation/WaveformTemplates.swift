@@ -1,3 +1,4 @@
+import Kernels
 /// Mean extracellular spike waveforms for simulated units: a regular-spiking (RS, E) or fast-spiking (FS, I)
 /// template with per-unit jitter, sampled at 30 kHz.
 ///
@@ -16,7 +17,7 @@ public enum WaveformTemplates {
     /// Draws one unit's mean waveform (volts) for the class (`excitatory` → RS, `inhibitory` → FS).
     /// Draws are repeated until the measured trough-to-peak lies in the published range of the class
     /// (RS 0.6–0.85 ms, FS 0.22–0.42 ms).
-    public static func waveform(excitatory: Bool, rng: inout Xoshiro256) -> [Double] {
+    public static func waveform(excitatory: Bool, rng: inout Xoshiro256StarStar) -> [Double] {
         let range = excitatory ? 0.6...0.85 : 0.22...0.42
         var w = draw(excitatory: excitatory, rng: &rng)
         var attempts = 1
@@ -27,7 +28,7 @@ public enum WaveformTemplates {
         return w
     }
 
-    static func draw(excitatory: Bool, rng: inout Xoshiro256) -> [Double] {
+    static func draw(excitatory: Bool, rng: inout Xoshiro256StarStar) -> [Double] {
         // Targets drawn inside the published cluster ranges, with a margin for the sample noise.
         let troughToPeak: Double, halfWidth: Double, peakRatio: Double
         if excitatory {
