@@ -34,7 +34,7 @@ public enum Figures {
     /// Lines of `measure` against Δt (ms, log axis), one per (recording, state); optionally the surrogate
     /// mean ± 2 sd of each as a dashed line pair.
     static func perScaleChart(_ input: ReportInput, measure: String, title: String, yLabel: String,
-                              surrogateBand: Bool = false, yAxis: AxisKind = .linear,
+                              surrogateBand: Bool = false, bandLimits: ClosedRange<Double>? = nil, yAxis: AxisKind = .linear,
                               references: [ReferenceLine] = []) -> XYChart? {
         let rows = input.measures.filter { $0.measure == measure && $0.scaleIndex != nil && $0.dtMilliseconds != nil }
         guard rows.contains(where: { $0.value != nil }) else { return nil }
@@ -58,11 +58,11 @@ public enum Figures {
             if surrogateBand {
                 let lo = g.map { r -> Double in
                     guard let m = r.surrogateMean, let s = r.surrogateSD else { return .nan }
-                    return m - 2 * s
+                    return bandLimits.map { max($0.lowerBound, m - 2 * s) } ?? m - 2 * s
                 }
                 let hi = g.map { r -> Double in
                     guard let m = r.surrogateMean, let s = r.surrogateSD else { return .nan }
-                    return m + 2 * s
+                    return bandLimits.map { min($0.upperBound, m + 2 * s) } ?? m + 2 * s
                 }
                 if lo.contains(where: \.isFinite) {
                     series.append(Series(name: "\(state) surrogate ±2 sd", x: g.map { $0.dtMilliseconds! }, y: lo,
@@ -78,12 +78,12 @@ public enum Figures {
 
     public static func correlationAcrossScales(_ input: ReportInput) -> Figure? {
         guard let c = perScaleChart(input, measure: "pearson_r", title: "E–I correlation across scales",
-                                    yLabel: "Pearson r(E, I)", surrogateBand: true,
+                                    yLabel: "Pearson r(E, I)", surrogateBand: true, bandLimits: -1...1,
                                     references: [ReferenceLine(x1: 1, y1: 0, x2: 1e4, y2: 0, label: "r = 0")])
         else { return nil }
         return Figure(id: "correlation", title: "E–I correlation across time scales", panels: [c.svg()], caption: """
             Pearson correlation of the E and I ensemble series at each time scale Δt (METHODS §3.2); one line per \
-            recording, coloured by state; dashed lines: surrogate mean ± 2 sd (first surrogate kind, §5). \
+            recording, coloured by state; dashed lines: surrogate mean ± 2 sd (first surrogate kind, §5), clipped to [−1, 1]. \
             Balance: r is positive, grows with the scale, and lies well above the surrogate band at the coarse \
             scales (r̄ is the mean over scales 10–32).
             """)
