@@ -1,41 +1,29 @@
+import Kernels
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A deterministic 64-bit generator: SplitMix64 (Steele, Lea & Flood 2014). Seeded from stable identifiers
-/// only (`CohortRNG(seed:labels:)`), so the same cohort gives the same bootstrap on any machine or rank count.
-public struct CohortRNG: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+/// The cohort bootstrap's generator: Kernels' SplitMix64 (Steele, Lea & Flood 2014), seeded from stable
+/// identifiers only (`CohortRNG(seed:labels:)`), so the same cohort gives the same bootstrap on any machine or
+/// rank count.
+public typealias CohortRNG = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
-
-    /// Seeds from a master seed and text labels (e.g. measure and state), hashed with FNV-1a 64 over UTF-8.
+extension SplitMix64 {
+    /// Seeds from a master seed and text labels (e.g. measure and state), hashed with FNV-1a 64 over UTF-8
+    /// with a unit separator between labels.
     public init(seed: UInt64, labels: [String]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for l in labels {
             for b in l.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-            h = (h ^ 0x1f) &* 0x0000_0100_0000_01b3   // unit separator between labels
+            h = (h ^ 0x1f) &* 0x0000_0100_0000_01b3
         }
-        state = seed ^ h
+        self.init(seed: seed ^ h)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform integer in `0..<n` without modulo bias (Lemire's multiply-and-reject).
+    /// A uniform integer in `0..<n` without modulo bias (the standard library's multiply-and-reject).
     public mutating func index(below n: Int) -> Int {
         precondition(n > 0)
-        let bound = UInt64(n)
-        let threshold = (0 &- bound) % bound
-        while true {
-            let r = next().multipliedFullWidth(by: bound)
-            if r.low >= threshold { return Int(r.high) }
-        }
+        return Int(next(upperBound: UInt64(n)))
     }
 }
 

@@ -1,6 +1,7 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a 64-bit mixer used to hash stable identifiers into seeds
 /// and to expand one seed into a xoshiro256** state (METHODS §5: random streams seeded from identifiers only).
-public struct SplitMix64: Sendable {
+/// Also a `RandomNumberGenerator` in its own right (the cohort bootstrap draws from it).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
