@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Batch", dependencies: ["Analysis", "MPI", "Recordings", "Yams",
                                               .product(name: "Logging", package: "swift-log")]),
         .target(name: "Scheduler", dependencies: ["Batch"]),
-        .target(name: "Report", dependencies: ["Analysis", "Batch", "Recordings"]),
+        .target(name: "Report", dependencies: ["Analysis", "Batch", "Kernels", "Recordings"]),
 
         // MARK: Executables
         .executableTarget(name: "symedge", dependencies: [
