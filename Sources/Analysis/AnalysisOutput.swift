@@ -48,11 +48,15 @@ public struct TidyTables: Sendable, Equatable {
     public var secondary: [SecondarySurrogateRow] = []
     /// Rows of the METHODS §6–9 families (`family_measures.csv`); their missing rows go to `missing`.
     public var families: [FamilyRow] = []
+    /// Curves of the METHODS §6–8 families (`family_curves.csv`).
+    public var familyCurves: [FamilyCurveRow] = []
 
     public init() {}
 
-    /// Appends one family run (rows, and its missing rows to `missing`).
-    public mutating func append(_ f: FamilyResult) { families += f.rows; missing += f.missing }
+    /// Appends one family run (rows, its missing rows to `missing`, its curves to `familyCurves`).
+    public mutating func append(_ f: FamilyResult) {
+        families += f.rows; missing += f.missing; familyCurves += f.curves
+    }
 
     /// Appends the rows of one (recording, state).
     public mutating func append(_ s: StateSummary, secondary: [SecondarySurrogateRow] = []) {
@@ -63,6 +67,7 @@ public struct TidyTables: Sendable, Equatable {
     public mutating func append(_ other: TidyTables) {
         measures += other.measures; orderParameters += other.orderParameters; verdicts += other.verdicts
         missing += other.missing; secondary += other.secondary; families += other.families
+        familyCurves += other.familyCurves
     }
 }
 
@@ -73,7 +78,8 @@ public struct TidyTables: Sendable, Equatable {
 /// - `measures.csv`, `order_parameters.csv`, `verdicts.csv`, `missing.csv` (see `TidyCSV`);
 /// - `surrogates_secondary.csv`: statistics against every surrogate kind after the first (written only when
 ///   such a kind was requested), columns of `measures.csv` plus `kind`;
-/// - `family_measures.csv` when the tables hold METHODS §6–9 family rows;
+/// - `family_measures.csv` when the tables hold METHODS §6–9 family rows, `family_curves.csv` when they hold
+///   family curves;
 /// - `cohort_statistics.csv` when `cohort` is given (sweeps);
 /// - `curves/<state>_<kind>_s<NN>.csv` (columns `x,y`, `AnalysisParameters.curvePoints` rows);
 /// - `series/<state>_s<NN>.csv` (columns `k,e,i`) when series are given;
@@ -89,6 +95,7 @@ public enum AnalysisOutput {
     public static let secondaryFile = "surrogates_secondary.csv"
     public static let cohortFile = "cohort_statistics.csv"
     public static let familyFile = "family_measures.csv"
+    public static let familyCurvesFile = "family_curves.csv"
     public static let provenanceFile = "provenance.json"
     public static let curvesFolder = "curves"
     public static let seriesFolder = "series"
@@ -108,6 +115,9 @@ public enum AnalysisOutput {
         }
         if !tables.families.isEmpty {
             try writeAtomically(TidyCSV.familyMeasures(tables.families), to: dir + "/" + familyFile)
+        }
+        if !tables.familyCurves.isEmpty {
+            try writeAtomically(TidyCSV.familyCurves(tables.familyCurves), to: dir + "/" + familyCurvesFile)
         }
         if let cohort { try writeAtomically(CohortStatistics.csv(cohort), to: dir + "/" + cohortFile) }
         if !curves.isEmpty {

@@ -10,6 +10,8 @@ import Recordings
 /// `size_mean`, `duration_mean`, `branching_ratio`, and for `size` and `duration`: `<x>_alpha`, `<x>_alpha_se`,
 /// `<x>_xmin`, `<x>_ks`, `<x>_tail_count`, `<x>_llr_exponential`, `<x>_p_exponential`,
 /// `<x>_llr_biexponential`, `<x>_p_biexponential` (positive LLR favours the power law).
+/// Curves (observed data): `size_count`, `duration_count` per group and `bin_ms` (see `FamilyCurveRow`).
+/// Spike surrogates (METHODS §5) recompute the `spikes` group only: LFP events do not depend on spikes.
 public enum AvalancheAnalysis {
     static let fitMeasures = ["alpha", "alpha_se", "xmin", "ks", "tail_count", "llr_exponential", "p_exponential",
                               "llr_biexponential", "p_biexponential"]
@@ -17,9 +19,16 @@ public enum AvalancheAnalysis {
         + fitMeasures.map { "size_" + $0 } + fitMeasures.map { "duration_" + $0 }
 
     /// Rows of one count series set (pieces = epochs).
-    static func add(_ b: inout FamilyRowBuilder, pieces: [[Int32]], group: String, binMs: Double, p: FamilyParameters) {
+    static func add(_ b: inout FamilyRowBuilder, pieces: [[Int32]], group: String, binMs: Double, p: FamilyParameters,
+                    curves: Bool = true) {
         let av = Avalanches.detect(pieces: pieces)
         b.add("avalanche_count", Double(av.sizes.count), group: group, binMs: binMs)
+        if curves {
+            for (name, data) in [("size_count", av.sizes), ("duration_count", av.durations)] {
+                let h = histogram(data)
+                b.curve(name, x: h.map { Double($0.value) }, y: h.map { Double($0.count) }, group: group, binMs: binMs)
+            }
+        }
         let none = "no avalanche"
         b.add("size_mean", av.sizes.isEmpty ? nil : Double(av.sizes.reduce(0, +)) / Double(av.sizes.count),
               group: group, binMs: binMs, reason: none)
@@ -45,6 +54,13 @@ public enum AvalancheAnalysis {
             b.add(name + "_llr_biexponential", fits?.versusBiExponential?.ratio, group: group, binMs: binMs, reason: bw)
             b.add(name + "_p_biexponential", fits?.versusBiExponential?.p, group: group, binMs: binMs, reason: bw)
         }
+    }
+
+    /// (value, number of occurrences) of every value that occurs, ascending.
+    static func histogram(_ data: [Int]) -> [(value: Int, count: Int)] {
+        var c: [Int: Int] = [:]
+        for v in data { c[v, default: 0] += 1 }
+        return c.keys.sorted().map { ($0, c[$0]!) }
     }
 
     /// Pooled spike counts per epoch at `width` seconds.
@@ -79,6 +95,12 @@ public enum AvalancheAnalysis {
     }
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) throws -> FamilyResult {
+        try run(recording: r, state: state, parameters: p, observed: true)
+    }
+
+    /// `observed: false` (a spike surrogate): no curves, and no `lfp` group.
+    static func run(recording r: Recording, state: String, parameters p: FamilyParameters,
+                    observed: Bool) throws -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .avalanches)
         let epochs = FamilySupport.epochs(r, state: state)
         if r.units.isEmpty || r.spikes.spikeCount == 0 {
@@ -86,10 +108,11 @@ public enum AvalancheAnalysis {
         } else {
             let trains = FamilySupport.trains(r, Array(0..<r.units.count))
             for w in p.avalancheBinsMs {
-                add(&b, pieces: spikeCounts(trains: trains, epochs: epochs, width: w / 1000), group: "spikes", binMs: w, p: p)
+                add(&b, pieces: spikeCounts(trains: trains, epochs: epochs, width: w / 1000), group: "spikes", binMs: w,
+                    p: p, curves: observed)
             }
         }
-        if p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
+        if observed, p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
             let series = r.signals[p.signalIndex]
             let ranges = FamilySupport.ranges(r, state: state, series: series)
             let channels = p.channels ?? Array(0..<series.channelCount)

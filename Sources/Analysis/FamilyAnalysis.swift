@@ -1,25 +1,164 @@
 import Kernels
 import Recordings
 
-/// Entry point of the METHODS §6–9 measure families, for `analyze`, `sweep` and the job spec.
-///
-/// `run(family:recording:state:parameters:)` computes one family for one (recording, state): all channels
-/// (or `parameters.channels`, for sharding channels across ranks) for `.lfp`, all bin sizes for `.spatial` and
-/// `.avalanches`, and the seizure measures for `.seizure`. Rows follow the missing-value rule of
-/// `measures.csv`: an uncomputable value is an empty field plus a `missing.csv` row with the reason.
-/// Write the rows with `TidyCSV.familyMeasures(_:)` to `family_measures.csv`.
-public enum FamilyAnalysis {
-    public static func run(family: MeasureFamily, recording: Recording, state: String,
-                           parameters: FamilyParameters = FamilyParameters()) throws -> FamilyResult {
-        switch family {
-        case .lfp: return try LFPAnalysis.run(recording: recording, state: state, parameters: parameters)
-        case .spatial: return SpatialAnalysis.run(recording: recording, state: state, parameters: parameters)
-        case .avalanches: return try AvalancheAnalysis.run(recording: recording, state: state, parameters: parameters)
-        case .seizure: return try SeizureAnalysis.run(recording: recording, state: state, parameters: parameters)
+/// A family computation that cannot run, naming the family and member.
+public enum FamilyAnalysisError: Error, CustomStringConvertible, Sendable, Equatable {
+    case noSurrogates(family: MeasureFamily, member: String)
+
+    public var description: String {
+        switch self {
+        case let .noSurrogates(f, m):
+            return "family \(f.rawValue): no spike surrogate applies (requested member \(m)); "
+                + "only spatial, avalanches and seizure have surrogates"
         }
     }
+}
 
-    /// Every family for every state of the recording.
+/// Entry point of the METHODS §6–9 measure families, for `analyze`, `sweep` and the job spec.
+///
+/// `run(family:recording:recordingID:state:member:parameters:)` computes one family for one (recording, state,
+/// member): all channels (or `parameters.channels`, for sharding channels across ranks) for `.lfp`, all bin
+/// sizes for `.spatial` and `.avalanches`, and the seizure measures for `.seizure`. Rows follow the
+/// missing-value rule of `measures.csv`: an uncomputable value is an empty field plus a `missing.csv` row with
+/// the reason. The observed member also gives the curves of `family_curves.csv`.
+///
+/// Surrogates (METHODS §5, `FamilySurrogates`): a `.surrogate(kind, i)` member recomputes the family on per-unit
+/// spike surrogates seeded from (`parameters.seed`, recordingID, state, family, kind, i) — the same rows on any
+/// rank and in any order. Its result has rows only (no missing rows, no curves) and is meant for
+/// `score(observed:surrogates:)`, which fills `surrogate_mean`, `surrogate_sd` and `z` of the observed rows with
+/// the formula of the balance tables (`SurrogateStatistics`). `.lfp` has no spike surrogate
+/// (`supportsSurrogates` is false); the `lfp` group of `.avalanches` is not recomputed on surrogates.
+/// Write rows with `TidyCSV.familyMeasures(_:)`, curves with `TidyCSV.familyCurves(_:)`.
+public enum FamilyAnalysis {
+    /// The observed rows and curves of one family (recording id `subject/session`).
+    public static func run(family: MeasureFamily, recording: Recording, state: String,
+                           parameters: FamilyParameters = FamilyParameters()) throws -> FamilyResult {
+        try run(family: family, recording: recording, recordingID: "\(recording.subject)/\(recording.session)",
+                state: state, member: .observed, parameters: parameters)
+    }
+
+    /// One member of one family for one (recording, state).
+    /// - Parameter recordingID: a stable identifier (e.g. "subject/session") that seeds the surrogates.
+    /// - Throws: `FamilyAnalysisError.noSurrogates` for a surrogate member of a family without surrogates;
+    ///   errors reading the LFP.
+    public static func run(family: MeasureFamily, recording: Recording, recordingID: String, state: String,
+                           member: Member, parameters: FamilyParameters = FamilyParameters()) throws -> FamilyResult {
+        guard case .surrogate = member else {
+            switch family {
+            case .lfp: return try LFPAnalysis.run(recording: recording, state: state, parameters: parameters)
+            case .spatial: return SpatialAnalysis.run(recording: recording, state: state, parameters: parameters)
+            case .avalanches: return try AvalancheAnalysis.run(recording: recording, state: state, parameters: parameters)
+            case .seizure: return try SeizureAnalysis.run(recording: recording, state: state, parameters: parameters)
+            }
+        }
+        guard supportsSurrogates(family) else {
+            throw FamilyAnalysisError.noSurrogates(family: family, member: member.description)
+        }
+        let s = FamilySurrogates.recording(recording, recordingID: recordingID, state: state, family: family,
+                                           member: member, seed: parameters.seed)
+        var out: FamilyResult
+        switch family {
+        case .lfp: out = FamilyResult()
+        case .spatial: out = SpatialAnalysis.run(recording: s, state: state, parameters: parameters, curves: false)
+        case .avalanches:
+            out = try AvalancheAnalysis.run(recording: s, state: state, parameters: parameters, observed: false)
+        case .seizure: out = try SeizureAnalysis.run(recording: s, state: state, parameters: parameters, curves: false)
+        }
+        out.missing = []
+        out.curves = []
+        out.member = member
+        return out
+    }
+
+    /// Several members of one family (e.g. a block of surrogates), in the order given; equal to calling `run`
+    /// for each.
+    public static func run(family: MeasureFamily, recording: Recording, recordingID: String, state: String,
+                           members: [Member], parameters: FamilyParameters = FamilyParameters()) throws -> [FamilyResult] {
+        try members.map { try run(family: family, recording: recording, recordingID: recordingID, state: state,
+                                  member: $0, parameters: parameters) }
+    }
+
+    /// Whether spike surrogates apply: spatial, avalanches, seizure yes; lfp no (its measures read only the LFP).
+    public static func supportsSurrogates(_ family: MeasureFamily) -> Bool { family != .lfp }
+
+    /// The reason a row has no surrogate statistics whatever the surrogates, or nil when surrogates apply.
+    static func notApplicable(_ row: FamilyRow) -> String? {
+        if row.family == .lfp { return "LFP measures have no spike surrogate (METHODS §5 surrogates permute spike trains)" }
+        if row.family == .avalanches && row.group == "lfp" {
+            return "LFP avalanches do not depend on spikes, so no spike surrogate applies"
+        }
+        return nil
+    }
+
+    /// The observed rows with `surrogateMean`, `surrogateSD` and `z` filled from `surrogates` (METHODS §5), matched
+    /// by (subject, session, state, family, channel, group, bin_ms, measure), with `SurrogateStatistics` — the
+    /// formula of `measures.csv`: sample sd (n − 1), z = (value − mean)/sd. Surrogates are used in member order
+    /// (so the input order does not matter) and only of one kind: the kind of the surrogate members if they share
+    /// one, else the first kind in `SurrogateKind` order. `missing` gains a `z: …` row for every observed value
+    /// whose z is empty, one `<family>:surrogate_statistics` row per (state, family) when no surrogate was given,
+    /// and one per (state, family, channel/group) whose rows no spike surrogate applies to. Curves are kept.
+    public static func score(observed: FamilyResult, surrogates: [FamilyResult]) -> FamilyResult {
+        let kinds = Set(surrogates.compactMap { r -> SurrogateKind? in
+            if case let .surrogate(k, _) = r.member { return k }
+            return nil
+        })
+        return score(observed: observed, surrogates: surrogates, kind: kinds.min() ?? .circularShift)
+    }
+
+    /// `score(observed:surrogates:)` using only the surrogate members of `kind`.
+    public static func score(observed: FamilyResult, surrogates: [FamilyResult], kind: SurrogateKind) -> FamilyResult {
+        let used = surrogates.filter {
+            if case let .surrogate(k, _) = $0.member { return k == kind }
+            return false
+        }.sorted { $0.member < $1.member }
+        struct Key: Hashable {
+            var subject, session, state, family, channel, group: String
+            var bin: Double?
+            var measure: String
+            init(_ r: FamilyRow) {
+                subject = r.subject; session = r.session; state = r.state; family = r.family.rawValue
+                channel = r.channel; group = r.group; bin = r.binMilliseconds; measure = r.measure
+            }
+        }
+        var values: [Key: [Double]] = [:]
+        for s in used { for r in s.rows { if let v = r.value, v.isFinite { values[Key(r), default: []].append(v) } } }
+        var out = observed
+        var summary: [String: MissingRow] = [:]
+        func note(_ r: FamilyRow, qualifier: String, reason: String) {
+            let m = r.family.rawValue + ":surrogate_statistics" + qualifier
+            let id = [r.subject, r.session, r.state, m].joined(separator: "\u{1}")
+            if summary[id] == nil {
+                summary[id] = MissingRow(subject: r.subject, session: r.session, state: r.state, scaleIndex: nil,
+                                         measure: m, reason: reason)
+            }
+        }
+        var zMissing: [MissingRow] = []
+        for (i, r) in observed.rows.enumerated() {
+            if let why = notApplicable(r) {
+                note(r, qualifier: r.family == .avalanches ? ":group=\(r.group)" : "", reason: why)
+                continue
+            }
+            if used.isEmpty {
+                note(r, qualifier: "", reason: "no \(kind.rawValue) surrogates computed: surrogate_mean, surrogate_sd and z are empty for every measure")
+                continue
+            }
+            let st = SurrogateStatistics(value: r.value, surrogateValues: values[Key(r)] ?? [], kind: kind,
+                                         requested: used.count)
+            out.rows[i].surrogateMean = st.mean
+            out.rows[i].surrogateSD = st.sd
+            out.rows[i].z = st.z
+            if r.value != nil, st.z == nil, let why = st.reason {
+                zMissing.append(MissingRow(subject: r.subject, session: r.session, state: r.state, scaleIndex: nil,
+                                           measure: FamilyRowBuilder.qualified(r.family, r.measure, channel: r.channel,
+                                                                               group: r.group, binMs: r.binMilliseconds),
+                                           reason: "z: " + why))
+            }
+        }
+        out.missing += summary.keys.sorted().map { summary[$0]! } + zMissing
+        return out
+    }
+
+    /// Every family for every state of the recording (observed members).
     public static func runAll(recording: Recording, families: [MeasureFamily] = MeasureFamily.allCases,
                               parameters: FamilyParameters = FamilyParameters()) throws -> FamilyResult {
         var out = FamilyResult()

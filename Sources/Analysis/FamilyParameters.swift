@@ -1,5 +1,13 @@
 /// Every parameter of METHODS §6–9 with its documented default; recorded in provenance.
+///
+/// Decoding accepts any subset of the keys (absent keys keep their defaults), so a job spec or an older
+/// `provenance.json` without a newer key still reads.
 public struct FamilyParameters: Codable, Sendable, Hashable {
+    // MARK: §5 surrogates of the spike-based families
+    /// Master seed of the family surrogate streams (METHODS §5) [default: `AnalysisParameters().seed`]. Each
+    /// surrogate's stream is seeded from (seed, recording id, state, family, kind, index) only.
+    public var seed: UInt64 = AnalysisParameters().seed
+
     // MARK: §9 LFP proxies
     /// Index into `Recording.signals` of the LFP/ECoG/EEG series to analyse.
     public var signalIndex: Int = 0
@@ -61,4 +69,32 @@ public struct FamilyParameters: Codable, Sendable, Hashable {
     public var waveletCount: Int = 48
 
     public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ v: inout T) throws {
+            if let x = try c.decodeIfPresent(T.self, forKey: key) { v = x }
+        }
+        try read(.seed, &seed)
+        try read(.signalIndex, &signalIndex)
+        channels = try c.decodeIfPresent([Int].self, forKey: .channels)
+        try read(.welchWindowSeconds, &welchWindowSeconds); try read(.welchOverlap, &welchOverlap)
+        try read(.narrowBandLow, &narrowBandLow); try read(.narrowBandHigh, &narrowBandHigh)
+        try read(.wideBandLow, &wideBandLow); try read(.wideBandHigh, &wideBandHigh)
+        try read(.peakThreshold, &peakThreshold)
+        try read(.dfaBandLow, &dfaBandLow); try read(.dfaBandHigh, &dfaBandHigh)
+        try read(.dfaTransition, &dfaTransition)
+        try read(.dfaMinWindowSeconds, &dfaMinWindowSeconds); try read(.dfaMaxWindowSeconds, &dfaMaxWindowSeconds)
+        try read(.dfaWindowCount, &dfaWindowCount); try read(.dfaOverlap, &dfaOverlap)
+        try read(.spatialBinsMs, &spatialBinsMs); try read(.distanceBinMicrometres, &distanceBinMicrometres)
+        try read(.avalancheBinsMs, &avalancheBinsMs); try read(.lfpAvalancheBinsMs, &lfpAvalancheBinsMs)
+        try read(.lfpEventThreshold, &lfpEventThreshold)
+        maximumAlpha = try c.decodeIfPresent(Double.self, forKey: .maximumAlpha)
+        try read(.minimumAvalanches, &minimumAvalanches)
+        try read(.currentStepMs, &currentStepMs); try read(.tauEMs, &tauEMs); try read(.tauIMs, &tauIMs)
+        try read(.balanceBinSeconds, &balanceBinSeconds); try read(.recoveryTolerance, &recoveryTolerance)
+        try read(.waveletOmega0, &waveletOmega0); try read(.waveletLowHz, &waveletLowHz)
+        try read(.waveletHighHz, &waveletHighHz); try read(.waveletCount, &waveletCount)
+    }
 }

@@ -18,7 +18,10 @@ public enum MeasureFamily: String, Codable, Sendable, CaseIterable, Hashable {
 /// - `group`: the pair class for §7 (`E-E`, `I-I`, `E-I`, `all`), the event source for §8 (`spikes`, `lfp`);
 ///   empty otherwise.
 /// - `bin_ms`: the bin size (§7, §8) in ms; empty otherwise.
-/// - `surrogate_*`, `z`: empty until surrogates are wired for these families (METHODS §5).
+/// - `surrogate_mean`, `surrogate_sd`, `z`: against spike surrogates of METHODS §5 (per-unit circular shift or
+///   per-unit ISI permutation; `FamilyAnalysis.score`), same formula as `measures.csv` (`SurrogateStatistics`).
+///   Empty for `lfp` and for the `lfp` group of `avalanches` (no spike surrogate applies), and when no
+///   surrogates were computed; `missing.csv` says why.
 /// The measure names are listed in `docs/lfp-validation.md` and on each family's analysis type.
 public struct FamilyRow: Codable, Sendable, Equatable {
     public var subject: String
@@ -44,14 +47,23 @@ public struct FamilyRow: Codable, Sendable, Equatable {
     }
 }
 
-/// The rows of one family run, with a `missing.csv` row (reason) for every empty value.
+/// The rows of one family run, with a `missing.csv` row (reason) for every empty value, and (observed member
+/// only) the curves of `family_curves.csv`.
 public struct FamilyResult: Sendable, Equatable {
     public var rows: [FamilyRow]
     public var missing: [MissingRow]
-    public init(rows: [FamilyRow] = [], missing: [MissingRow] = []) { self.rows = rows; self.missing = missing }
+    /// Curves of the observed member (`family_curves.csv`); empty for surrogate members.
+    public var curves: [FamilyCurveRow]
+    /// Which computation these rows belong to: `.observed`, or the surrogate they were computed on (METHODS §5).
+    public var member: Member
+    public init(rows: [FamilyRow] = [], missing: [MissingRow] = [], curves: [FamilyCurveRow] = [],
+                member: Member = .observed) {
+        self.rows = rows; self.missing = missing; self.curves = curves; self.member = member
+    }
 
+    /// Appends rows, missing rows and curves of `other` (its `member` is not checked).
     public mutating func append(_ other: FamilyResult) {
-        rows += other.rows; missing += other.missing
+        rows += other.rows; missing += other.missing; curves += other.curves
     }
 }
 
@@ -61,6 +73,16 @@ struct FamilyRowBuilder {
     let subject: String, session: String, state: String, family: MeasureFamily
     var result = FamilyResult()
 
+    /// Appends the points of one curve (x, y in order) keyed like the rows; non-finite points are skipped.
+    mutating func curve(_ name: String, x: [Double], y: [Double], channel: String = "", group: String = "",
+                        binMs: Double? = nil) {
+        for (a, v) in zip(x, y) where a.isFinite && v.isFinite {
+            result.curves.append(FamilyCurveRow(subject: subject, session: session, state: state, family: family,
+                                                channel: channel, group: group, binMilliseconds: binMs,
+                                                curve: name, x: a, y: v))
+        }
+    }
+
     mutating func add(_ measure: String, _ value: Double?, channel: String = "", group: String = "",
                       binMs: Double? = nil, reason: @autoclosure () -> String = "not computable") {
         let v = value.flatMap { $0.isFinite ? $0 : nil }
@@ -68,13 +90,21 @@ struct FamilyRowBuilder {
                                      channel: channel, group: group, binMilliseconds: binMs,
                                      measure: measure, value: v))
         if v == nil {
-            var q = [family.rawValue, measure]
-            if !channel.isEmpty { q.append("channel=\(channel)") }
-            if !group.isEmpty { q.append("group=\(group)") }
-            if let binMs { q.append("bin_ms=\(TidyCSV.number(binMs))") }
             result.missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: nil,
-                                             measure: q.joined(separator: ":"), reason: reason()))
+                                             measure: Self.qualified(family, measure, channel: channel, group: group,
+                                                                     binMs: binMs),
+                                             reason: reason()))
         }
+    }
+
+    /// The `missing.csv` measure name of a family value: `family:measure[:channel=…][:group=…][:bin_ms=…]`.
+    static func qualified(_ family: MeasureFamily, _ measure: String, channel: String, group: String,
+                          binMs: Double?) -> String {
+        var q = [family.rawValue, measure]
+        if !channel.isEmpty { q.append("channel=\(channel)") }
+        if !group.isEmpty { q.append("group=\(group)") }
+        if let binMs { q.append("bin_ms=\(TidyCSV.number(binMs))") }
+        return q.joined(separator: ":")
     }
 }
 
@@ -98,5 +128,23 @@ extension TidyCSV {
              number($0.binMilliseconds), text($0.measure), number($0.value), number($0.surrogateMean),
              number($0.surrogateSD), number($0.z)]
         })
+    }
+
+    /// Reads `family_measures.csv` text.
+    public static func readFamilyMeasures(_ content: String, file: String = "family_measures.csv") throws
+        -> [FamilyRow] {
+        let t = try table(content, file: file, header: familyMeasuresHeader)
+        return try t.rows.map { r in
+            let f = t.string(r, "family")
+            guard let family = MeasureFamily(rawValue: f) else {
+                throw TidyCSVError.badValue(file: file, line: r.line, field: "family", text: f)
+            }
+            return FamilyRow(subject: t.string(r, "subject"), session: t.string(r, "session"),
+                             state: t.string(r, "state"), family: family, channel: t.string(r, "channel"),
+                             group: t.string(r, "group"), binMilliseconds: try t.double(r, "bin_ms"),
+                             measure: t.string(r, "measure"), value: try t.double(r, "value"),
+                             surrogateMean: try t.double(r, "surrogate_mean"),
+                             surrogateSD: try t.double(r, "surrogate_sd"), z: try t.double(r, "z"))
+        }
     }
 }

@@ -12,8 +12,11 @@ import Recordings
 ///   grid) and the channel over each epoch (at most `waveletMaxSeconds` of it): `coherence_mean` (over time and
 ///   frequency) and `ridge_median_hz` (median over time of the frequency of maximum cross-wavelet power);
 ///   plus `current_mean` (mean C(t) on the 1 ms grid).
-/// Needs classified units (E and I).
+/// Needs classified units (E and I). Curves (state `ictal`, observed data): `balance_S`, `balance_trend`,
+/// `ictal_interval` (see `FamilyCurveRow`).
 public enum SeizureAnalysis {
+    /// The state whose rows carry the S(t) measures and curves.
+    public static let ictalState = "ictal"
     public static let balanceMeasures = ["balance_trend_slope", "balance_preictal_sd", "balance_max_ictal_deviation",
                                          "balance_deviation_at_end", "balance_recovery_time_s"]
     public static let channelMeasureNames = ["coherence_mean", "ridge_median_hz"]
@@ -21,6 +24,11 @@ public enum SeizureAnalysis {
     public static let waveletMaxSeconds = 60.0
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) throws -> FamilyResult {
+        try run(recording: r, state: state, parameters: p, curves: true)
+    }
+
+    static func run(recording r: Recording, state: String, parameters p: FamilyParameters,
+                    curves: Bool) throws -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .seizure)
         let eIdx = r.unitIndices(of: .excitatory), iIdx = r.unitIndices(of: .inhibitory)
         let eTrains = FamilySupport.trains(r, eIdx), iTrains = FamilySupport.trains(r, iIdx)
@@ -38,10 +46,18 @@ public enum SeizureAnalysis {
             }
         }
         b.add("current_mean", cn > 0 ? cs / Double(cn) : nil, reason: eIdx.isEmpty || iIdx.isEmpty ? noClasses : "no epochs")
-        if state == "ictal" {
+        if state == ictalState {
             let values = balance(r, eTrains: eTrains, iTrains: iTrains, p: p)
             for m in balanceMeasures {
                 b.add(m, values.0?[m], reason: values.1)
+            }
+            if curves, let s = values.2 {
+                let w = p.balanceBinSeconds
+                let x = s.result.cumulative.indices.map { s.start + (Double($0) + 0.5) * w }
+                b.curve("balance_S", x: x, y: s.result.cumulative)
+                b.curve("balance_trend", x: x,
+                        y: x.indices.map { s.result.intercept + s.result.slope * Double($0) })
+                b.curve("ictal_interval", x: [s.seizure.start, s.seizure.stop], y: [0, 0])
             }
         }
         // Wavelet coherence with each channel.
@@ -80,15 +96,25 @@ public enum SeizureAnalysis {
         return b.result
     }
 
-    /// S(t) measures, or nil with the reason.
-    static func balance(_ r: Recording, eTrains: [[Double]], iTrains: [[Double]], p: FamilyParameters)
-        -> ([String: Double]?, String) {
-        guard !eTrains.isEmpty, !iTrains.isEmpty else { return (nil, "needs both E and I units") }
-        let pre = r.epochs(of: "preictal"), ict = r.epochs(of: "ictal"), post = r.epochs(of: "postictal")
+    /// The S(t) span of §6: from the first pre-ictal epoch that ends by the first seizure's start, to the end of
+    /// the post-ictal epochs that start at or after the seizure end (or the seizure end); nil without a seizure
+    /// or a pre-ictal epoch before it.
+    static func balanceSpan(_ r: Recording) -> (start: Double, end: Double, seizure: StateEpoch)? {
+        let pre = r.epochs(of: "preictal"), ict = r.epochs(of: ictalState), post = r.epochs(of: "postictal")
         guard let seizure = ict.first, let start = pre.filter({ $0.stop <= seizure.start + 1e-9 }).map(\.start).min() else {
-            return (nil, "needs a preictal epoch before the first ictal epoch")
+            return nil
         }
         let end = max(seizure.stop, post.filter { $0.start >= seizure.stop - 1e-9 }.map(\.stop).max() ?? seizure.stop)
+        return (start, end, seizure)
+    }
+
+    /// S(t) measures, or nil with the reason; and the S(t) series with its span for the curves.
+    static func balance(_ r: Recording, eTrains: [[Double]], iTrains: [[Double]], p: FamilyParameters)
+        -> ([String: Double]?, String, (result: CumulativeBalance.Result, start: Double, seizure: StateEpoch)?) {
+        guard !eTrains.isEmpty, !iTrains.isEmpty else { return (nil, "needs both E and I units", nil) }
+        guard let (start, end, seizure) = balanceSpan(r) else {
+            return (nil, "needs a preictal epoch before the first ictal epoch", nil)
+        }
         let w = p.balanceBinSeconds
         let k = Avalanches.binCount(start: start, stop: end, width: w)
         func series(_ trains: [[Double]]) -> [Double] {
@@ -101,12 +127,13 @@ public enum SeizureAnalysis {
         guard let res = CumulativeBalance.analyze(e: series(eTrains), i: series(iTrains), binWidth: w,
                                                   preictal: 0..<onset, ictal: onset..<max(stop, onset + 1),
                                                   tolerance: p.recoveryTolerance) else {
-            return (nil, "fewer than 3 pre-ictal bins of \(w) s")
+            return (nil, "fewer than 3 pre-ictal bins of \(w) s", nil)
         }
         var out: [String: Double] = ["balance_trend_slope": res.slope, "balance_preictal_sd": res.preictalSD,
                                      "balance_max_ictal_deviation": res.maxIctalDeviation,
                                      "balance_deviation_at_end": res.deviationAtSeizureEnd]
         if let t = res.recoveryTime { out["balance_recovery_time_s"] = t }
-        return (out, "S(t) never returned within \(p.recoveryTolerance) pre-ictal sd of the trend")
+        return (out, "S(t) never returned within \(p.recoveryTolerance) pre-ictal sd of the trend",
+                (res, start, seizure))
     }
 }

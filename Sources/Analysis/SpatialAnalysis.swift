@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Recordings
 
@@ -9,7 +10,11 @@ import Recordings
 /// active), `pair_correlation` (mean Pearson r), `pair_rho` (mean cov/√(ν_i ν_j), ν = mean count per bin),
 /// `distance_lambda_um`, `distance_lambda_se_um`, `distance_beta`, `distance_kappa` (fit of `pair_rho`
 /// averaged in `distanceBinMicrometres` bins). Unit positions: the unit's own, else its electrode's x, y.
+/// Curves (observed data): `rho_distance` and `rho_distance_fit` per group and `bin_ms` (see `FamilyCurveRow`).
 public enum SpatialAnalysis {
+    /// Points of the `rho_distance_fit` curve.
+    public static let fitCurvePoints = 50
+
     public static let measureNames = ["pair_count", "pair_correlation", "pair_rho", "distance_lambda_um",
                                       "distance_lambda_se_um", "distance_beta", "distance_kappa"]
 
@@ -26,17 +31,23 @@ public enum SpatialAnalysis {
     }
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) -> FamilyResult {
+        run(recording: r, state: state, parameters: p, curves: true)
+    }
+
+    static func run(recording r: Recording, state: String, parameters p: FamilyParameters, curves: Bool) -> FamilyResult {
         let epochs = FamilySupport.epochs(r, state: state)
         let trains = FamilySupport.trains(r, Array(0..<r.units.count))
-        return rows(recording: r, state: state, parameters: p) { binMs in
+        return rows(recording: r, state: state, parameters: p, curves: curves) { binMs in
             SpatialCorrelation.matrix(trains: trains, epochs: epochs, width: binMs / 1000)
         }
     }
 
-    /// The rows from correlation matrices supplied per bin size (ms) — e.g. assembled with
-    /// `SpatialCorrelation.assemble` from pair blocks computed on several ranks with `blockMoments`.
+    /// The full result (rows, missing rows and, with `curves`, the `rho_distance`/`rho_distance_fit` curves) from
+    /// correlation matrices supplied per bin size (ms) — the reducer of a sharded spatial member: assemble the
+    /// N × N matrices with `SpatialCorrelation.assemble` from pair blocks computed on several ranks
+    /// (`pairBlocks`, `blockMoments`, `correlations`), then call this. Equal to `run` on the same data.
     public static func rows(recording r: Recording, state: String, parameters p: FamilyParameters,
-                            matrix: (Double) -> SpatialCorrelation.Block) -> FamilyResult {
+                            curves: Bool = true, matrix: (Double) -> SpatialCorrelation.Block) -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .spatial)
         let epochs = FamilySupport.epochs(r, state: state)
         let n = r.units.count
@@ -84,6 +95,15 @@ public enum SpatialAnalysis {
                       reason: fit == nil ? why : "fewer than 4 distance bins for a standard error")
                 b.add("distance_beta", fit?.beta, group: g, binMs: binMs, reason: why)
                 b.add("distance_kappa", fit?.kappa, group: g, binMs: binMs, reason: why)
+                if curves {
+                    b.curve("rho_distance", x: bins.map(\.distance), y: bins.map(\.mean), group: g, binMs: binMs)
+                    if let fit, let lo = bins.first?.distance, let hi = bins.last?.distance, hi > lo {
+                        let n = fitCurvePoints
+                        let x = (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }
+                        b.curve("rho_distance_fit", x: x, y: x.map { fit.beta + fit.kappa * exp(-$0 / fit.lambda) },
+                                group: g, binMs: binMs)
+                    }
+                }
             }
         }
         return b.result
