@@ -23,10 +23,12 @@ struct AnalyzeCommand: ParsableCommand {
           curves/                  collapse, partition and E–I xcorr (vs lag) curves per scale
           series/                  E and I series at ≈67 ms, 299 ms, 1.3 s, 6 s
           family_measures.csv      METHODS §6–9 families, with --families
+          family_curves.csv        avalanche size/duration counts, rho(d), S(t) (--families)
           provenance.json          input SHA-256, parameters, version, host, time
 
         The first surrogate kind fills surrogate_mean, surrogate_sd and z of the \
-        main tables. A file without state epochs is analysed as one pseudo-state \
+        main tables, and of family_measures.csv for spatial, avalanches and seizure \
+        (per-unit spike surrogates; lfp has none). A file without state epochs is analysed as one pseudo-state \
         `all` spanning its first to its last spike. The same input, options and \
         seed give byte-identical CSV files.
         """)
@@ -106,6 +108,17 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
+    /// Provenance options of the families: the surrogate kind and count behind family z, and which families
+    /// have surrogates (empty without --families). Family wall times are logged, not recorded, so provenance
+    /// stays a function of the inputs apart from its documented timing fields.
+    func familyOptions(kind: SurrogateKind?, count: Int, families: [MeasureFamily]) -> [String: String] {
+        guard !families.isEmpty else { return [:] }
+        return ["family_surrogate_kind": kind?.rawValue ?? "",
+                 "family_surrogates": "\(count)",
+                 "family_surrogate_families": families.filter(FamilyAnalysis.supportsSurrogates).map(\.rawValue)
+                    .joined(separator: ",")]
+    }
+
     func run() throws {
         let log = global.makeLogger()
         let started = Date()
@@ -150,7 +163,10 @@ struct AnalyzeCommand: ParsableCommand {
         for k in parameters.surrogateKinds { for i in 0..<parameters.surrogateCount { members.append(.surrogate(k, i)) } }
 
         let familyList = try parsedFamilies()
-        let familyParameters = FamilyParameters()
+        var familyParameters = FamilyParameters()
+        familyParameters.seed = seed
+        let familyKind = parameters.surrogateKinds.first
+        let familySurrogates = familyKind == nil ? 0 : parameters.surrogateCount
         var tables = TidyTables()
         var curves: [(state: String, curve: StateCurve)] = []
         var series: [SeriesTable] = []
@@ -214,10 +230,23 @@ struct AnalyzeCommand: ParsableCommand {
             }
             for family in familyList {
                 do {
-                    let f = try FamilyAnalysis.run(family: family, recording: recording, state: state,
-                                                   parameters: familyParameters)
+                    let tf = Date()
+                    let observed = try FamilyAnalysis.run(family: family, recording: recording,
+                                                          recordingID: recordingID, state: state, member: .observed,
+                                                          parameters: familyParameters)
+                    var surrogateResults: [FamilyResult] = []
+                    if let kind = familyKind, FamilyAnalysis.supportsSurrogates(family) {
+                        for i in 0..<familySurrogates {
+                            surrogateResults.append(try FamilyAnalysis.run(
+                                family: family, recording: recording, recordingID: recordingID, state: state,
+                                member: .surrogate(kind, i), parameters: familyParameters))
+                        }
+                    }
+                    let f = FamilyAnalysis.score(observed: observed, surrogates: surrogateResults,
+                                                 kind: familyKind ?? .circularShift)
                     tables.append(f)
-                    log.info("state \(state): family \(family.rawValue): \(f.rows.count) values, \(f.missing.count) missing")
+                    let dt = Date().timeIntervalSince(tf)
+                    log.info("state \(state): family \(family.rawValue): \(f.rows.count) values, \(f.missing.count) missing, \(f.curves.count) curve points, \(surrogateResults.count) surrogates, \(String(format: "%.2f", dt)) s")
                 } catch {
                     log.error("state \(state): family \(family.rawValue): \(error)")
                     failures.append("\(state) \(family.rawValue): \(error)")
@@ -235,8 +264,9 @@ struct AnalyzeCommand: ParsableCommand {
             input: .init(path: file, sha256: hash, subject: recording.subject, session: recording.session, unitsE: nE,
                          unitsI: nI, unitsUnclassified: recording.units.count - nE - nI),
             parameters: parameters, states: chosen, pseudoStateAll: pseudo, classColumn: classColumn,
-            options: ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
-                      "series_max_bins": "\(Self.seriesBins)"],
+            options: familyOptions(kind: familyKind, count: familySurrogates, families: familyList).merging(
+                ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
+                 "series_max_bins": "\(Self.seriesBins)"]) { a, _ in a },
             startedAt: started, finishedAt: finished, stateSeconds: stateSeconds,
             families: familyList.isEmpty ? nil : familyList, familyParameters: familyList.isEmpty ? nil : familyParameters)
         try AnalysisOutput.write(tables, curves: curves, series: series, provenance: provenance,
