@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Analysis", "MPI",
                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Batch"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Recordings"]),
         .testTarget(name: "IntegrationTests", dependencies: []),
     ]
 )
