@@ -20,7 +20,8 @@ struct AnalyzeCommand: ParsableCommand {
           verdicts.csv             which invariance broke, with its evidence
           missing.csv              every empty field and the reason
           surrogates_secondary.csv statistics against the second surrogate kind
-          curves/                  collapse, partition and E–I xcorr (vs lag) curves per scale
+          curves/                  collapse, partition and E–I xcorr (vs lag) curves per scale;
+                                   surrogate collapse reference (mean, sd; ≤ 8 surrogates)
           series/                  E and I series at ≈67 ms, 299 ms, 1.3 s, 6 s
           family_measures.csv      METHODS §6–9 families, with --families
           family_curves.csv        avalanche size/duration counts, rho(d), S(t) (--families)
@@ -203,6 +204,12 @@ struct AnalyzeCommand: ParsableCommand {
                 tables.append(summary, secondary: secondary)
                 do {
                     for c in try StateAnalysis.curves(recording: recording, state: state, parameters: parameters) {
+                        curves.append((state, c))
+                    }
+                    // Surrogate collapse reference (§3.4): the first ≤ 8 circular-shift surrogates, all scales pooled.
+                    for c in try StateAnalysis.collapseSurrogateReference(
+                        recording: recording, recordingID: recordingID, state: state, parameters: parameters,
+                        count: min(8, parameters.surrogateCount)) {
                         curves.append((state, c))
                     }
                 } catch {
