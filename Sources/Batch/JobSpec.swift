@@ -8,8 +8,8 @@ public enum JobMeasures {
     public static let balance = "balance"
     /// Every family name the job spec knows.
     public static var known: [String] { [balance] + MeasureFamily.allCases.map(\.rawValue).sorted() }
-    /// Families the sweep runs in this version.
-    public static let available: [String] = [balance]
+    /// Families the sweep runs in this version (every known one).
+    public static var available: [String] { known }
 }
 
 /// Which recordings a job reads: DANDI-layout folders, glob patterns and explicit paths (all absolute).
@@ -48,21 +48,70 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var shardGroupSize: Int
     /// Bootstrap resamples of the cohort statistics (METHODS §4) [default 1000].
     public var bootstrapResamples: Int
+    /// METHODS §6–9 parameters of the families (`family_parameters:`); `seed` is always the job's seed.
+    public var familyParameters: FamilyParameters
+    /// LFP channels per `lfp` shard (the §9 measures are per channel) [default 32].
+    public var lfpChannelsPerShard: Int
+    /// Units per side of a `spatial` pair block: the observed §7 correlation matrix is computed in
+    /// `spatialBlockUnits` × `spatialBlockUnits` blocks of unit pairs, one shard each, and assembled by the
+    /// reducer; 0 = the whole matrix in one shard [default 64].
+    public var spatialBlockUnits: Int
+
+    public static let defaultLFPChannelsPerShard = 32
+    public static let defaultSpatialBlockUnits = 64
 
     public init(name: String, jobFile: String, inputs: InputSelection, states: [String]?,
                 measures: [String], parameters: AnalysisParameters, classColumn: String?, output: String,
                 surrogatesPerShard: Int, shardGroupSize: Int,
-                bootstrapResamples: Int = CohortStatistics.defaultResamples) {
+                bootstrapResamples: Int = CohortStatistics.defaultResamples,
+                familyParameters: FamilyParameters? = nil,
+                lfpChannelsPerShard: Int = JobSpec.defaultLFPChannelsPerShard,
+                spatialBlockUnits: Int = JobSpec.defaultSpatialBlockUnits) {
         self.name = name; self.jobFile = jobFile; self.inputs = inputs; self.states = states
         self.measures = measures; self.parameters = parameters; self.classColumn = classColumn
         self.output = output; self.surrogatesPerShard = surrogatesPerShard; self.shardGroupSize = shardGroupSize
         self.bootstrapResamples = bootstrapResamples
+        var fp = familyParameters ?? FamilyParameters()
+        fp.seed = parameters.seed
+        self.familyParameters = fp
+        self.lfpChannelsPerShard = lfpChannelsPerShard; self.spatialBlockUnits = spatialBlockUnits
     }
+
+    enum CodingKeys: String, CodingKey {
+        case name, jobFile, inputs, states, measures, parameters, classColumn, output, surrogatesPerShard
+        case shardGroupSize, bootstrapResamples, familyParameters, lfpChannelsPerShard, spatialBlockUnits
+    }
+
+    /// Decodes `job.json`; the family keys may be absent (a folder written before the families were sharded).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), jobFile: try c.decode(String.self, forKey: .jobFile),
+                  inputs: try c.decode(InputSelection.self, forKey: .inputs),
+                  states: try c.decodeIfPresent([String].self, forKey: .states),
+                  measures: try c.decode([String].self, forKey: .measures),
+                  parameters: try c.decode(AnalysisParameters.self, forKey: .parameters),
+                  classColumn: try c.decodeIfPresent(String.self, forKey: .classColumn),
+                  output: try c.decode(String.self, forKey: .output),
+                  surrogatesPerShard: try c.decode(Int.self, forKey: .surrogatesPerShard),
+                  shardGroupSize: try c.decode(Int.self, forKey: .shardGroupSize),
+                  bootstrapResamples: try c.decode(Int.self, forKey: .bootstrapResamples),
+                  familyParameters: try c.decodeIfPresent(FamilyParameters.self, forKey: .familyParameters),
+                  lfpChannelsPerShard: try c.decodeIfPresent(Int.self, forKey: .lfpChannelsPerShard)
+                    ?? Self.defaultLFPChannelsPerShard,
+                  spatialBlockUnits: try c.decodeIfPresent(Int.self, forKey: .spatialBlockUnits)
+                    ?? Self.defaultSpatialBlockUnits)
+    }
+
+    /// The §6–9 families the job names, in `MeasureFamily` order.
+    public var families: [MeasureFamily] { MeasureFamily.allCases.filter { measures.contains($0.rawValue) } }
+
+    /// Whether the job computes the METHODS §2–5 balance measures.
+    public var includesBalance: Bool { measures.contains(JobMeasures.balance) }
 
     /// Top-level keys a job file may have.
     public static let keys = ["name", "inputs", "states", "scales", "measures", "surrogates", "surrogate_kinds", "seed",
                               "class_column", "output", "surrogates_per_shard", "shard_group_size", "bootstrap_resamples",
-                              "parameters"]
+                              "parameters", "family_parameters", "lfp_channels_per_shard", "spatial_block_units"]
 
     /// Keys of the `parameters:` mapping (METHODS §2–4 defaults in `AnalysisParameters`).
     public static let parameterKeys = ["max_lag_bins", "pair_grid_size", "glcm_levels", "glcm_max_offset",
@@ -135,10 +184,6 @@ public struct JobSpec: Codable, Sendable, Equatable {
                     throw r.error(n, "measures", "unknown measure family '\(m)'; known: "
                                   + JobMeasures.known.joined(separator: ", "))
                 }
-                guard JobMeasures.available.contains(m) else {
-                    throw r.error(n, "measures", "measure family '\(m)' is not available in sweeps yet (available: "
-                                  + JobMeasures.available.joined(separator: ", ") + "); use `symedge analyze` for it")
-                }
                 if !measures.contains(m) { measures.append(m) }
             }
             if measures.isEmpty { throw r.error(n, "measures", "empty list") }
@@ -184,15 +229,28 @@ public struct JobSpec: Codable, Sendable, Equatable {
         if let n = value("parameters") { _ = try r.parameters(n, into: &p) }
         // Scale-index parameters beyond `scales` are kept as given, as `symedge analyze` does: the measures
         // that need them are reported in missing.csv, so sweep and analyze tables stay identical.
+        let channelsPerShard = try value("lfp_channels_per_shard").map {
+            try r.int($0, "lfp_channels_per_shard", in: 1...1_000_000, hint: "LFP channels per lfp shard")
+        } ?? defaultLFPChannelsPerShard
+        let blockUnits = try value("spatial_block_units").map {
+            try r.int($0, "spatial_block_units", in: 0...1_000_000,
+                      hint: "units per side of a spatial pair block; 0 = the whole matrix in one shard")
+        } ?? defaultSpatialBlockUnits
+        if blockUnits == 1, let n = value("spatial_block_units") {
+            throw r.error(n, "spatial_block_units", "1 is too small (a block must hold a pair); use 2 or more, or 0")
+        }
+        var fp = FamilyParameters()
+        if let n = value("family_parameters") { fp = try FamilyParameterKeys.parse(n, reader: r) }
 
         return JobSpec(name: name, jobFile: jobFile, inputs: inputs, states: states, measures: measures,
                        parameters: p, classColumn: classColumn, output: output, surrogatesPerShard: perShard,
-                       shardGroupSize: groupSize, bootstrapResamples: resamples)
+                       shardGroupSize: groupSize, bootstrapResamples: resamples, familyParameters: fp,
+                       lfpChannelsPerShard: channelsPerShard, spatialBlockUnits: blockUnits)
     }
 }
 
 /// Typed access to YAML nodes with errors that name the key and the line.
-private struct SpecReader {
+struct SpecReader {
     let file: String
 
     func error(_ node: Node, _ key: String, _ message: String) -> BatchError {

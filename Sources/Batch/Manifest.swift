@@ -19,6 +19,13 @@ public struct Manifest: Codable, Sendable {
     public var jobFile: String
     public var parameters: AnalysisParameters
     public var measures: [String]
+    /// METHODS §6–9 parameters in effect (seed = the job's seed) and the family sharding, when the job names a
+    /// family.
+    public var familyParameters: FamilyParameters?
+    public var lfpChannelsPerShard: Int?
+    public var spatialBlockUnits: Int?
+    /// Shards per measure family (`balance`, `lfp`, `spatial`, …).
+    public var shardsPerMeasure: [String: Int]?
     public var scaleBand: String
     public var inputs: [Input]
     public var shards: Int
@@ -35,8 +42,13 @@ public struct Manifest: Codable, Sendable {
     public static func make(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?,
                             reduction: ReductionSummary) -> Manifest {
         let status = SweepStatus.compute(plan: plan, folder: folder)
+        let fam = !plan.job.families.isEmpty
         return Manifest(program: plan.programVersion, commit: BuildInfo.gitCommit, job: plan.job.name,
                         jobFile: plan.job.jobFile, parameters: plan.job.parameters, measures: plan.job.measures,
+                        familyParameters: fam ? plan.job.familyParameters : nil,
+                        lfpChannelsPerShard: fam ? plan.job.lfpChannelsPerShard : nil,
+                        spatialBlockUnits: fam ? plan.job.spatialBlockUnits : nil,
+                        shardsPerMeasure: plan.shardsPerMeasure,
                         scaleBand: plan.scaleBand,
                         inputs: plan.recordings.map {
                             Input(path: $0.path, sha256: $0.contentHash, subject: $0.subject, session: $0.session,
@@ -69,6 +81,12 @@ public struct SweepStatus: Codable, Sendable, Equatable {
     public var groups: Int
     /// Visible files under `shards/` that are not complete shard results (filled by `verify`; must stay empty).
     public var corrupt: [String]?
+    /// Counts per measure family (`balance`, `lfp`, `spatial`, `avalanches`, `seizure`).
+    public var perMeasure: [String: Counts]?
+
+    public struct Counts: Codable, Sendable, Equatable {
+        public var total = 0, done = 0, pending = 0, failed = 0
+    }
 
     /// A shard is done when its result file exists; failed when not done and its last ledger entry is a
     /// failure; pending otherwise.
@@ -80,15 +98,18 @@ public struct SweepStatus: Codable, Sendable, Equatable {
         }
         var done = 0, pending = 0
         var failed: [Failed] = []
+        var per: [String: Counts] = [:]
         for s in plan.shards {
-            if finished.contains(s.key) { done += 1; continue }
+            per[s.measureName, default: Counts()].total += 1
+            if finished.contains(s.key) { done += 1; per[s.measureName]!.done += 1; continue }
             if let e = last[s.key], e.event == "failed" {
                 failed.append(Failed(shard: s.label(in: plan), key: s.key, file: e.file ?? "",
                                      message: e.message ?? "", time: e.time))
-            } else { pending += 1 }
+                per[s.measureName]!.failed += 1
+            } else { pending += 1; per[s.measureName]!.pending += 1 }
         }
         return SweepStatus(total: plan.shards.count, done: done, pending: pending, failed: failed,
-                           groups: plan.groupCount, corrupt: nil)
+                           groups: plan.groupCount, corrupt: nil, perMeasure: per)
     }
 
     /// Decodes every visible file under `shards/`; returns those that are not complete shard results.
@@ -102,8 +123,8 @@ public struct SweepStatus: Codable, Sendable, Equatable {
                 bad.append("\(p): not a shard result"); continue
             }
             do {
-                let r = try ShardResult(decoding: [UInt8](data), source: p)
-                if r.provenance.key + ".shard" != n { bad.append("\(p): holds key \(r.provenance.key)") }
+                let prov = try ShardFile.provenance(of: [UInt8](data), source: p)
+                if prov.key + ".shard" != n { bad.append("\(p): holds key \(prov.key)") }
             } catch { bad.append("\(error)") }
         }
         return bad

@@ -13,8 +13,12 @@ public struct PlanReport: Codable, Sendable {
         public var scaleBand: String
         public var cost: Double
         public var key: String
+        /// `balance` or the §6–9 family.
+        public var family: String
+        /// The family shard's part (`ch0-31`, `pairs0-63x64-99`, `all`); empty for balance shards.
+        public var part: String
         enum CodingKeys: String, CodingKey {
-            case index, group, recording, path, state, block, members, cost, key
+            case index, group, recording, path, state, block, members, cost, key, family, part
             case scaleBand = "scale_band"
         }
     }
@@ -27,6 +31,8 @@ public struct PlanReport: Codable, Sendable {
         public var members: Int
         public var cost: Double
         public var largestShardCost: Double
+        /// Shards per measure family (`balance`, `lfp`, `spatial`, `avalanches`, `seizure`).
+        public var shardsPerFamily: [String: Int]
     }
     public var job: String
     public var output: String
@@ -46,14 +52,15 @@ public struct PlanReport: Codable, Sendable {
         shards = plan.shards.map { s in
             Row(index: s.index, group: s.group, recording: plan.recordings[s.recording].recordingID,
                 path: plan.recordings[s.recording].path, state: s.state, block: s.block.description,
-                members: s.block.count, scaleBand: plan.scaleBand, cost: s.cost, key: s.key)
+                members: s.block.count, scaleBand: s.family == nil ? plan.scaleBand : "", cost: s.cost, key: s.key,
+                family: s.measureName, part: s.part.map { "\($0)" } ?? "")
         }
         skipped = plan.skipped
         unreadable = plan.recordings.compactMap { r in r.readError.map { "\(r.path): \($0)" } }
-        totals = Totals(recordings: plan.recordings.count, unreadable: unreadable.count, pairs: plan.pairs.count,
+        totals = Totals(recordings: plan.recordings.count, unreadable: unreadable.count, pairs: plan.recordingStates,
                         shards: plan.shards.count, groups: plan.groupCount,
                         members: plan.shards.reduce(0) { $0 + $1.block.count }, cost: plan.totalCost,
-                        largestShardCost: plan.shards.map(\.cost).max() ?? 0)
+                        largestShardCost: plan.shards.map(\.cost).max() ?? 0, shardsPerFamily: plan.shardsPerMeasure)
     }
 
     public func json() throws -> String {
@@ -65,10 +72,11 @@ public struct PlanReport: Codable, Sendable {
     /// An aligned text table followed by the totals.
     public func text() -> String {
         var lines: [String] = []
-        let header = ["shard", "group", "recording", "state", "block", "members", "scales", "cost", "key"]
+        let header = ["shard", "group", "recording", "state", "family", "part", "block", "members", "scales", "cost", "key"]
         var rows = [header]
         for r in shards {
-            rows.append(["\(r.index)", "\(r.group)", r.recording, r.state, r.block, "\(r.members)", r.scaleBand,
+            rows.append(["\(r.index)", "\(r.group)", r.recording, r.state, r.family, r.part.isEmpty ? "-" : r.part,
+                         r.block, "\(r.members)", r.scaleBand.isEmpty ? "-" : r.scaleBand,
                          Self.cost(r.cost), String(r.key.prefix(12))])
         }
         var width = [Int](repeating: 0, count: header.count)
@@ -80,7 +88,9 @@ public struct PlanReport: Codable, Sendable {
         lines.append("")
         lines.append("job \(job): \(totals.recordings) recordings, \(totals.pairs) recording×state pairs, "
                      + "\(totals.shards) shards in \(totals.groups) groups, \(totals.members) members")
-        lines.append("estimated cost (spikes × scales × members): total \(Self.cost(totals.cost)), "
+        lines.append("shards per family: " + totals.shardsPerFamily.sorted { $0.key < $1.key }
+                        .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        lines.append("estimated cost (balance: spikes × scales × members; families in the same units): total \(Self.cost(totals.cost)), "
                      + "largest shard \(Self.cost(totals.largestShardCost))")
         lines.append("note: \(note)")
         lines.append("output: \(output)")

@@ -9,10 +9,14 @@ public enum RecordingInfoReader {
         public var unitsE: Int
         public var unitsI: Int
         public var states: [RecordingInfo.StateInfo]
+        /// All units (classified or not) and the continuous series, for the §6–9 family shards.
+        public var units: Int?
+        public var signals: [RecordingInfo.SignalInfo]?
 
-        public init(subject: String, session: String, unitsE: Int, unitsI: Int, states: [RecordingInfo.StateInfo]) {
+        public init(subject: String, session: String, unitsE: Int, unitsI: Int, states: [RecordingInfo.StateInfo],
+                    units: Int? = nil, signals: [RecordingInfo.SignalInfo]? = nil) {
             self.subject = subject; self.session = session; self.unitsE = unitsE; self.unitsI = unitsI
-            self.states = states
+            self.states = states; self.units = units; self.signals = signals
         }
     }
 
@@ -46,7 +50,9 @@ public enum RecordingInfoReader {
         }
         return Metadata(subject: r.subject, session: r.session,
                         unitsE: r.unitIndices(of: .excitatory).count, unitsI: r.unitIndices(of: .inhibitory).count,
-                        states: states)
+                        states: states, units: r.units.count,
+                        signals: r.signals.map { .init(name: $0.name, channels: $0.channelCount, rate: $0.rate,
+                                                       samples: $0.sampleCount) })
     }
 
     private static func lowerBound(_ a: ArraySlice<Double>, _ x: Double) -> Int {
@@ -109,7 +115,7 @@ struct InputCache: Codable {
                        reader: (String, String?) throws -> RecordingInfoReader.Metadata) -> RecordingInfo {
         let stamp = Self.stamp(path)
         if let s = stamp, let e = entries[path], e.size == s.0, e.mtime == s.1, e.classColumn == classColumn,
-           e.info.readError == nil {
+           e.info.readError == nil, e.info.units != nil {
             return e.info
         }
         let id = RecordingInfoReader.identity(fromPath: path)
@@ -122,7 +128,8 @@ struct InputCache: Codable {
         do {
             let m = try reader(path, classColumn)
             info = RecordingInfo(path: path, contentHash: hash, subject: m.subject, session: m.session,
-                                 unitsE: m.unitsE, unitsI: m.unitsI, states: m.states, readError: nil)
+                                 unitsE: m.unitsE, unitsI: m.unitsI, states: m.states, readError: nil,
+                                 units: m.units, signals: m.signals)
         } catch {
             info = RecordingInfo(path: path, contentHash: hash, subject: id.subject, session: id.session,
                                  unitsE: 0, unitsI: 0, states: [], readError: "\(error)")

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Kernels
 import Recordings
 
 /// What the reductions produced.
@@ -10,6 +11,21 @@ public struct ReductionSummary: Codable, Sendable, Equatable {
     public var pairsIncomplete: [String]
     /// Table files written, relative to the output folder, with their SHA-256.
     public var tables: [String: String]
+    /// (recording, state, family) units of the METHODS §6–9 families reduced into `family_measures.csv` and
+    /// `family_curves.csv` (nil when the job has no family).
+    public var familiesReduced: Int?
+    /// Family units left out because a shard is missing or failed, as
+    /// `subject/session state family: reason` — their rows are absent from the family tables.
+    public var familiesIncomplete: [String]?
+
+    public init(pairsReduced: Int, pairsIncomplete: [String], tables: [String: String],
+                familiesReduced: Int? = nil, familiesIncomplete: [String]? = nil) {
+        self.pairsReduced = pairsReduced; self.pairsIncomplete = pairsIncomplete; self.tables = tables
+        self.familiesReduced = familiesReduced; self.familiesIncomplete = familiesIncomplete
+    }
+
+    /// Whether every balance pair and every family unit was reduced.
+    public var complete: Bool { pairsIncomplete.isEmpty && (familiesIncomplete ?? []).isEmpty }
 }
 
 /// The sweep's reductions (METHODS §4–5, §10), run by rank 0 from the shard files alone:
@@ -63,6 +79,22 @@ public enum Reductions {
             cohort.append(summary, secondary: secondary)
             reduced += 1
         }
+        var familiesReduced = 0
+        var familiesIncomplete: [String] = []
+        for unit in plan.familyUnits {
+            let rec = plan.recordings[unit.recording]
+            let name = "\(rec.recordingID) \(unit.state) \(unit.family.rawValue)"
+            let absent = unit.shards.filter { !finished.contains($0.key) }
+            if !absent.isEmpty {
+                familiesIncomplete.append("\(name): \(absent.count) of \(unit.shards.count) shards not done ("
+                                          + absent.map { "\($0.part ?? .whole) \($0.block)" }.joined(separator: ", ") + ")")
+                continue
+            }
+            let f = try reduceFamily(unit.shards, family: unit.family, state: unit.state, plan: plan, folder: folder)
+            perRecording[unit.recording, default: TidyTables()].append(f)
+            cohort.append(f)
+            familiesReduced += 1
+        }
         let tablesDir = folder.tablesDirectory
         for (ri, tables) in perRecording.sorted(by: { $0.key < $1.key }) {
             let rec = plan.recordings[ri]
@@ -79,6 +111,58 @@ public enum Reductions {
         where rel.hasSuffix(".csv") && !(rel as NSString).lastPathComponent.hasPrefix(".") {
             hashes["tables/" + rel] = try ContentHash.sha256(file: "\(tablesDir)/\(rel)")
         }
-        return ReductionSummary(pairsReduced: reduced, pairsIncomplete: incomplete, tables: hashes)
+        let hasFamilies = !plan.job.families.isEmpty
+        return ReductionSummary(pairsReduced: reduced, pairsIncomplete: incomplete, tables: hashes,
+                                familiesReduced: hasFamilies ? familiesReduced : nil,
+                                familiesIncomplete: hasFamilies ? familiesIncomplete : nil)
+    }
+
+    /// One (recording, state, family): the observed member (LFP channel blocks concatenated; spatial pair blocks
+    /// assembled into the N × N matrices and turned into rows and curves by `SpatialAnalysis.rows`), scored
+    /// against the surrogate members with `FamilyAnalysis.score` using the job's first surrogate kind — as
+    /// `symedge analyze --families` does.
+    static func reduceFamily(_ shards: [Shard], family: MeasureFamily, state: String, plan: SweepPlan,
+                             folder: SweepFolder) throws -> FamilyResult {
+        var observed = FamilyResult()
+        var surrogates: [FamilyResult] = []
+        var moments: [SpatialBlockMoments] = []
+        var layout: SpatialLayout?
+        for s in shards {
+            let path = folder.shardPath(key: s.key)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw BatchError.io(path: path, message: "cannot read shard file")
+            }
+            let r = try FamilyShardResult(decoding: [UInt8](data), source: path)
+            if let m = r.moments { moments += m }
+            if layout == nil, let l = r.layout { layout = l }
+            for m in r.members {
+                if m.member == .observed { observed.append(m.result) } else { surrogates.append(m.result) }
+            }
+        }
+        if family == .spatial, let layout {
+            observed = spatialRows(moments: moments, layout: layout, state: state,
+                                   parameters: plan.job.familyParameters)
+        }
+        return FamilyAnalysis.score(observed: observed, surrogates: surrogates,
+                                    kind: plan.job.parameters.surrogateKinds.first ?? .circularShift)
+    }
+
+    /// The §7 rows and curves from pair-block moments: per bin size, each block's correlations
+    /// (`SpatialCorrelation.correlations`), assembled into the full matrix (`SpatialCorrelation.assemble`).
+    /// The moments are integer sums, so this equals a single-process `FamilyAnalysis.run` exactly.
+    public static func spatialRows(moments: [SpatialBlockMoments], layout: SpatialLayout, state: String,
+                                   parameters: FamilyParameters) -> FamilyResult {
+        let n = layout.units.count
+        var matrices: [Double: SpatialCorrelation.Block] = [:]
+        for w in Set(moments.map(\.binMilliseconds)) {
+            let blocks = moments.filter { $0.binMilliseconds == w }
+                .sorted { ($0.rows.lowerBound, $0.columns.lowerBound) < ($1.rows.lowerBound, $1.columns.lowerBound) }
+                .map { SpatialCorrelation.correlations($0.moments) }
+            matrices[w] = SpatialCorrelation.assemble(blocks, units: n)
+        }
+        let empty = SpatialCorrelation.assemble([], units: n)    // all NaN: no pair computed
+        return SpatialAnalysis.rows(recording: layout.recording, state: state, parameters: parameters, curves: true) {
+            matrices[$0] ?? empty
+        }
     }
 }

@@ -1,18 +1,41 @@
 import Analysis
 import Foundation
+import Kernels
 import Recordings
 
 /// Computes the members of one shard. One instance per worker thread (it may cache the last recording).
 public protocol ShardComputer: AnyObject {
+    /// A balance shard (METHODS §2–5): one `MeasureSet` per member of `shard.block`.
     func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet]
+    /// A METHODS §6–9 family shard (`shard.family != nil`).
+    func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput
+}
+
+extension ShardComputer {
+    public func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput {
+        throw BatchError.io(path: plan.recordings[shard.recording].path,
+                            message: "this shard computer has no \(shard.measureName) family")
+    }
+}
+
+/// What a family shard computes: member results, or (a spatial pair block) block moments and the layout.
+public struct FamilyShardOutput: Sendable {
+    public var members: [FamilyResult]
+    public var moments: [SpatialBlockMoments]?
+    public var layout: SpatialLayout?
+
+    public init(members: [FamilyResult], moments: [SpatialBlockMoments]? = nil, layout: SpatialLayout? = nil) {
+        self.members = members; self.moments = moments; self.layout = layout
+    }
 }
 
 /// Makes a `ShardComputer` for each worker thread.
 public typealias ShardComputerFactory = @Sendable () -> ShardComputer
 
 /// The real computation: reads the recording (keeping the `capacity` most recently used ones, since the
-/// largest-first queue interleaves the recordings' shards) and calls `StateAnalysis.compute` (METHODS §2–5) for
-/// the shard's members.
+/// largest-first queue interleaves the recordings' shards) and calls `StateAnalysis.compute` (METHODS §2–5) or
+/// `FamilyAnalysis.run` (§6–9) for the shard's members; a spatial pair block calls
+/// `SpatialCorrelation.blockMoments` per bin size.
 public final class AnalysisShardComputer: ShardComputer {
     private var cache: [(path: String, recording: Recording)] = []
     /// Recordings kept per worker (spike trains only; signals are read lazily).
@@ -22,7 +45,7 @@ public final class AnalysisShardComputer: ShardComputer {
 
     public static let factory: ShardComputerFactory = { AnalysisShardComputer() }
 
-    public func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet] {
+    private func recording(_ shard: Shard, _ plan: SweepPlan) throws -> Recording {
         let info = plan.recordings[shard.recording]
         let recording: Recording
         if let i = cache.firstIndex(where: { $0.path == info.path }) {
@@ -38,8 +61,41 @@ public final class AnalysisShardComputer: ShardComputer {
         guard shard.state != "*" else {
             throw BatchError.io(path: info.path, message: info.readError ?? "recording could not be planned")
         }
+        return recording
+    }
+
+    public func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet] {
+        let recording = try recording(shard, plan)
+        let info = plan.recordings[shard.recording]
         return try StateAnalysis.compute(recording: recording, recordingID: info.recordingID, state: shard.state,
                                          members: shard.block.members, parameters: plan.job.parameters)
+    }
+
+    public func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput {
+        guard let family = shard.family else { throw BatchError.io(path: "(plan)", message: "not a family shard") }
+        let info = plan.recordings[shard.recording]
+        var r = try recording(shard, plan)
+        // Rows carry the plan's (possibly disambiguated) subject and session, like the balance tables.
+        r.subject = info.subject
+        r.session = info.session
+        var fp = plan.job.familyParameters
+        switch shard.part ?? .whole {
+        case let .pairs(rows, columns):
+            let trains = (0..<r.units.count).map { Array(r.spikes[unit: $0]) }
+            let epochs = r.epochs(of: shard.state).map { (start: $0.start, stop: $0.stop) }
+            let moments = fp.spatialBinsMs.map { w in
+                SpatialBlockMoments(binMilliseconds: w, SpatialCorrelation.blockMoments(
+                    trains: trains, epochs: epochs, width: w / 1000, rows: rows, columns: columns))
+            }
+            return FamilyShardOutput(members: [], moments: moments, layout: SpatialLayout(recording: r, state: shard.state))
+        case let .channels(c):
+            fp.channels = c
+        case .whole:
+            break
+        }
+        return FamilyShardOutput(members: try FamilyAnalysis.run(family: family, recording: r,
+                                                                 recordingID: info.recordingID, state: shard.state,
+                                                                 members: shard.block.members, parameters: fp))
     }
 }
 
@@ -79,6 +135,11 @@ struct ShardOutcome: Sendable {
         let t0 = Date()
         let info = plan.recordings[shard.recording]
         do {
+            if shard.family != nil {
+                let bytes = try familyResult(shard, plan: plan, computer: computer, rank: rank, host: host, t0: t0)
+                return ShardOutcome(index: shard.index, ok: true, payload: bytes, seconds: Date().timeIntervalSince(t0),
+                                    rank: rank, host: host)
+            }
             let members = try computer.compute(shard: shard, plan: plan)
             let wanted = shard.block.members
             let absent = wanted.filter { members[$0] == nil }
@@ -98,5 +159,32 @@ struct ShardOutcome: Sendable {
             return ShardOutcome(index: shard.index, ok: false, payload: Array("\(error)".utf8),
                                 seconds: Date().timeIntervalSince(t0), rank: rank, host: host)
         }
+    }
+
+    /// Runs a family shard and encodes its `FamilyShardResult`; throws when a member or the moments are missing.
+    static func familyResult(_ shard: Shard, plan: SweepPlan, computer: ShardComputer, rank: Int, host: String,
+                             t0: Date) throws -> [UInt8] {
+        let info = plan.recordings[shard.recording]
+        let out = try computer.computeFamily(shard: shard, plan: plan)
+        let part = shard.part ?? .whole
+        var members: [FamilyMemberResult] = []
+        if case .pairs = part {
+            guard let m = out.moments, m.count == plan.job.familyParameters.spatialBinsMs.count, out.layout != nil else {
+                throw BatchError.incompleteResult(shard: shard.label(in: plan), missing: "pair-block moments")
+            }
+        } else {
+            let got = Dictionary(out.members.map { ($0.member, $0) }, uniquingKeysWith: { a, _ in a })
+            let absent = shard.block.members.filter { got[$0] == nil }
+            if !absent.isEmpty {
+                throw BatchError.incompleteResult(shard: shard.label(in: plan),
+                                                  missing: absent.map(\.description).joined(separator: ","))
+            }
+            members = shard.block.members.map { FamilyMemberResult(got[$0]!) }
+        }
+        let prov = ShardProvenance(key: shard.key, shard: shard.label(in: plan), inputPath: info.path,
+                                   inputSHA256: info.contentHash, programVersion: plan.programVersion,
+                                   rank: rank, host: host, seconds: Date().timeIntervalSince(t0))
+        return try FamilyShardResult(provenance: prov, family: shard.family!, part: part, members: members,
+                                     moments: out.moments, layout: out.layout).encoded()
     }
 }

@@ -205,7 +205,7 @@ final class Coordinator {
             summary.computeSeconds += o.seconds
             if o.ok {
                 do {
-                    _ = try ShardResult(decoding: o.payload, source: label)
+                    _ = try ShardFile.provenance(of: o.payload, source: label)
                     try AtomicFile.write(o.payload, to: folder.shardPath(key: shard.key), syncDirectory: false)
                     try ledger.append(LedgerEntry(event: "done", key: shard.key, shard: label, file: info.path,
                                                   rank: o.rank, host: o.host, seconds: o.seconds,

@@ -130,14 +130,23 @@ public enum SweepDriver {
         try Manifest.make(plan: plan, folder: folder, run: run, reduction: red).write(to: folder)
         if let l = try? Ledger(path: folder.ledgerPath(group: nil)) {
             try? l.append(LedgerEntry(event: "reduced", message: "\(red.pairsReduced) pairs reduced, "
-                                      + "\(red.pairsIncomplete.count) incomplete"))
+                                      + "\(red.pairsIncomplete.count) incomplete"
+                                      + (red.familiesReduced.map { "; \($0) family units reduced, "
+                                          + "\(red.familiesIncomplete?.count ?? 0) incomplete" } ?? "")))
         }
         var lines = ["tables: \(folder.tablesDirectory) (\(red.pairsReduced) recording×state pairs"
                      + (red.pairsIncomplete.isEmpty ? ")" : ", \(red.pairsIncomplete.count) incomplete and left out)")]
         for i in red.pairsIncomplete { lines.append("  incomplete: \(i)") }
+        if let n = red.familiesReduced {
+            let absent = red.familiesIncomplete ?? []
+            lines.append("family tables: \(n) recording×state×family units"
+                         + (absent.isEmpty ? "" : ", \(absent.count) incomplete: their rows are absent from "
+                            + "family_measures.csv and family_curves.csv"))
+            for i in absent { lines.append("  incomplete family: \(i)") }
+        }
         lines.append("manifest: \(folder.manifestPath)")
         return Outcome(summary: run, reduction: red, folder: folder.root,
-                       exitCode: red.pairsIncomplete.isEmpty ? 0 : 4, lines: lines)
+                       exitCode: red.complete ? 0 : 4, lines: lines)
     }
 
     static func summaryLine(_ s: SweepSummary) -> String {

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Kernels
 import Recordings
 
 /// The full shard plan of a job: recordings, shards with keys and costs, groups, totals.
@@ -14,16 +15,46 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     public var totalCost: Double { shards.reduce(0) { $0 + $1.cost } }
 
+    /// Family units (recording index, state, family) in plan order, each with its shards (parts and member
+    /// blocks): the unit of the family reduction.
+    public var familyUnits: [(recording: Int, state: String, family: MeasureFamily, shards: [Shard])] {
+        var out: [(recording: Int, state: String, family: MeasureFamily, shards: [Shard])] = []
+        var index: [String: Int] = [:]
+        for s in shards {
+            guard let f = s.family else { continue }
+            let id = "\(s.recording)\u{1}\(s.state)\u{1}\(f.rawValue)"
+            if let i = index[id] { out[i].shards.append(s) } else {
+                index[id] = out.count
+                out.append((s.recording, s.state, f, [s]))
+            }
+        }
+        return out
+    }
+
+    /// Distinct (recording, state) pairs with at least one shard of any kind.
+    public var recordingStates: Int {
+        var seen = Set<String>()
+        for s in shards { seen.insert("\(s.recording)\u{1}\(s.state)") }
+        return seen.count
+    }
+
+    /// Shards per measure family (`balance`, `lfp`, …).
+    public var shardsPerMeasure: [String: Int] {
+        var out: [String: Int] = [:]
+        for s in shards { out[s.measureName, default: 0] += 1 }
+        return out
+    }
+
     /// Shards of one Slurm array group.
     public func shards(inGroup g: Int) -> [Shard] { shards.filter { $0.group == g } }
 
     /// The scale band every shard covers, e.g. `1-32` (all scales are computed in each shard).
     public var scaleBand: String { "1-\(job.parameters.scaleCount)" }
 
-    /// Pairs (recording index, state) in plan order, each with its shards.
+    /// Balance pairs (recording index, state) in plan order, each with its balance shards.
     public var pairs: [(recording: Int, state: String, shards: [Shard])] {
         var out: [(Int, String, [Shard])] = []
-        for s in shards {
+        for s in shards where s.family == nil {
             if let last = out.last, last.0 == s.recording, last.1 == s.state { out[out.count - 1].2.append(s) }
             else { out.append((s.recording, s.state, [s])) }
         }
@@ -83,10 +114,16 @@ public struct Planner: Sendable {
     }
 
     /// Cuts recordings into shards (pure; used by `plan()` and by tests).
+    ///
+    /// Per recording and state: the balance member blocks (when the job names `balance`), then for each §6–9
+    /// family its shards (`familyShards`). A recording's shards are consecutive, so Slurm groups stay within
+    /// one recording.
     public func makePlan(recordings: [RecordingInfo]) -> SweepPlan {
         let p = job.parameters
-        let blocks = Self.blocks(surrogates: p.surrogateCount, kinds: p.surrogateKinds, perShard: job.surrogatesPerShard)
+        let blocks = job.includesBalance
+            ? Self.blocks(surrogates: p.surrogateCount, kinds: p.surrogateKinds, perShard: job.surrogatesPerShard) : []
         let paramsText = Self.canonicalParameters(p)
+        let familyText = Self.canonicalFamilyParameters(job.familyParameters)
         var shards: [Shard] = []
         var skipped: [String] = []
         var group = 0
@@ -102,17 +139,31 @@ public struct Planner: Sendable {
             }
             var inRecording = 0
             let startGroup = group
+            func add(_ shard: Shard) {
+                var s = shard
+                s.index = shards.count
+                s.group = job.shardGroupSize > 0 ? startGroup + inRecording / job.shardGroupSize : startGroup
+                shards.append(s)
+                inRecording += 1
+            }
             for state in states {
                 let spikes = rec.states.first { $0.name == state }?.spikes ?? 0
                 for b in blocks {
+                    // Balance keys name only `balance`, so adding families to a job reuses its balance shards.
                     let key = Self.shardKey(contentHash: rec.contentHash, recordingID: rec.recordingID, state: state,
                                             block: b, parameters: paramsText, classColumn: job.classColumn,
-                                            measures: job.measures)
+                                            measures: [JobMeasures.balance])
                     let cost = Double(max(spikes, 1)) * Double(p.scaleCount) * Double(b.count)
-                    let g = job.shardGroupSize > 0 ? startGroup + inRecording / job.shardGroupSize : startGroup
-                    shards.append(Shard(index: shards.count, key: key, recording: ri, state: state, block: b,
-                                        cost: cost, group: g))
-                    inRecording += 1
+                    add(Shard(index: 0, key: key, recording: ri, state: state, block: b, cost: cost, group: 0))
+                }
+                for family in job.families {
+                    for (part, b, cost) in familyShards(family, recording: rec, state: state) {
+                        let key = Self.familyShardKey(contentHash: rec.contentHash, recordingID: rec.recordingID,
+                                                      state: state, family: family, part: part, block: b,
+                                                      parameters: familyText, classColumn: job.classColumn)
+                        add(Shard(index: 0, key: key, recording: ri, state: state, block: b, cost: cost, group: 0,
+                                  family: family, part: part))
+                    }
                 }
             }
             if inRecording > 0 {
@@ -122,6 +173,66 @@ public struct Planner: Sendable {
         }
         return SweepPlan(job: job, programVersion: Self.programVersion, recordings: recordings, shards: shards,
                          skipped: skipped, groupCount: group)
+    }
+
+    /// Surrogate member blocks of a family: only the first surrogate kind (it alone fills surrogate_mean, sd
+    /// and z of `family_measures.csv`, as in `symedge analyze`), none when `FamilyAnalysis.supportsSurrogates`
+    /// is false.
+    func familySurrogateBlocks(_ family: MeasureFamily) -> [MemberBlock] {
+        let p = job.parameters
+        guard FamilyAnalysis.supportsSurrogates(family), let kind = p.surrogateKinds.first else { return [] }
+        return Array(Self.blocks(surrogates: p.surrogateCount, kinds: [kind], perShard: job.surrogatesPerShard).dropFirst())
+    }
+
+    /// The shards of one family for one (recording, state), with their estimated costs (`FamilyCost`):
+    /// - `lfp`: one observed shard per block of `lfpChannelsPerShard` channels (no surrogates);
+    /// - `spatial`: one observed shard per pair block of `spatialBlockUnits` units (block moments, assembled
+    ///   by the reducer), then the surrogate blocks (whole matrices);
+    /// - `avalanches`, `seizure`: the observed member, then the surrogate blocks.
+    public func familyShards(_ family: MeasureFamily, recording rec: RecordingInfo, state: String)
+        -> [(part: ShardPart, block: MemberBlock, cost: Double)] {
+        let fp = job.familyParameters
+        let st = rec.states.first { $0.name == state }
+        let cost = FamilyCost(recording: rec, state: st, parameters: fp)
+        var out: [(ShardPart, MemberBlock, Double)] = []
+        switch family {
+        case .lfp:
+            let n = cost.lfpChannels
+            let channels = fp.channels ?? Array(0..<n)
+            if n == 0 || channels.isEmpty || channels.contains(where: { $0 >= n }) {
+                out.append((.whole, .observed, cost.lfp(channels: max(channels.count, 1))))
+            } else {
+                var a = 0
+                while a < channels.count {
+                    let c = Array(channels[a ..< min(a + job.lfpChannelsPerShard, channels.count)])
+                    out.append((.channels(c), .observed, cost.lfp(channels: c.count)))
+                    a += job.lfpChannelsPerShard
+                }
+            }
+        case .spatial:
+            let n = rec.units ?? (rec.unitsE + rec.unitsI)
+            let size = job.spatialBlockUnits > 0 ? job.spatialBlockUnits : max(n, 1)
+            for pb in SpatialCorrelation.pairBlocks(units: n, blockSize: size) {
+                out.append((.pairs(rows: pb.rows, columns: pb.columns), .observed,
+                            cost.spatial(pairs: pb.rows.count * pb.columns.count)))
+            }
+            if out.isEmpty { out.append((.pairs(rows: 0..<n, columns: 0..<n), .observed, cost.spatial(pairs: 1))) }
+        case .avalanches:
+            out.append((.whole, .observed, cost.avalanches))
+        case .seizure:
+            out.append((.whole, .observed, cost.seizure(state: state)))
+        }
+        for b in familySurrogateBlocks(family) {
+            let one: Double
+            switch family {
+            case .spatial: let n = Double(rec.units ?? 0); one = cost.spatial(pairs: Int(n * n))
+            case .avalanches: one = cost.avalancheSpikes
+            case .seizure: one = cost.seizure(state: state)
+            case .lfp: one = 0
+            }
+            out.append((.whole, b, one * Double(b.count)))
+        }
+        return out
     }
 
     /// Member blocks of one (recording, state): observed, then each kind's surrogates in blocks of `perShard`.
@@ -149,6 +260,21 @@ public struct Planner: Sendable {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         return String(decoding: (try? enc.encode(q)) ?? Data(), as: UTF8.self)
+    }
+
+    /// The family parameters in canonical text (sorted-key JSON, seed included: it seeds the surrogates).
+    static func canonicalFamilyParameters(_ p: FamilyParameters) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? enc.encode(p)) ?? Data(), as: UTF8.self)
+    }
+
+    static func familyShardKey(contentHash: String, recordingID: String, state: String, family: MeasureFamily,
+                               part: ShardPart, block: MemberBlock, parameters: String, classColumn: String?) -> String {
+        let text = "symedge-family-shard-v1\ninput=\(contentHash)\nrecording=\(recordingID)\nstate=\(state)\n"
+            + "family=\(family.rawValue)\npart=\(part)\nblock=\(block)\nclass_column=\(classColumn ?? "")\n"
+            + "family_parameters=\(parameters)\nversion=\(programVersion)\n"
+        return ContentHash.sha256(Array(text.utf8))
     }
 
     static func shardKey(contentHash: String, recordingID: String, state: String, block: MemberBlock,

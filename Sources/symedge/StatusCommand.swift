@@ -29,6 +29,11 @@ struct StatusCommand: ParsableCommand {
             print(String(decoding: try enc.encode(s), as: UTF8.self))
         } else {
             print("\(folder.root): \(s.total) shards: \(s.done) done, \(s.pending) pending, \(s.failed.count) failed")
+            if let per = s.perMeasure, per.count > 1 || per.keys.first != "balance" {
+                for (name, c) in per.sorted(by: { $0.key < $1.key }) {
+                    print("  \(name): \(c.total) shards: \(c.done) done, \(c.pending) pending, \(c.failed) failed")
+                }
+            }
             for f in s.failed { print("  failed: \(f.shard): \(f.file): \(f.message)") }
             if let c = s.corrupt {
                 print(c.isEmpty ? "verify: every shard file is a complete result" : "verify: \(c.count) bad shard file(s)")
