@@ -36,6 +36,38 @@ public struct ReferenceLine: Sendable, Equatable {
     }
 }
 
+/// A filled region between a lower and an upper curve over the same x (e.g. a surrogate mean ± 2 sd band).
+/// Bands never widen the axes: they are clipped to the domain the series and reference lines set.
+public struct Band: Sendable, Equatable {
+    public var name: String
+    public var x: [Double]
+    public var low: [Double]
+    public var high: [Double]
+    public var color: String
+    public var opacity: Double
+    public var inLegend: Bool
+
+    public init(name: String, x: [Double], low: [Double], high: [Double], color: String = Palette.category(7),
+                opacity: Double = 0.3, inLegend: Bool = true) {
+        self.name = name; self.x = x; self.low = low; self.high = high; self.color = color; self.opacity = opacity
+        self.inLegend = inLegend
+    }
+}
+
+/// A shaded x interval over the full height of the frame (e.g. a seizure), drawn behind the series; its ends
+/// are part of the x domain.
+public struct Interval: Sendable, Equatable {
+    public var name: String
+    public var x1: Double
+    public var x2: Double
+    public var color: String
+    public var opacity: Double
+
+    public init(name: String, x1: Double, x2: Double, color: String = Palette.category(6), opacity: Double = 0.35) {
+        self.name = name; self.x1 = x1; self.x2 = x2; self.color = color; self.opacity = opacity
+    }
+}
+
 /// Layout constants shared by the charts (pixels).
 enum Layout {
     static let left = 62.0, right = 12.0, top = 26.0, bottom = 46.0
@@ -46,7 +78,9 @@ enum Layout {
 ///
 /// Structure of the SVG (relied on by tests and CSS): `<g class="axis x">` and `<g class="axis y">` with one
 /// `<g class="tick">` per tick; one `<g class="series" data-name=… data-count=N>` per series holding a
-/// `<polyline class="line">` and/or one `<circle class="point">` per drawn point; `<g class="legend">`.
+/// `<polyline class="line">` and/or one `<circle class="point">` per drawn point; one `<polygon class="band"
+/// data-name=…>` per band; one `<rect class="interval" data-name=… data-x1=… data-x2=…>` per shaded interval
+/// (data values of its ends); `<g class="legend">`.
 public struct XYChart: Sendable {
     public var title: String
     public var xLabel: String
@@ -55,6 +89,8 @@ public struct XYChart: Sendable {
     public var yAxis: AxisKind
     public var series: [Series]
     public var references: [ReferenceLine]
+    public var bands: [Band]
+    public var intervals: [Interval]
     public var width: Double
     public var height: Double
     public var legend: Bool
@@ -67,9 +103,10 @@ public struct XYChart: Sendable {
     public init(title: String, xLabel: String, yLabel: String, xAxis: AxisKind = .linear, yAxis: AxisKind = .linear,
                 series: [Series], references: [ReferenceLine] = [], width: Double = 380, height: Double = 270,
                 legend: Bool = true, includeZeroY: Bool = false, xDomain: ClosedRange<Double>? = nil,
-                yDomain: ClosedRange<Double>? = nil) {
+                yDomain: ClosedRange<Double>? = nil, bands: [Band] = [], intervals: [Interval] = []) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.xAxis = xAxis; self.yAxis = yAxis
-        self.series = series; self.references = references; self.width = width; self.height = height
+        self.series = series; self.references = references; self.bands = bands; self.intervals = intervals
+        self.width = width; self.height = height
         self.legend = legend; self.includeZeroY = includeZeroY; self.xDomain = xDomain; self.yDomain = yDomain
     }
 
@@ -78,9 +115,17 @@ public struct XYChart: Sendable {
         zip(s.x, s.y).filter { x.accepts($0) && y.accepts($1) }.count
     }
 
+    /// Legend entries in order: series, bands, intervals.
+    enum LegendMark { case series(Series), band(Band), interval(Interval) }
+
+    var legendEntries: [(name: String, mark: LegendMark)] {
+        series.filter(\.inLegend).map { ($0.name, .series($0)) } + bands.filter(\.inLegend).map { ($0.name, .band($0)) }
+            + intervals.filter { !$0.name.isEmpty }.map { ($0.name, .interval($0)) }
+    }
+
     /// Width reserved right of the frame for the legend (0 without one).
     var legendWidth: Double {
-        let shown = series.filter(\.inLegend)
+        let shown = legendEntries
         guard legend, !shown.isEmpty else { return 0 }
         let chars = shown.map(\.name.count).max() ?? 0
         return min(170, 30 + 6 * Double(chars))
@@ -96,6 +141,7 @@ public struct XYChart: Sendable {
         var xs = series.flatMap(\.x), ys = series.flatMap(\.y)
         for s in series { ys += (s.yLow ?? []) + (s.yHigh ?? []) }
         for r in references { xs += [r.x1, r.x2]; ys += [r.y1, r.y2] }
+        for i in intervals { xs += [i.x1, i.x2] }
         var xa = AxisScale.fitted(xAxis, values: xDomain.map { [$0.lowerBound, $0.upperBound] } ?? xs, start: x0, end: x1)
         var ya = AxisScale.fitted(yAxis, values: yDomain.map { [$0.lowerBound, $0.upperBound] } ?? ys, start: y0,
                                   end: y1, includeZero: includeZeroY)
@@ -115,6 +161,14 @@ public struct XYChart: Sendable {
                                   ("fill", "none"), ("stroke", "#bbbbbb")]))
         g.append(Element("text", [("class", "title"), ("x", n(width / 2)), ("y", "16"), ("text-anchor", "middle"),
                                   ("font-size", "13"), ("font-weight", "bold")], text: title))
+        // Shaded intervals, behind everything else.
+        for iv in intervals where xs.accepts(iv.x1) && xs.accepts(iv.x2) {
+            let a = xs.map(min(iv.x1, iv.x2)), b = xs.map(max(iv.x1, iv.x2))
+            g.append(Element("rect", [("class", "interval"), ("data-name", iv.name), ("data-x1", "\(min(iv.x1, iv.x2))"),
+                                      ("data-x2", "\(max(iv.x1, iv.x2))"), ("x", n(a)), ("y", n(ys.end)),
+                                      ("width", n(b - a)), ("height", n(ys.start - ys.end)), ("fill", iv.color),
+                                      ("fill-opacity", n(iv.opacity))], children: [Element("title", text: iv.name)]))
+        }
         // Axes.
         var xt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.end)),
                                               ("y2", n(ys.start)), ("stroke", "#000")])]
@@ -160,6 +214,19 @@ public struct XYChart: Sendable {
                                       ("stroke-dasharray", "4 3"), ("stroke-width", "1")],
                              children: [Element("title", text: r.label)]))
         }
+        // Bands: upper curve left to right, lower curve back; clipped to the frame by `map`.
+        for b in bands {
+            let pts = (0 ..< min(b.x.count, b.low.count, b.high.count)).filter {
+                xs.accepts(b.x[$0]) && ys.accepts(b.low[$0]) && ys.accepts(b.high[$0])
+            }
+            guard pts.count >= 2 else { continue }
+            let upper = pts.map { "\(n(xs.map(b.x[$0]))),\(n(ys.map(b.high[$0])))" }
+            let lower = pts.reversed().map { "\(n(xs.map(b.x[$0]))),\(n(ys.map(b.low[$0])))" }
+            g.append(Element("polygon", [("class", "band"), ("data-name", b.name), ("data-count", "\(pts.count)"),
+                                         ("points", (upper + lower).joined(separator: " ")), ("fill", b.color),
+                                         ("fill-opacity", n(b.opacity)), ("stroke", "none")],
+                             children: [Element("title", text: b.name)]))
+        }
         // Series.
         for s in series {
             let pts = zip(zip(s.x, s.y), zip(s.yLow ?? s.y, s.yHigh ?? s.y))
@@ -192,23 +259,32 @@ public struct XYChart: Sendable {
                              children: children))
         }
         // Legend right of the frame.
-        let shown = series.filter(\.inLegend)
         if legendWidth > 0 {
             var items: [Element] = []
             let lx = xs.end + 10
-            for (i, s) in shown.enumerated() {
+            for (i, entry) in legendEntries.enumerated() {
                 let ly = ys.end + 8 + Double(i) * 15
                 var mark: [Element] = []
-                if s.style != .points {
-                    mark.append(Element("line", [("x1", n(lx)), ("y1", n(ly - 4)), ("x2", n(lx + 18)), ("y2", n(ly - 4)),
-                                                 ("stroke", s.color), ("stroke-width", "3")]
-                                        + (s.dashed ? [("stroke-dasharray", "4 2")] : [])))
-                }
-                if s.style != .line {
-                    mark.append(Element("circle", [("cx", n(lx + 9)), ("cy", n(ly - 4)), ("r", "3"), ("fill", s.color)]))
+                switch entry.mark {
+                case let .series(s):
+                    if s.style != .points {
+                        mark.append(Element("line", [("x1", n(lx)), ("y1", n(ly - 4)), ("x2", n(lx + 18)),
+                                                     ("y2", n(ly - 4)), ("stroke", s.color), ("stroke-width", "3")]
+                                            + (s.dashed ? [("stroke-dasharray", "4 2")] : [])))
+                    }
+                    if s.style != .line {
+                        mark.append(Element("circle", [("cx", n(lx + 9)), ("cy", n(ly - 4)), ("r", "3"),
+                                                       ("fill", s.color)]))
+                    }
+                case let .band(b):
+                    mark.append(Element("rect", [("x", n(lx)), ("y", n(ly - 9)), ("width", "18"), ("height", "10"),
+                                                 ("fill", b.color), ("fill-opacity", n(b.opacity))]))
+                case let .interval(iv):
+                    mark.append(Element("rect", [("x", n(lx)), ("y", n(ly - 9)), ("width", "18"), ("height", "10"),
+                                                 ("fill", iv.color), ("fill-opacity", n(iv.opacity))]))
                 }
                 items.append(Element("g", [("class", "legend-item")], children: mark + [
-                    Element("text", [("x", n(lx + 24)), ("y", n(ly)), ("font-size", "11")], text: s.name),
+                    Element("text", [("x", n(lx + 24)), ("y", n(ly)), ("font-size", "11")], text: entry.name),
                 ]))
             }
             g.append(Element("g", [("class", "legend")], children: items))

@@ -332,15 +332,35 @@ public enum Figures {
         let nx = (0...100).map { Double($0) / 100 }
         series.append(Series(name: "i.i.d. normal reference", x: nx, y: nx.map(normalCollapse), color: Palette.black,
                              dashed: true, strokeWidth: 2))
+        // Surrogate reference (StateAnalysis.collapseSurrogateReference) of the same recording: mean ± 2 sd.
+        var bands: [Band] = []
+        func reference(_ kind: String) -> CurveTable? {
+            input.curves.first { $0.source == curves[0].source && $0.table.state == state && $0.table.kind == kind }?.table
+        }
+        if let m = reference(StateAnalysis.collapseSurrogateMeanKind), let sd = reference(StateAnalysis.collapseSurrogateSDKind),
+           let mx = m.columns.firstIndex(of: "x"), let my = m.columns.firstIndex(of: "y"),
+           let sy = sd.columns.firstIndex(of: "y"), m.rows.count == sd.rows.count, !m.rows.isEmpty {
+            let x = m.rows.map { $0[mx] ?? .nan }, mean = m.rows.map { $0[my] ?? .nan }
+            let s = sd.rows.map { $0[sy] ?? .nan }
+            bands.append(Band(name: "surrogates ±2 sd", x: x, low: zip(mean, s).map { $0 - 2 * $1 },
+                              high: zip(mean, s).map { $0 + 2 * $1 }, color: Palette.category(7), opacity: 0.3))
+            series.append(Series(name: "surrogate mean", x: x, y: mean, color: Palette.category(7), dashed: true,
+                                 strokeWidth: 2))
+        }
+        let surrogateText = bands.isEmpty
+            ? "No surrogate reference curves for this state; the spread's surrogate z is in the order-parameter table."
+            : "Grey dashed line and band: the mean ± 2 sd of the depth-normalised collapse curves of the first "
+              + "circular-shift surrogates (METHODS §5; all scales pooled); curves inside the band do not differ from "
+              + "surrogates that break the E–I co-fluctuation."
         let chart = XYChart(title: "Collapse curves, \(state)", xLabel: "fraction of bins j/K (sorted by f)",
-                            yLabel: "C(j) / depth", series: series, width: 580, height: 320)
+                            yLabel: "C(j) / depth", series: series, width: 580, height: 320, bands: bands)
         return Figure(id: "collapse-\(TidyCSV.fileSafe(state))", title: "Collapse curves across scales — \(state)",
                       panels: [chart.svg()], caption: """
             Cumulative sums of the sorted signed fluctuation f_s = Ê_s − Î_s, one curve per scale (dark = fine, \
             yellow = coarse), each divided by its depth (METHODS §3.4); black dashed: the curve of i.i.d. normal \
             fluctuations. Balance as a scale symmetry: the curves of all scales collapse onto one shape, with the \
             minimum at x ≈ 0.5 (a symmetric fluctuation); the collapse spread summarises how far they fan out. \
-            Surrogate reference curves are not written per curve; the spread's surrogate z is in the order-parameter table.
+            \(surrogateText)
             """)
     }
 

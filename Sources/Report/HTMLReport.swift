@@ -61,6 +61,9 @@ public enum HTMLReport {
         for f in across.compactMap({ $0 }) { body.append(figure(f)) }
         if let paired = pairedTable(input) { body.append(paired) }
         for f in FamilyFigures.figures(input) { body.append(figure(f)) }
+        let curveFigures = [FamilyFigures.seizureBalance(input), FamilyFigures.spatialDistance(input),
+                            FamilyFigures.avalancheSizes(input)]
+        for f in curveFigures.compactMap({ $0 }) { body.append(figure(f)) }
         if let t = FamilyFigures.table(input) { body.append(t) }
 
         for state in states {
@@ -176,6 +179,18 @@ public enum HTMLReport {
                         ["\($0["shard"] ?? "")", "\($0["file"] ?? "")", "\($0["message"] ?? "")"]
                     }))
                 }
+            }
+            if !input.familyTimes.isEmpty {
+                let total = input.familyTimes.map(\.seconds).reduce(0, +)
+                out.append(Element("h3", text: "Wall time per family"))
+                out.append(Element("p", [("class", "muted")], text: """
+                    Sum of the wall-clock seconds of each finished shard (all ranks, last run of each shard, from \
+                    the ledger), by measure family; balance = the METHODS §2–5 measures.
+                    """))
+                out.append(table(["family", "shards", "seconds", "share"], input.familyTimes.map {
+                    [$0.family, "\($0.shards)", Markup.label($0.seconds, digits: 4),
+                     total > 0 ? Markup.label(100 * $0.seconds / total, digits: 3) + " %" : ""]
+                }))
             }
             if let red = m["reduction"] as? [String: Any], let inc = red["pairsIncomplete"] as? [Any], !inc.isEmpty {
                 out.append(Element("h3", text: "Incomplete (recording, state) pairs"))

@@ -3,9 +3,14 @@ import Foundation
 import Recordings
 
 extension ReportInput {
+    /// Surrogates behind the collapse figure's surrogate reference band.
+    public static let referenceSurrogates = 8
+
     /// For a sweep folder, which writes tables only: reads, for each state, the first recording of the
-    /// manifest's inputs that has the state, and computes its collapse and partition curves (METHODS §3.4–3.5)
-    /// and its E and I series at ≈ 67 ms, 299 ms, 1.3 s and 6 s (§2) from the observed data, so the per-state
+    /// manifest's inputs that has the state, and computes its collapse and partition curves (METHODS §3.4–3.5),
+    /// the surrogate collapse reference of its first `referenceSurrogates` circular-shift surrogates (fewer when
+    /// the sweep ran fewer; the same streams as the sweep's surrogates, seeded from the manifest's seed) and its
+    /// E and I series at ≈ 67 ms, 299 ms, 1.3 s and 6 s (§2) from the observed data, so the per-state
     /// figures can be drawn. At most `limit` recordings are read. Returns one line per recording read or
     /// skipped, for logging; problems also go to `notes`.
     public mutating func addCurvesFromInputs(limit: Int = 4, parameters: AnalysisParameters? = nil) -> [String] {
@@ -14,6 +19,11 @@ extension ReportInput {
         if parameters == nil, let mp = manifest?["parameters"] as? [String: Any] {
             if let n = mp["scaleCount"] as? NSNumber { p.scaleCount = n.intValue }
             if let n = mp["curvePoints"] as? NSNumber { p.curvePoints = n.intValue }
+            if let n = mp["seed"] as? NSNumber { p.seed = n.uint64Value }
+        }
+        var surrogates = Self.referenceSurrogates
+        if let n = (manifest?["parameters"] as? [String: Any])?["surrogateCount"] as? NSNumber {
+            surrogates = min(surrogates, n.intValue)
         }
         var log: [String] = []
         var pending = states
@@ -40,6 +50,11 @@ extension ReportInput {
                 var done: [String] = []
                 for state in wanted where rec.states.contains(state) {
                     for c in try StateAnalysis.curves(recording: rec, state: state, parameters: p) {
+                        curves.append((source, AnalysisOutput.curveTable(state: state, c)))
+                    }
+                    let id = "\(rec.subject)/\(rec.session)"
+                    for c in try StateAnalysis.collapseSurrogateReference(recording: rec, recordingID: id, state: state,
+                                                                          parameters: p, count: surrogates) {
                         curves.append((source, AnalysisOutput.curveTable(state: state, c)))
                     }
                     for s in [15, 20, 25, 30] where s <= p.scaleCount {

@@ -1,4 +1,5 @@
 import Analysis
+import Batch
 import Foundation
 
 /// A report input that could not be read, naming the folder or file.
@@ -42,6 +43,10 @@ public struct ReportInput {
     public var manifest: [String: Any]?
     /// Rows of `family_measures.csv` (METHODS §6–9) when present.
     public var families: [FamilyMeasure] = []
+    /// Rows of `family_curves.csv` (METHODS §6–8 curves) when present.
+    public var familyCurvePoints: [FamilyCurveRow] = []
+    /// Sweep folders: time per measure family from the ledger (`familyTimes(_:)`).
+    public var familyTimes: [FamilyTime] = []
     /// Non-fatal problems found while reading (shown in the report).
     public var notes: [String] = []
 
@@ -83,6 +88,13 @@ public struct ReportInput {
                 throw ReportError.unreadable(path: tables + "/family_measures.csv", message: "\(error)")
             }
         }
+        let curvesPath = tables + "/" + AnalysisOutput.familyCurvesFile
+        if let t = try text(curvesPath) {
+            do { r.familyCurvePoints = try TidyCSV.readFamilyCurves(t, file: curvesPath) } catch {
+                throw ReportError.unreadable(path: curvesPath, message: "\(error)")
+            }
+        }
+        if layout == "sweep" { r.familyTimes = familyTimes(Ledger.readAll(in: SweepFolder(root))) }
         if let m = try text(root + "/manifest.json") {
             r.manifest = (try? JSONSerialization.jsonObject(with: Data(m.utf8))) as? [String: Any]
             if r.manifest == nil { r.notes.append("manifest.json is not a JSON object") }
@@ -142,6 +154,7 @@ public struct ReportInput {
         var set = Set(measures.map(\.state)).union(orderParameters.map(\.state)).union(verdicts.map(\.state))
         set.formUnion(curves.map(\.table.state))
         set.formUnion(families.map(\.state))
+        set.formUnion(familyCurvePoints.map(\.state))
         let vocab = ["wake", "nrem_light", "nrem_deep", "rem", "sleep", "preictal", "ictal", "postictal",
                      "interictal", "healthy", "all"]
         return set.sorted { a, b in
@@ -150,12 +163,14 @@ public struct ReportInput {
         }
     }
 
-    /// `<state>_<kind>_s<NN>.csv` where kind is one of collapse, partition_e, partition_i, xcorr (state may contain `_`).
+    /// `<state>_<kind>_s<NN>.csv` where kind is one of collapse, partition_e, partition_i, xcorr,
+    /// collapse_surrogate_mean, collapse_surrogate_sd (state may contain `_`).
     static func parseCurveName(_ name: String) -> (String, String, Int)? {
         let base = String(name.dropLast(4))
         guard let sr = base.range(of: "_s", options: .backwards), let s = Int(base[sr.upperBound...]) else { return nil }
         let head = String(base[..<sr.lowerBound])
-        for kind in ["partition_e", "partition_i", "collapse", "xcorr"] where head.hasSuffix("_" + kind) {
+        for kind in [StateAnalysis.collapseSurrogateMeanKind, StateAnalysis.collapseSurrogateSDKind, "partition_e",
+                     "partition_i", "collapse", "xcorr"] where head.hasSuffix("_" + kind) {
             return (String(head.dropLast(kind.count + 1)), kind, s)
         }
         guard let k = head.range(of: "_", options: .backwards) else { return nil }

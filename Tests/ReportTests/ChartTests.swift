@@ -87,4 +87,43 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(Markup.label(-2.5e-4), "-2.5e-4"); XCTAssertEqual(Markup.label(0), "0")
         XCTAssertEqual(Markup.num(1.004), "1"); XCTAssertEqual(Markup.num(2.5), "2.5"); XCTAssertEqual(Markup.num(-3), "-3")
     }
+
+    func testBandIsClippedToTheFrameAndIntervalSpansItsRange() {
+        let x = (0 ... 10).map(Double.init)
+        let svg = XYChart(title: "t", xLabel: "time (s)", yLabel: "S", series: [Series(name: "s", x: x, y: x.map { $0 / 10 })],
+                          xDomain: 0 ... 10, yDomain: 0 ... 1,
+                          bands: [Band(name: "band", x: x, low: x.map { _ in -5 }, high: x.map { $0 / 5 })],
+                          intervals: [Interval(name: "seizure", x1: 2, x2: 5)]).svg()
+        func attr(_ tag: String, _ name: String) -> Double {
+            let t = svg.components(separatedBy: tag)[1].components(separatedBy: ">")[0]
+            return Double(t.components(separatedBy: " \(name)=\"")[1].prefix { $0 != "\"" })!
+        }
+        let fx = attr("class=\"frame\"", "x"), fy = attr("class=\"frame\"", "y")
+        let fw = attr("class=\"frame\"", "width"), fh = attr("class=\"frame\"", "height")
+        // Interval [2, 5] of the domain [0, 10], full height.
+        XCTAssertEqual(attr("class=\"interval\"", "x"), fx + 0.2 * fw, accuracy: 0.01)
+        XCTAssertEqual(attr("class=\"interval\"", "width"), 0.3 * fw, accuracy: 0.02)
+        XCTAssertEqual(attr("class=\"interval\"", "y"), fy, accuracy: 0.01)
+        XCTAssertEqual(attr("class=\"interval\"", "height"), fh, accuracy: 0.01)
+        XCTAssertTrue(svg.contains("data-x1=\"2.0\" data-x2=\"5.0\""))
+        // Band: 22 vertices, every one inside the frame; the low side (−5) and the high side above 1 are clipped.
+        let pts = svg.components(separatedBy: "class=\"band\"")[1].components(separatedBy: "points=\"")[1]
+            .prefix { $0 != "\"" }.split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+        XCTAssertEqual(pts.count, 22)
+        for p in pts { XCTAssertTrue(p[1] >= fy - 1e-9 && p[1] <= fy + fh + 1e-9, "\(p)") }
+        XCTAssertEqual(pts.filter { abs($0[1] - (fy + fh)) < 1e-9 }.count, 11, "low side on the bottom edge")
+        XCTAssertEqual(pts.filter { abs($0[1] - fy) < 1e-9 }.count, 6, "high side clipped at the top for x ≥ 5")
+        // The interval is drawn behind the axes and series; legend shows band and interval.
+        XCTAssertLessThan(svg.range(of: "class=\"interval\"")!.lowerBound, svg.range(of: "class=\"axis x\"")!.lowerBound)
+        XCTAssertTrue(svg.contains(">band</text>") && svg.contains(">seizure</text>"))
+    }
+
+    func testBandsDoNotWidenTheFittedAxes() {
+        let plain = XYChart(title: "t", xLabel: "x", yLabel: "y", series: [Series(name: "s", x: [0, 1], y: [0, 1])])
+        var banded = plain
+        banded.bands = [Band(name: "b", x: [0, 1], low: [-100, -100], high: [100, 100])]
+        let a = plain.svg(), b = banded.svg()
+        func yTicks(_ s: String) -> String { s.components(separatedBy: "<g class=\"axis y\">")[1].components(separatedBy: "</g></g>")[0] }
+        XCTAssertEqual(yTicks(a), yTicks(b))
+    }
 }

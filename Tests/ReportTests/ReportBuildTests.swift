@@ -96,7 +96,41 @@ final class ReportBuildTests: XCTestCase {
         let html = HTMLReport.build(input)
         XCTAssertTrue(html.contains("<figure id=\"collapse-wake\""))
         XCTAssertTrue(html.contains("<figure id=\"joint-nrem_deep\""))
+        // The surrogate collapse reference of both states, drawn as a band.
+        for state in ["wake", "nrem_deep"] {
+            for kind in [StateAnalysis.collapseSurrogateMeanKind, StateAnalysis.collapseSurrogateSDKind] {
+                XCTAssertEqual(input.curves.filter { $0.table.state == state && $0.table.kind == kind }.count, 1, "\(state) \(kind)")
+            }
+        }
+        let collapse = try XCTUnwrap(panel("Collapse curves, wake", in: html))
+        XCTAssertEqual(count("class=\"band\"", in: collapse), 1)
         XCTAssertTrue(input.notes.contains { $0.contains("computed by the report") }, "\(input.notes)")
+    }
+
+    /// Wall time per family from the sweep ledger: last `done` entry per shard key, family from the shard label.
+    func testWallTimePerFamilyFromTheLedger() throws {
+        try ReportFixture.writeSweepFolder(base, subjects: 2)
+        let lines = [
+            #"{"event":"sweep_start","time":"2026-11-30T00:00:00Z"}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:01Z","key":"a","shard":"sub1/ses1 wake observed","seconds":2.5}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:02Z","key":"b","shard":"sub1/ses1 wake isi_permutation[0-9]","seconds":4}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:03Z","key":"c","shard":"sub1/ses1 wake spatial observed","seconds":1.5}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:04Z","key":"d","shard":"sub1/ses1 ictal seizure circular_shift[0-7]","seconds":3}"#,
+            #"{"event":"failed","time":"2026-11-30T00:00:05Z","key":"e","shard":"sub1/ses1 wake avalanches observed","message":"x"}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:06Z","key":"a","shard":"sub1/ses1 wake observed","seconds":1}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: base + "/ledger.jsonl", atomically: true, encoding: .utf8)
+        try (#"{"event":"done","time":"2026-11-30T00:00:07Z","key":"f","shard":"sub2/ses1 wake lfp:ch0-3","seconds":0.5}"# + "\n")
+            .write(toFile: base + "/ledger.group-1.jsonl", atomically: true, encoding: .utf8)
+        let input = try ReportInput.load(base)
+        XCTAssertEqual(input.familyTimes, [FamilyTime(family: "balance", shards: 2, seconds: 5),
+                                           FamilyTime(family: "seizure", shards: 1, seconds: 3),
+                                           FamilyTime(family: "spatial", shards: 1, seconds: 1.5),
+                                           FamilyTime(family: "lfp", shards: 1, seconds: 0.5)])
+        let html = HTMLReport.build(input)
+        XCTAssertTrue(html.contains("<h3>Wall time per family</h3>"))
+        XCTAssertTrue(html.contains("<tr><td>seizure</td><td>1</td><td>3</td><td>30 %</td></tr>"), html)
+        XCTAssertEqual(ReportInput.family(ofShardLabel: "spatial/ses1 wake observed"), "balance", "recording id is skipped")
     }
 
     func testNotAnOutputFolder() {

@@ -1,0 +1,91 @@
+import Analysis
+import Foundation
+import Kernels
+
+extension FamilyFigures {
+    /// Bin sizes (ms) drawn in the avalanche-size figure when present.
+    static let avalancheBins: [Double] = [1, 3, 7, 15]
+
+    /// Up to `limit` bins: the preferred ones that are available, else spread evenly over the available ones.
+    static func pickBins(_ available: [Double], preferred: [Double], limit: Int = 4) -> [Double] {
+        let have = Array(Set(available)).sorted()
+        let wanted = preferred.filter(have.contains)
+        if !wanted.isEmpty { return Array(wanted.prefix(limit)) }
+        guard have.count > limit else { return have }
+        return Array(Set((0 ..< limit).map { have[$0 * (have.count - 1) / (limit - 1)] })).sorted()
+    }
+
+    /// The fitted discrete power law as plotted over an empirical distribution (METHODS §8, Clauset et al. 2009):
+    /// P(s) = F · s^−α / ζ(α, x_min) for s ≥ x_min, where F is the fraction of avalanches with size ≥ x_min and
+    /// ζ the Hurwitz zeta function; `points` log-spaced sizes from x_min to `maxSize`. nil unless α > 1,
+    /// x_min ≥ 1, F > 0 and `maxSize` ≥ x_min.
+    public static func powerLawLine(alpha: Double, xmin: Double, tailFraction: Double, maxSize: Double,
+                                    points: Int = 40) -> (x: [Double], y: [Double])? {
+        guard alpha > 1, xmin >= 1, tailFraction > 0, maxSize >= xmin, points >= 2 else { return nil }
+        let z = PowerLawFit.hurwitzZeta(alpha, xmin)
+        guard z > 0, z.isFinite else { return nil }
+        let l0 = log(xmin), l1 = log(maxSize)
+        let x = (0 ..< points).map { exp(l0 + (l1 - l0) * Double($0) / Double(points - 1)) }
+        return (x, x.map { tailFraction * pow($0, -alpha) / z })
+    }
+
+    /// Avalanche size distributions P(s) (normalised `size_count` curves of `family_curves.csv`, METHODS §8)
+    /// of the spike avalanches, log–log, one panel per state (the first recording with the curves), one point
+    /// series per bin size (≤ 4, `avalancheBins` when present), with the fitted power law (`size_alpha`,
+    /// `size_xmin` of `family_measures.csv`) drawn over s ≥ x_min.
+    public static func avalancheSizes(_ input: ReportInput) -> Figure? {
+        let all = input.familyCurves("avalanches", curves: ["size_count"]).filter { $0.group == "spikes" }
+        guard !all.isEmpty else { return nil }
+        var panels: [String] = []
+        var fits: [String] = []
+        for state in input.states {
+            let cs = all.filter { $0.state == state }
+            guard let first = cs.first else { continue }
+            let mine = cs.filter { $0.subject == first.subject && $0.session == first.session && $0.binMilliseconds != nil }
+            var series: [Series] = []
+            for (k, bin) in pickBins(mine.map { $0.binMilliseconds! }, preferred: avalancheBins).enumerated() {
+                guard let c = mine.first(where: { $0.binMilliseconds == bin }) else { continue }
+                let total = c.y.filter { $0.isFinite && $0 > 0 }.reduce(0, +)
+                guard total > 0 else { continue }
+                let color = Palette.category(k)
+                let alpha = input.familyValue("avalanches", "size_alpha", subject: c.subject, session: c.session,
+                                              state: state, group: "spikes", binMilliseconds: bin)
+                let xmin = input.familyValue("avalanches", "size_xmin", subject: c.subject, session: c.session,
+                                             state: state, group: "spikes", binMilliseconds: bin)
+                var name = "\(Markup.label(bin)) ms"
+                var line: Series?
+                if let alpha, let xmin {
+                    let tail = zip(c.x, c.y).filter { $0.0 >= xmin && $0.1 > 0 }.map(\.1).reduce(0, +) / total
+                    if let maxSize = c.x.filter(\.isFinite).max(),
+                       let l = powerLawLine(alpha: alpha, xmin: xmin, tailFraction: tail, maxSize: maxSize) {
+                        name += ": α = \(Markup.label(alpha)), x_min = \(Markup.label(xmin))"
+                        line = Series(name: "\(Markup.label(bin)) ms power law s ≥ x_min", x: l.x, y: l.y, color: color,
+                                      dashed: true, strokeWidth: 1.5, inLegend: false)
+                        fits.append("\(state) \(Markup.label(bin)) ms: α = \(Markup.label(alpha)) above x_min = \(Markup.label(xmin))")
+                    }
+                } else {
+                    name += ": no power-law fit"
+                }
+                series.append(Series(name: name, x: c.x, y: c.y.map { $0 / total }, style: .points, color: color,
+                                     opacity: 0.8))
+                if let line { series.append(line) }
+            }
+            guard !series.isEmpty else { continue }
+            panels.append(XYChart(title: "\(state), \(first.recording)", xLabel: "avalanche size s (spikes)",
+                                  yLabel: "P(s), fraction of avalanches", xAxis: .log, yAxis: .log, series: series,
+                                  width: 470, height: 290).svg())
+        }
+        guard !panels.isEmpty else { return nil }
+        return Figure(id: "avalanche-sizes", title: "Avalanche size distributions", panels: panels, caption: """
+            Distribution of spike-avalanche sizes (METHODS §8: all units pooled, an avalanche is a maximal run of \
+            non-empty bins, its size the number of spikes in it), as the fraction of avalanches of each size, \
+            log–log, at a few bin sizes, one recording per state; dashed: the discrete power law fitted above \
+            x_min (maximum likelihood with x_min at the minimum KS distance, Clauset et al. 2009), drawn only over \
+            s ≥ x_min. A critical network gives a straight line (P(s) ∝ s^−α, α ≈ 1.5 for a critical branching \
+            process) over decades of sizes; a non-critical one bends down — an exponential cut-off (subcritical) \
+            or a bump of very large avalanches (supercritical). AV found no robust power law for spike \
+            avalanches; see the likelihood-ratio rows of family_measures.csv.\
+            \(fits.isEmpty ? " No power law could be fitted." : " Fits: " + fits.joined(separator: "; ") + ".")
+            """)
+    }
+}
