@@ -43,6 +43,7 @@ extension FamilyFigures {
             guard let first = cs.first else { continue }
             let mine = cs.filter { $0.subject == first.subject && $0.session == first.session && $0.binMilliseconds != nil }
             var series: [Series] = []
+            var stateFits: [String] = []
             for (k, bin) in pickBins(mine.map { $0.binMilliseconds! }, preferred: avalancheBins).enumerated() {
                 guard let c = mine.first(where: { $0.binMilliseconds == bin }) else { continue }
                 let total = c.y.filter { $0.isFinite && $0 > 0 }.reduce(0, +)
@@ -59,18 +60,19 @@ extension FamilyFigures {
                     if let maxSize = c.x.filter(\.isFinite).max(),
                        let l = powerLawLine(alpha: alpha, xmin: xmin, tailFraction: tail, maxSize: maxSize) {
                         name += ": α = \(Markup.label(alpha)), x_min = \(Markup.label(xmin))"
-                        line = Series(name: "\(Markup.label(bin)) ms power law s ≥ x_min", x: l.x, y: l.y, color: color,
-                                      dashed: true, strokeWidth: 1.5, inLegend: false)
-                        fits.append("\(state) \(Markup.label(bin)) ms: α = \(Markup.label(alpha)) above x_min = \(Markup.label(xmin))")
+                        line = Series(name: "\(Markup.label(bin)) ms power law s ≥ x_min", x: l.x, y: l.y,
+                                      color: Palette.black, dashed: true, strokeWidth: 1.2, inLegend: false)
+                        stateFits.append("\(Markup.label(bin)) ms α = \(Markup.label(alpha)) above x_min = \(Markup.label(xmin))")
                     }
                 } else {
                     name += ": no power-law fit"
                 }
                 series.append(Series(name: name, x: c.x, y: c.y.map { $0 / total }, style: .points, color: color,
-                                     opacity: 0.8))
+                                     opacity: 0.85, radius: 2.2))
                 if let line { series.append(line) }
             }
             guard !series.isEmpty else { continue }
+            if !stateFits.isEmpty { fits.append("\(state): " + stateFits.joined(separator: ", ")) }
             panels.append(XYChart(title: "\(state), \(first.recording)", xLabel: "avalanche size s (spikes)",
                                   yLabel: "P(s), fraction of avalanches", xAxis: .log, yAxis: .log, series: series,
                                   width: 470, height: 290).svg())
@@ -79,7 +81,7 @@ extension FamilyFigures {
         return Figure(id: "avalanche-sizes", title: "Avalanche size distributions", panels: panels, caption: """
             Distribution of spike-avalanche sizes (METHODS §8: all units pooled, an avalanche is a maximal run of \
             non-empty bins, its size the number of spikes in it), as the fraction of avalanches of each size, \
-            log–log, at a few bin sizes, one recording per state; dashed: the discrete power law fitted above \
+            log–log, at a few bin sizes (colours), one recording per state; black dashed: the discrete power law fitted above \
             x_min (maximum likelihood with x_min at the minimum KS distance, Clauset et al. 2009), drawn only over \
             s ≥ x_min. A critical network gives a straight line (P(s) ∝ s^−α, α ≈ 1.5 for a critical branching \
             process) over decades of sizes; a non-critical one bends down — an exponential cut-off (subcritical) \

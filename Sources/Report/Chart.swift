@@ -17,13 +17,15 @@ public struct Series: Sendable, Equatable {
     public var yHigh: [Double]?
     /// Shown in the legend.
     public var inLegend: Bool
+    /// Radius of the point marks (pixels).
+    public var radius: Double
 
     public init(name: String, x: [Double], y: [Double], style: Style = .line, color: String = Palette.category(0),
                 dashed: Bool = false, opacity: Double = 1, strokeWidth: Double = 1.5, yLow: [Double]? = nil,
-                yHigh: [Double]? = nil, inLegend: Bool = true) {
+                yHigh: [Double]? = nil, inLegend: Bool = true, radius: Double = 3) {
         self.name = name; self.x = x; self.y = y; self.style = style; self.color = color; self.dashed = dashed
         self.opacity = opacity; self.strokeWidth = strokeWidth; self.yLow = yLow; self.yHigh = yHigh
-        self.inLegend = inLegend
+        self.inLegend = inLegend; self.radius = radius
     }
 }
 
@@ -250,7 +252,7 @@ public struct XYChart: Sendable {
             if s.style != .line {
                 for ((x, y), _) in pts {
                     var a: [(String, String)] = [("class", "point"), ("cx", n(xs.map(x))), ("cy", n(ys.map(y))),
-                                                 ("r", "3"), ("fill", s.color)]
+                                                 ("r", n(s.radius)), ("fill", s.color)]
                     if s.opacity < 1 { a.append(("fill-opacity", n(s.opacity))) }
                     children.append(Element("circle", a))
                 }

@@ -2,6 +2,13 @@ import Analysis
 import Foundation
 
 extension FamilyFigures {
+    /// [lo, hi] widened to multiples of a 1–2–5 step (about five ticks), without padding: a recording's time
+    /// span 0.5…599.5 s gives 0…600.
+    static func niceDomain(_ lo: Double, _ hi: Double) -> ClosedRange<Double> {
+        let step = Ticks.niceStep((hi - lo) / 5)
+        return (Foundation.floor(lo / step) * step) ... (Foundation.ceil(hi / step) * step)
+    }
+
     /// The signed cumulative balance S(t) around seizures (METHODS §6; SE Fig. 4), from the seizure curves of
     /// `family_curves.csv` (state `ictal`): `balance_S` against time, the pre-ictal linear trend `balance_trend`
     /// dashed, the seizure `ictal_interval` shaded and, when `balance_recovery_time_s` is in
@@ -48,12 +55,11 @@ extension FamilyFigures {
                 notes.append(recovery.map { "\(name): recovery \(Markup.label($0)) s after the seizure ended" }
                              ?? "\(name): no recovery within the recording")
             }
-            let xs = series.flatMap(\.x).filter(\.isFinite)
+            let xs = (series.flatMap(\.x) + [seizure?.0, seizure?.1].compactMap { $0 }).filter(\.isFinite)
             guard let x0 = xs.min(), let x1 = xs.max(), x1 > x0 else { continue }
             panels.append(XYChart(title: "S(t), \(name)", xLabel: "time from recording start (s)",
                                   yLabel: "S(t), cumulative E − I (spikes per neuron)", series: series,
-                                  references: refs, width: 560, height: 290,
-                                  xDomain: min(x0, seizure?.0 ?? x0) ... max(x1, seizure?.1 ?? x1),
+                                  references: refs, width: 560, height: 290, xDomain: niceDomain(x0, x1),
                                   intervals: intervals).svg())
         }
         guard !panels.isEmpty else { return nil }

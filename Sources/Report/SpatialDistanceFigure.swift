@@ -24,7 +24,7 @@ extension FamilyFigures {
         let all = input.familyCurves("spatial", curves: ["rho_distance", "rho_distance_fit"])
         guard all.contains(where: { $0.curve == "rho_distance" }) else { return nil }
         var panels: [String] = []
-        var lambdas: [String] = []
+        var lambdas: [String] = []   // one entry per state
         var bins = Set<Double>()
         for state in input.states {
             guard let first = all.first(where: { $0.state == state && $0.curve == "rho_distance" && $0.binMilliseconds != nil })
@@ -34,6 +34,7 @@ extension FamilyFigures {
             else { continue }
             bins.insert(bin)
             var series: [Series] = []
+            var stateLambdas: [String] = []
             let known = Set(pairGroups.map(\.group))
             let extra = Set(mine.map(\.group)).subtracting(known).sorted().enumerated()
                 .map { ($0.element, Palette.category(5 + $0.offset)) }
@@ -48,7 +49,7 @@ extension FamilyFigures {
                 if let lambda {
                     let text = "λ = \(Markup.label(lambda)) ± \(se.map { Markup.label($0, digits: 2) } ?? "?") µm"
                     name += " \(text)"
-                    lambdas.append("\(state) \(g): \(text)")
+                    stateLambdas.append("\(g) \(text)")
                 } else {
                     name += ": no fit"
                 }
@@ -59,6 +60,7 @@ extension FamilyFigures {
                 }
             }
             guard !series.isEmpty else { continue }
+            if !stateLambdas.isEmpty { lambdas.append("\(state): " + stateLambdas.joined(separator: ", ")) }
             let xs = series.flatMap(\.x).filter(\.isFinite)
             panels.append(XYChart(title: "\(state), \(first.recording), \(Markup.label(bin)) ms bins",
                                   xLabel: "electrode distance d (µm)", yLabel: "mean pair correlation ρ",

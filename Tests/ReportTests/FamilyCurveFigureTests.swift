@@ -43,7 +43,8 @@ final class FamilyCurveFigureTests: XCTestCase {
     /// Pixel positions and values of the ticks of axis `axis` ("x" or "y").
     func ticks(_ axis: String, in svg: String) -> [(pixel: Double, label: String)] {
         let a = svg.range(of: "<g class=\"axis \(axis)\">")!
-        let body = svg[a.upperBound...]
+        let rest = svg[a.upperBound...]
+        let body = rest[..<(rest.range(of: "<text class=\"label\"")?.lowerBound ?? rest.endIndex)]
         return body.components(separatedBy: "<g class=\"tick\">").dropFirst().map { t in
             let line = t.components(separatedBy: "/>")[0]
             let key = axis == "x" ? "x1=\"" : "y1=\""
@@ -78,7 +79,8 @@ final class FamilyCurveFigureTests: XCTestCase {
         // One point per size_count row of the drawn bins (1, 3, 7, 15 ms; not 5 ms, not the lfp group).
         for bin in [1.0, 3, 7, 15] {
             let rows = FamilyCurveFixture.sizeCounts(bin: bin).count
-            let name = bin == 15 ? "15 ms: no power-law fit" : "\(Int(bin)) ms: α = 1.8, x_min = 3"
+            let name = bin == 15 ? "15 ms: no power-law fit"
+                : "\(Int(bin)) ms: α = \(Markup.label(FamilyCurveFixture.alpha(bin))), x_min = 3"
             XCTAssertTrue(wake.contains("data-name=\"\(name)\" data-count=\"\(rows)\""), "\(name) with \(rows) points")
         }
         XCTAssertFalse(wake.contains("data-name=\"5 ms"))
@@ -167,16 +169,17 @@ final class FamilyCurveFigureTests: XCTestCase {
         for p in f.panels {
             XCTAssertTrue(p.contains(", 100 ms bins\""), "the 100 ms bin")
             XCTAssertTrue(p.contains(">electrode distance d (µm)</text>") && p.contains(">mean pair correlation ρ</text>"))
-            for g in ["E-E", "I-I", "E-I"] {
-                XCTAssertTrue(p.contains("data-name=\"\(g) λ = 1000 ± 120 µm\" data-count=\"10\""), g)
+            for (g, lambda) in [("E-E", "1000 ± 120"), ("E-I", "800 ± 90"), ("all", "900 ± 100")] {
+                XCTAssertTrue(p.contains("data-name=\"\(g) λ = \(lambda) µm\" data-count=\"10\""), g)
                 XCTAssertTrue(p.contains("data-name=\"\(g) fit β + κ e^(−d/λ)\" data-count=\"50\""), g)
             }
-            XCTAssertTrue(p.contains("data-name=\"all: no fit\" data-count=\"10\""))
+            XCTAssertTrue(p.contains("data-name=\"I-I: no fit\" data-count=\"10\""))
+            XCTAssertFalse(p.contains("data-name=\"I-I fit"))
             XCTAssertEqual(count("class=\"point\"", in: p), 4 * 10)
             XCTAssertEqual(count("class=\"line\"", in: p), 3)
             XCTAssertTrue(p.contains(">E-E λ = 1000 ± 120 µm</text>"), "λ ± SE in the legend")
         }
-        XCTAssertTrue(f.caption.contains("wake E-E: λ = 1000 ± 120 µm"))
+        XCTAssertTrue(f.caption.contains("wake: E-E λ = 1000 ± 120 µm"), f.caption)
         XCTAssertTrue(f.caption.contains("at 100 ms bins"))
     }
 

@@ -10,20 +10,28 @@ enum FamilyCurveFixture {
     /// Avalanche bins written (the figure draws 1, 3, 7, 15).
     static let avalancheBins: [Double] = [1, 3, 5, 7, 15]
     static let avalancheStates = ["wake", "nrem_deep"]
-    static let alpha = 1.8, xmin = 3.0
+    static let xmin = 3.0
+    /// The exponent of each bin: 1.5 + 0.05·bin (bin 15 is written without a fit).
+    static func alpha(_ bin: Double) -> Double { 1.5 + 0.05 * bin }
 
-    /// Sizes with a positive count: round(2000 s^−1.8 · (1 + bin/10)), s = 1…80, only those > 0.
+    /// Sizes with a positive count: round(4000 s^−α(bin)), s = 1…80, only those > 0.
     static func sizeCounts(bin: Double) -> [(Double, Double)] {
         (1 ... 80).map { s -> (Double, Double) in
-            (Double(s), (2000 * pow(Double(s), -alpha) * (1 + bin / 10)).rounded())
+            (Double(s), (4000 * pow(Double(s), -alpha(bin))).rounded())
         }.filter { $0.1 > 0 }
     }
 
     static let spatialGroups = ["E-E", "I-I", "E-I", "all"]
     static let spatialBins: [Double] = [10, 100, 1000]
     static let distances = (0 ..< 10).map { 200 + 400 * Double($0) }
-    static func rho(_ d: Double, group: String, bin: Double) -> Double {
-        group == "I-I" ? 0.02 : 0.01 + (0.05 + 0.0001 * bin) * exp(-d / 1000)
+    /// ρ(d) = β + κ e^{−d/λ} per pair class; I–I flat (no fit).
+    static let spatialModel: [String: (beta: Double, kappa: Double, lambda: Double?, se: Double?)] = [
+        "E-E": (0.01, 0.05, 1000, 120), "I-I": (0.02, 0, nil, nil), "E-I": (0.005, 0.03, 800, 90),
+        "all": (0.008, 0.035, 900, 100),
+    ]
+    static func rho(_ d: Double, group: String) -> Double {
+        let m = spatialModel[group]!
+        return m.beta + m.kappa * exp(-d / (m.lambda ?? 1))
     }
 
     /// Seizure recordings: S(t) on 0.5…599.5 s, seizure [300 + 5r, 360 + 5r], recovery 42 s after its end.
@@ -51,12 +59,12 @@ enum FamilyCurveFixture {
             for g in spatialGroups {
                 for bin in spatialBins {
                     for d in distances {
-                        s += line(["s1", "n1", state, "spatial", "", g, n(bin), "rho_distance", n(d), "\(rho(d, group: g, bin: bin))"])
+                        s += line(["s1", "n1", state, "spatial", "", g, n(bin), "rho_distance", n(d), "\(rho(d, group: g))"])
                     }
-                    guard g != "all" else { continue }
+                    guard spatialModel[g]!.lambda != nil else { continue }
                     for k in 0 ..< 50 {
                         let d = 200 + 3600 * Double(k) / 49
-                        s += line(["s1", "n1", state, "spatial", "", g, n(bin), "rho_distance_fit", "\(d)", "\(rho(d, group: g, bin: bin))"])
+                        s += line(["s1", "n1", state, "spatial", "", g, n(bin), "rho_distance_fit", "\(d)", "\(rho(d, group: g))"])
                     }
                 }
             }
@@ -84,17 +92,18 @@ enum FamilyCurveFixture {
             for sub in ["s1", "s2"] {
                 for bin in avalancheBins {
                     let fitted = bin != 15
-                    s += line([sub, "n1", state, "avalanches", "", "spikes", n(bin), "size_alpha", fitted ? "\(alpha)" : "", "", "", ""])
+                    s += line([sub, "n1", state, "avalanches", "", "spikes", n(bin), "size_alpha", fitted ? "\(alpha(bin))" : "", "", "", ""])
                     s += line([sub, "n1", state, "avalanches", "", "spikes", n(bin), "size_xmin", fitted ? n(xmin) : "", "", "", ""])
                     s += line([sub, "n1", state, "avalanches", "", "spikes", n(bin), "branching_ratio", "0.9", "", "", ""])
                 }
             }
         }
         for state in ["wake", "rem"] {
-            for g in spatialGroups where g != "all" {
+            for g in spatialGroups {
+                let m = spatialModel[g]!
                 for bin in spatialBins {
-                    s += line(["s1", "n1", state, "spatial", "", g, n(bin), "distance_lambda_um", "1000", "", "", ""])
-                    s += line(["s1", "n1", state, "spatial", "", g, n(bin), "distance_lambda_se_um", "120", "", "", ""])
+                    s += line(["s1", "n1", state, "spatial", "", g, n(bin), "distance_lambda_um", m.lambda.map(n) ?? "", "", "", ""])
+                    s += line(["s1", "n1", state, "spatial", "", g, n(bin), "distance_lambda_se_um", m.se.map(n) ?? "", "", "", ""])
                 }
             }
         }

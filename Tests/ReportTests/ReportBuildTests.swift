@@ -42,10 +42,12 @@ final class ReportBuildTests: XCTestCase {
         XCTAssertEqual(count("<g class=\"axis x\">", in: html), svgs)
         XCTAssertEqual(count("<g class=\"axis y\">", in: html), svgs)
         XCTAssertEqual(count("<figure ", in: html), count("<figcaption>", in: html))
-        // Collapse figure of one state: 32 scale curves + the normal reference, 101 points each.
+        // Collapse figure of one state: 32 scale curves + the normal reference + the surrogate mean, 101 points
+        // each, and the surrogate ±2 sd band.
         let collapse = try XCTUnwrap(panel("Collapse curves, wake", in: html))
-        XCTAssertEqual(count("class=\"line\"", in: collapse), 33)
-        XCTAssertEqual(count("data-count=\"101\"", in: collapse), 33)
+        XCTAssertEqual(count("class=\"line\"", in: collapse), 34)
+        XCTAssertEqual(count("class=\"band\"", in: collapse), 1)
+        XCTAssertEqual(count("data-count=\"101\"", in: collapse), 35)
         // Correlation across scales: one line per state with one point per scale (32).
         let corr = try XCTUnwrap(panel("E–I correlation across scales", in: html))
         XCTAssertEqual(count("data-count=\"32\"", in: corr), 4 * 3)   // data + 2 surrogate band lines per state

@@ -90,6 +90,7 @@ final class ReportChromiumTests: XCTestCase {
             folder = f
         } else {
             try ReportFixture.writeAnalyzeFolder(dir)
+            try FamilyCurveFixture.write(dir)
             folder = dir
         }
         let path = try HTMLReport.write(folder: folder, title: "SymmetryEdge report", curvesFromInputs: 4)
@@ -100,6 +101,9 @@ final class ReportChromiumTests: XCTestCase {
         XCTAssertEqual(dom.status, 0, dom.err.suffix(2000).description)
         XCTAssertEqual(consoleLines(dom.err), [], "console messages while loading the report")
         XCTAssertTrue(dom.out.contains("Broken-symmetry verdicts"), "DOM did not load")
+        for id in ["avalanche-sizes", "seizure-balance", "spatial-distance"] where html.contains("<figure id=\"\(id)\"") {
+            XCTAssertTrue(dom.out.contains("<figure id=\"\(id)\""), "figure \(id) in the DOM")
+        }
         XCTAssertEqual(dom.out.components(separatedBy: "<svg").count, html.components(separatedBy: "<svg").count,
                        "every inline SVG is in the DOM")
 

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Report
 
 /// A synthetic cohort written through the real output path (`StateAnalysis.summarize` → `AnalysisOutput`),
 /// so the report tests do not depend on the kernels. Values are smooth closed forms with deterministic noise.
@@ -105,6 +106,12 @@ enum ReportFixture {
                                                                        state: state, observed: obs, surrogates: sur,
                                                                        parameters: p))
             for s in 1...32 { for c in self.curves(scale: s, noise: &noise) { curves.append((state, c)) } }
+            // Surrogate collapse reference: near the normal shape, sd largest mid-curve.
+            let xs = (0...100).map { Double($0) / 100 }
+            curves.append((state, StateCurve(kind: StateAnalysis.collapseSurrogateMeanKind, scaleIndex: 0, x: xs,
+                                             y: xs.map { 0.97 * Figures.normalCollapse($0) })))
+            curves.append((state, StateCurve(kind: StateAnalysis.collapseSurrogateSDKind, scaleIndex: 0, x: xs,
+                                             y: xs.map { 0.06 * sin(.pi * $0) })))
             for s in [15, 20, 25, 30] { series.append(self.series(state: state, scale: s, noise: &noise)) }
         }
         let prov = Provenance(input: .init(path: "demo01.nwb", sha256: String(repeating: "ab", count: 32),
