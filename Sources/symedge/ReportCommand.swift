@@ -12,8 +12,11 @@ struct ReportCommand: ParsableCommand {
         network access. Figures appear where the tables have data: verdict table, order parameters by state \
         with cohort bootstrap CIs and per-subject points, E–I correlation, variance scaling, cross-correlation, \
         distribution similarity, Gini and co-occurrence features across scales, and per state the ensemble \
-        series, E–I joint density, collapse and partition curves (for a sweep, computed from one input \
-        recording per state, see --curves-from). Prints the report's path.
+        series, E–I joint density, collapse curves with the normal and surrogate references, partition curves \
+        and cross-correlation against lag (for a sweep, computed from one input recording per state, see \
+        --curves-from). With family_measures.csv / family_curves.csv (`analyze --families`, or a sweep's \
+        tables/): S(t) around seizures, spatial correlation against distance, avalanche size distributions with \
+        the fitted power law, and for a sweep the wall time per family from the ledger. Prints the report's path.
         """)
 
     @Argument(help: ArgumentHelp("The output folder of `symedge sweep` or `symedge analyze`.", valueName: "OUT"))
@@ -23,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     var title: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "For a sweep folder: read up to N input recordings (one per state) to draw the per-state series, joint density, collapse and partition figures; 0 = tables only.",
+        "For a sweep folder: read up to N input recordings (one per state) to draw the per-state series, joint density, collapse (with 8 circular-shift surrogates) and partition figures; 0 = tables only.",
         valueName: "N"))
     var curvesFrom: Int = 4
 
