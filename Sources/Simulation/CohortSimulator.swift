@@ -13,23 +13,34 @@ public struct CohortOptions: Sendable {
     public var outputDirectory: String?
     public var regimes: [Regime]
     public var parameters: NetworkParameters
+    /// Default settings of each regime, before the subject spread (`RegimeSettings.defaults(for:)` unless
+    /// overridden, e.g. by `symedge simulate --parameters FILE`).
+    public var regimeSettings: [Regime: RegimeSettings]
     /// Relative spread of subject parameters around the defaults (0 = identical subjects).
     public var subjectSpread: Double
     public var lfp: Bool
     /// Sessions simulated at the same time (threads); nil = all cores.
     public var threads: Int?
+    /// This process's share of the sessions: job j (subject-major order) runs here when
+    /// `j % partition.count == partition.index` (e.g. MPI rank and size). (0, 1) = every session.
+    /// A session's output does not depend on where it runs: its seed comes from (master seed, subject, session).
+    public var partition: (index: Int, count: Int) = (0, 1)
 
     public init(subjects: Int, sessions: Int, duration: Double, seed: UInt64, outputDirectory: String?,
                 regimes: [Regime] = SessionSchedule.canonicalOrder, parameters: NetworkParameters = NetworkParameters(),
-                subjectSpread: Double = 0.05, lfp: Bool = true, threads: Int? = nil) {
+                subjectSpread: Double = 0.05, lfp: Bool = true, threads: Int? = nil,
+                regimeSettings: [Regime: RegimeSettings] = RegimeSettings.allDefaults) {
         self.subjects = subjects; self.sessions = sessions; self.duration = duration; self.seed = seed
         self.outputDirectory = outputDirectory; self.regimes = regimes; self.parameters = parameters
+        self.regimeSettings = regimeSettings
         self.subjectSpread = subjectSpread; self.lfp = lfp; self.threads = threads
     }
 }
 
 /// What one simulated session produced.
-public struct SessionReport: Sendable {
+public struct SessionReport: Sendable, Codable {
+    /// Index of the session in the cohort (subject-major: subject × sessions + session).
+    public var job: Int
     public var subject: String
     public var session: String
     /// The written file, when an output directory was given.
@@ -54,7 +65,7 @@ public enum CohortSimulator {
     public static func subject(_ index: Int, options: CohortOptions) -> SubjectModel {
         SubjectModel.draw(id: subjectID(index), base: options.parameters,
                           seed: SplitMix64.hash([options.seed, UInt64(index), SplitMix64.hash("subject")]),
-                          spread: options.subjectSpread)
+                          spread: options.subjectSpread, regimeBase: options.regimeSettings)
     }
 
     /// The file path of a session inside `directory`.
@@ -62,14 +73,21 @@ public enum CohortSimulator {
         "\(directory)/sub-\(subject)/sub-\(subject)_ses-\(session)_ecephys.nwb"
     }
 
-    /// Runs the cohort. `progress` is called (from worker threads, serialised) after each session.
+    /// Runs the cohort's sessions of `options.partition` and returns their reports in job order.
+    /// `progress` is called (from worker threads, serialised) after each session.
     public static func run(_ options: CohortOptions,
                            progress: @escaping @Sendable (SessionReport) -> Void = { _ in }) throws -> [SessionReport] {
         guard options.subjects >= 1 else { throw SimulationError.invalidParameter(field: "subjects", reason: "must be ≥ 1") }
         guard options.sessions >= 1 else { throw SimulationError.invalidParameter(field: "sessions", reason: "must be ≥ 1") }
         guard options.duration > 0 else { throw SimulationError.invalidParameter(field: "duration", reason: "must be positive") }
         try options.parameters.validate()
-        let jobs = (0..<options.subjects).flatMap { s in (0..<options.sessions).map { (s, $0) } }
+        guard options.partition.count >= 1, (0..<options.partition.count).contains(options.partition.index) else {
+            throw SimulationError.invalidParameter(field: "partition", reason: "index must be in 0..<count")
+        }
+        let jobIndices = (0..<(options.subjects * options.sessions)).filter {
+            $0 % options.partition.count == options.partition.index
+        }
+        let jobs = jobIndices.map { ($0 / options.sessions, $0 % options.sessions) }
         let subjects = (0..<options.subjects).map { subject($0, options: options) }
         if let dir = options.outputDirectory {
             for s in subjects {
@@ -77,6 +95,7 @@ public enum CohortSimulator {
             }
         }
         let results = ResultBox(count: jobs.count)
+        if jobs.isEmpty { return [] }
         let threads = max(1, min(options.threads ?? ProcessInfo.processInfo.activeProcessorCount, jobs.count))
         // Workers take jobs in order from a shared counter, so at most `threads` sessions are in memory.
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
@@ -104,7 +123,7 @@ public enum CohortSimulator {
                         try results.serialized { try NWBWriter.write(sim.recording, to: file, options: writeOptions) }
                         path = file
                     }
-                    let report = SessionReport(subject: subject.id, session: session, path: path,
+                    let report = SessionReport(job: jobIndices[j], subject: subject.id, session: session, path: path,
                                                statistics: NetworkStatistics.compute(sim),
                                                states: sim.schedule.map(\.regime.rawValue),
                                                neuronUpdates: sim.neuronUpdates, simulationSeconds: seconds)

@@ -69,6 +69,11 @@ public struct RegimeSettings: Sendable, Codable, Equatable {
         self.inhibitoryDriveDelay = inhibitoryDriveDelay
     }
 
+    /// The default settings of every regime.
+    public static var allDefaults: [Regime: RegimeSettings] {
+        Dictionary(uniqueKeysWithValues: Regime.allCases.map { ($0, defaults(for: $0)) })
+    }
+
     /// The default settings of each regime.
     public static func defaults(for regime: Regime) -> RegimeSettings {
         switch regime {

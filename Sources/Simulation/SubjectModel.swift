@@ -22,7 +22,9 @@ public struct SubjectModel: Sendable {
     }
 
     /// Draws a subject around `base` (relative spread ≈ `spread`; 0 gives exactly the defaults).
-    public static func draw(id: String, base: NetworkParameters, seed: UInt64, spread: Double = 0.05) -> SubjectModel {
+    /// `regimeBase` gives the regime settings the factors apply to (default: `RegimeSettings.defaults(for:)`).
+    public static func draw(id: String, base: NetworkParameters, seed: UInt64, spread: Double = 0.05,
+                            regimeBase: [Regime: RegimeSettings] = RegimeSettings.allDefaults) -> SubjectModel {
         var rng = Xoshiro256StarStar(seed: SplitMix64.hash([seed, SplitMix64.hash("subject-parameters")]))
         func factor(_ sd: Double) -> Double { _exp(sd * spread / 0.05 * rng.normal()) }
         var p = base
@@ -37,7 +39,7 @@ public struct SubjectModel: Sendable {
         let driveFactor = factor(0.03)
         let adaptationFactor = factor(0.1)
         for r in Regime.allCases {
-            var s = RegimeSettings.defaults(for: r)
+            var s = regimeBase[r] ?? RegimeSettings.defaults(for: r)
             s.externalRateE *= driveFactor
             s.externalRateI *= driveFactor
             s.adaptationB *= adaptationFactor

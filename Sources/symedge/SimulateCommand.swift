@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MPI
 import Simulation
 
 /// `symedge simulate`: a cohort of simulated sessions of the balanced E/I network, written as NWB (DANDI layout).
@@ -11,6 +12,10 @@ struct SimulateCommand: ParsableCommand {
         Writes DIR/sub-<id>/sub-<id>_ses-<id>_ecephys.nwb. Each session passes through the chosen states \
         (wake, nrem_light, nrem_deep, rem, driven, preictal, ictal, postictal; the seizure states stay in that \
         order) as labelled epochs. Deterministic for a seed. Model and parameter sources: docs/simulator.md.
+
+        Under `mpirun -np N` (or srun) the sessions are split across the ranks (session j, counted subject by \
+        subject, on rank j mod N); each rank runs its sessions on its share of the node's cores, and rank 0 \
+        prints the statistics table. The files are byte-identical to a single-process run.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -27,21 +32,70 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Relative spread of subject parameters around the defaults (0 = identical subjects).")
     var subjectSpread: Double = 0.05
     @Flag(help: "Do not record the LFP proxy (smaller files).") var noLfp = false
-    @Option(help: "Sessions simulated in parallel (default: all cores).") var threads: Int?
+    @Option(help: "Sessions simulated in parallel per process (default: the cores of the node, shared by its ranks).")
+    var threads: Int?
+    @Option(help: ArgumentHelp("JSON file overriding network parameters and regime settings, e.g. "
+                               + "{\"network\": {\"weightI\": 70}, \"regimes\": {\"wake\": {\"externalRateI\": 400}}} "
+                               + "(keys: docs/simulator.md).", valueName: "FILE"))
+    var parameters: String?
 
     func run() throws {
         let log = global.makeLogger()
-        var parameters = NetworkParameters()
-        parameters.neuronCount = neurons
-        parameters.dt = dt
-        let regimes = try states.split(separator: ",").map { try Regime.parse(String($0)) }
-        let options = CohortOptions(subjects: subjects, sessions: sessions, duration: duration, seed: seed,
-                                    outputDirectory: out, regimes: regimes, parameters: parameters,
-                                    subjectSpread: subjectSpread, lfp: !noLfp, threads: threads)
-        let t0 = Date()
-        let reports = try CohortSimulator.run(options) { r in
-            log.info("simulated sub-\(r.subject) ses-\(r.session) in \(String(format: "%.1f", r.simulationSeconds)) s (\(r.states.joined(separator: " → ")))")
+        let world = try MPIEnvironment.initialize(threadLevel: .funneled)
+        var network = NetworkParameters()
+        network.neuronCount = neurons
+        network.dt = dt
+        var settings = RegimeSettings.allDefaults
+        if let file = parameters {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            try ParameterOverrides.apply(json: data, source: file, network: &network, regimes: &settings)
         }
+        let regimes = try states.split(separator: ",").map { try Regime.parse(String($0)) }
+        var options = CohortOptions(subjects: subjects, sessions: sessions, duration: duration, seed: seed,
+                                    outputDirectory: out, regimes: regimes, parameters: network,
+                                    subjectSpread: subjectSpread, lfp: !noLfp,
+                                    threads: threads ?? Self.threadsPerRank(worldSize: world.size),
+                                    regimeSettings: settings)
+        options.partition = (world.rank, world.size)
+        let t0 = Date()
+        var local: [SessionReport] = []
+        var failure: String? = nil
+        do {
+            local = try CohortSimulator.run(options) { r in
+                log.info("simulated sub-\(r.subject) ses-\(r.session) in \(String(format: "%.1f", r.simulationSeconds)) s (\(r.states.joined(separator: " → ")))\(world.size > 1 ? " on rank \(world.rank)" : "")")
+            }
+        } catch {
+            failure = "\(error)"
+            log.error("\(world.size > 1 ? "rank \(world.rank): " : "")\(error)")
+        }
+        // Every rank's reports to rank 0, which prints them in session order.
+        let reports: [SessionReport]
+        let failures: Int
+        if world.size > 1 {
+            // NaN (e.g. no ISI CV in a short state) crosses as a string.
+            let encoder = JSONEncoder(), decoder = JSONDecoder()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let bytes = [UInt8](try encoder.encode(local))
+            let gathered = try world.gatherv(bytes)
+            failures = try world.allreduce(failure == nil ? 0 : 1, .sum)
+            var all: [SessionReport] = []
+            var offset = 0
+            for count in gathered.counts {
+                all += try decoder.decode([SessionReport].self,
+                                                from: Data(gathered.values[offset ..< offset + count]))
+                offset += count
+            }
+            reports = all.sorted { $0.job < $1.job }
+        } else {
+            reports = local
+            failures = failure == nil ? 0 : 1
+        }
+        if failures > 0 {
+            if world.isRoot && failure == nil { log.error("\(failures) rank(s) failed; see their messages above") }
+            throw ExitCode(1)
+        }
+        guard world.isRoot else { return }
         let wall = Date().timeIntervalSince(t0)
         let updates = reports.reduce(0) { $0 + $1.neuronUpdates }
         print("subject\tsession\tstate\tseconds\trate_E_Hz\trate_I_Hz\tcv_isi_E\tsilent_frac\tsynchrony\tcorr_EI\tfile")
@@ -52,6 +106,15 @@ struct SimulateCommand: ParsableCommand {
                 print(([r.subject, r.session, s.state] + cols + [r.path ?? ""]).joined(separator: "\t"))
             }
         }
-        log.info("\(reports.count) sessions, \(String(format: "%.3g", Double(updates))) neuron-updates in \(String(format: "%.1f", wall)) s wall (\(String(format: "%.3g", Double(updates) / wall)) updates/s)")
+        log.info("\(reports.count) sessions on \(world.size) rank(s), \(String(format: "%.3g", Double(updates))) neuron-updates in \(String(format: "%.1f", wall)) s wall (\(String(format: "%.3g", Double(updates) / wall)) updates/s)")
+    }
+
+    /// Threads per rank when not given: the node's cores divided among the ranks on the node
+    /// (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`, Slurm's `SLURM_NTASKS_PER_NODE`), nil (all cores) when alone.
+    static func threadsPerRank(worldSize: Int) -> Int? {
+        guard worldSize > 1 else { return nil }
+        let env = ProcessInfo.processInfo.environment
+        let local = Int(env["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? "") ?? Int(env["SLURM_NTASKS_PER_NODE"] ?? "") ?? worldSize
+        return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, local))
     }
 }
