@@ -1,20 +1,21 @@
 import Analysis
 
 /// Estimated cost of METHODS §6–9 family shards, in the units of the balance shards' cost (spikes × scales ×
-/// members), so the largest-first queue interleaves both sensibly. The weights are rough measurements of
-/// seconds per unit of work on one core (see docs/scaling.md); only the order they give matters.
+/// members), so the largest-first queue interleaves both sensibly. The weights come from one 600 s simulated
+/// demo session on one core (balance: ≈ 1.2e8 cost units per second; see docs/scaling.md); only the order they
+/// give matters.
 ///
 /// - `lfp`: channels × samples in the state (Welch + aperiodic fits + DFA of the alpha envelope);
-/// - `spatial`: unit pairs × bins summed over the bin sizes (correlation block moments);
-/// - `avalanches`: spikes × bin sizes, plus LFP channels × samples (event detection);
-/// - `seizure`: channels × wavelet samples (at most 60 s per epoch) × frequencies, plus the synaptic current.
+/// - `spatial`: unit pairs × bins summed over the bin sizes (correlation block moments), per member;
+/// - `avalanches`: bins summed over the spike bin sizes per member, plus LFP channels × samples (observed);
+/// - `seizure`: channels × wavelet samples (at most 60 s per epoch) × frequencies, plus the spikes, per member.
 public struct FamilyCost: Sendable {
     /// Balance cost units per unit of each family's work.
-    public static let lfpPerSample = 0.25
-    public static let spatialPerPairBin = 0.02
-    public static let avalanchePerSpike = 2.0
-    public static let avalanchePerLFPSample = 0.05
-    public static let seizurePerWaveletSample = 0.05
+    public static let lfpPerSample = 100.0
+    public static let spatialPerPairBin = 0.07
+    public static let avalanchePerBin = 40.0
+    public static let avalanchePerLFPSample = 8.5
+    public static let seizurePerWaveletSample = 180.0
 
     public let spikes: Double
     public let seconds: Double
@@ -44,10 +45,13 @@ public struct FamilyCost: Sendable {
         return max(1, Double(pairs) * bins * Self.spatialPerPairBin)
     }
 
+    /// One member's spike avalanches: bins over all spike bin sizes, plus the spikes.
     public var avalancheSpikes: Double {
-        max(1, spikes * Double(parameters.avalancheBinsMs.count) * Self.avalanchePerSpike)
+        let bins = parameters.avalancheBinsMs.reduce(0.0) { $0 + seconds / max($1 / 1000, 1e-6) }
+        return max(1, bins * Self.avalanchePerBin + spikes)
     }
 
+    /// The observed member: spike avalanches and LFP events of every chosen channel.
     public var avalanches: Double {
         let ch = Double(parameters.channels?.count ?? lfpChannels)
         return avalancheSpikes + ch * samples * Self.avalanchePerLFPSample

@@ -102,6 +102,13 @@ public struct JobSpec: Codable, Sendable, Equatable {
                     ?? Self.defaultSpatialBlockUnits)
     }
 
+    /// The family parameters in effect: `familyParameters` with the job's seed (which seeds the surrogates).
+    public var familyParametersInEffect: FamilyParameters {
+        var fp = familyParameters
+        fp.seed = parameters.seed
+        return fp
+    }
+
     /// The §6–9 families the job names, in `MeasureFamily` order.
     public var families: [MeasureFamily] { MeasureFamily.allCases.filter { measures.contains($0.rawValue) } }
 

@@ -45,7 +45,7 @@ public struct Manifest: Codable, Sendable {
         let fam = !plan.job.families.isEmpty
         return Manifest(program: plan.programVersion, commit: BuildInfo.gitCommit, job: plan.job.name,
                         jobFile: plan.job.jobFile, parameters: plan.job.parameters, measures: plan.job.measures,
-                        familyParameters: fam ? plan.job.familyParameters : nil,
+                        familyParameters: fam ? plan.job.familyParametersInEffect : nil,
                         lfpChannelsPerShard: fam ? plan.job.lfpChannelsPerShard : nil,
                         spatialBlockUnits: fam ? plan.job.spatialBlockUnits : nil,
                         shardsPerMeasure: plan.shardsPerMeasure,

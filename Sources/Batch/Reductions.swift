@@ -141,7 +141,7 @@ public enum Reductions {
         }
         if family == .spatial, let layout {
             observed = spatialRows(moments: moments, layout: layout, state: state,
-                                   parameters: plan.job.familyParameters)
+                                   parameters: plan.job.familyParametersInEffect)
         }
         return FamilyAnalysis.score(observed: observed, surrogates: surrogates,
                                     kind: plan.job.parameters.surrogateKinds.first ?? .circularShift)

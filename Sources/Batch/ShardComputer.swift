@@ -78,7 +78,7 @@ public final class AnalysisShardComputer: ShardComputer {
         // Rows carry the plan's (possibly disambiguated) subject and session, like the balance tables.
         r.subject = info.subject
         r.session = info.session
-        var fp = plan.job.familyParameters
+        var fp = plan.job.familyParametersInEffect
         switch shard.part ?? .whole {
         case let .pairs(rows, columns):
             let trains = (0..<r.units.count).map { Array(r.spikes[unit: $0]) }
@@ -169,7 +169,7 @@ struct ShardOutcome: Sendable {
         let part = shard.part ?? .whole
         var members: [FamilyMemberResult] = []
         if case .pairs = part {
-            guard let m = out.moments, m.count == plan.job.familyParameters.spatialBinsMs.count, out.layout != nil else {
+            guard let m = out.moments, m.count == plan.job.familyParametersInEffect.spatialBinsMs.count, out.layout != nil else {
                 throw BatchError.incompleteResult(shard: shard.label(in: plan), missing: "pair-block moments")
             }
         } else {

@@ -123,7 +123,7 @@ public struct Planner: Sendable {
         let blocks = job.includesBalance
             ? Self.blocks(surrogates: p.surrogateCount, kinds: p.surrogateKinds, perShard: job.surrogatesPerShard) : []
         let paramsText = Self.canonicalParameters(p)
-        let familyText = Self.canonicalFamilyParameters(job.familyParameters)
+        let familyText = Self.canonicalFamilyParameters(job.familyParametersInEffect)
         var shards: [Shard] = []
         var skipped: [String] = []
         var group = 0
@@ -191,7 +191,7 @@ public struct Planner: Sendable {
     /// - `avalanches`, `seizure`: the observed member, then the surrogate blocks.
     public func familyShards(_ family: MeasureFamily, recording rec: RecordingInfo, state: String)
         -> [(part: ShardPart, block: MemberBlock, cost: Double)] {
-        let fp = job.familyParameters
+        let fp = job.familyParametersInEffect
         let st = rec.states.first { $0.name == state }
         let cost = FamilyCost(recording: rec, state: st, parameters: fp)
         var out: [(ShardPart, MemberBlock, Double)] = []

@@ -86,8 +86,6 @@ final class JobSpecTests: XCTestCase {
                     key: "surrogate_kinds", contains: "unknown kind 'shuffle'")
         assertError("inputs: data\noutput: out\nmeasures: [balance, gamma]\n", line: 3, key: "measures",
                     contains: "unknown measure family 'gamma'")
-        assertError("inputs: data\noutput: out\nmeasures: [lfp]\n", line: 3, key: "measures",
-                    contains: "not available in sweeps yet")
         assertError("inputs: data\noutput: out\nparameters:\n  max_lag_bins: 5\n  glcm_offset: 3\n", line: 5,
                     key: "parameters.glcm_offset", contains: "unknown parameter")
         assertError("inputs: data\noutput: out\nparameters:\n  width_scale: 0\n", line: 4,

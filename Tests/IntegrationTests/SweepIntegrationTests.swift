@@ -256,7 +256,7 @@ final class SweepIntegrationTests: XCTestCase {
         XCTAssertNotEqual(r3.status, 0)
         XCTAssertTrue(r3.stderr.contains("broken.yaml") && r3.stderr.contains("invalid YAML"), r3.stderr)
         let noOutput = root.appendingPathComponent("nooutput.yaml")
-        try "inputs: data\nmeasures: [balance, lfp]\noutput: out\n".write(to: noOutput, atomically: true, encoding: .utf8)
+        try "inputs: data\nmeasures: [balance, gamma]\noutput: out\n".write(to: noOutput, atomically: true, encoding: .utf8)
         let r4 = try F.symedge(["plan", noOutput.path])
         XCTAssertTrue(r4.stderr.contains("nooutput.yaml:2") && r4.stderr.contains("'measures'"), r4.stderr)
     }
