@@ -8,10 +8,12 @@ struct PlanCommand: ParsableCommand {
         abstract: "Print the shard plan of a cohort job spec.",
         discussion: """
         Reads JOB.yaml, finds and hashes the recordings, and prints one row per shard: recording, state, \
-        member block (observed, or a block of surrogates of one kind), the scale band, the estimated cost \
-        (spikes × scales × members) and the shard key (SHA-256 of input content, state, block, parameters \
-        and program version). Every shard computes all scales, because the §3.7 textures and the §4 order \
-        parameters couple them. Groups are the Slurm array tasks of `sweep --group K`.
+        family (balance, or a METHODS §6–9 family), part (a block of LFP channels `ch0-31`, a block of unit \
+        pairs `pairs0-63x64-99`, or `all`), member block (observed, or a block of surrogates of one kind), the \
+        scale band, the estimated cost (spikes × scales × members; families in the same units) and the shard \
+        key (SHA-256 of input content, state, family, part, block, parameters and program version), then the \
+        totals and the shard count per family. Every balance shard computes all scales, because the §3.7 \
+        textures and the §4 order parameters couple them. Groups are the Slurm array tasks of `sweep --group K`.
         """)
 
     @OptionGroup var global: GlobalOptions

@@ -13,15 +13,18 @@ struct SweepCommand: ParsableCommand {
         Run under `mpirun -np N symedge sweep JOB.yaml`, `srun --mpi=pmix symedge sweep JOB.yaml`, or alone. \
         Rank 0 plans, hands out shards largest first and writes each result atomically to OUT/shards/ and \
         to OUT/ledger.jsonl; then it reduces them into OUT/tables/ (the tables of `symedge analyze` for all \
-        recordings, per-recording tables under tables/recordings/, and cohort_statistics.csv) and writes \
-        OUT/manifest.json. Rerunning on the same OUT skips shards that are done.
+        recordings, per-recording tables under tables/recordings/, and cohort_statistics.csv; with METHODS \
+        §6–9 families in `measures:`, also family_measures.csv and family_curves.csv, LFP channels and \
+        spatial pair blocks sharded across ranks) and writes OUT/manifest.json. Rerunning on the same OUT \
+        skips shards that are done.
 
         Slurm arrays: `--group K` runs only group K's shards (groups are listed by `symedge plan`; no \
         reduction, ledger OUT/ledger.group-K.jsonl); a dependent job runs `--reduce-only` to build the \
         tables from the shard files. These two flags are a stable interface.
 
         Exit status: 0 all shards done and reduced; 3 some shards failed (see `symedge status OUT`, fix, \
-        then `symedge rerun-failed OUT`); 4 tables incomplete (shards missing); 1 other errors.
+        then `symedge rerun-failed OUT`; a failed family shard leaves out only that recording×state×family's \
+        rows); 4 tables incomplete (shards missing); 1 other errors.
         """)
 
     @OptionGroup var global: GlobalOptions
