@@ -109,20 +109,21 @@ final class ReportBuildTests: XCTestCase {
         XCTAssertTrue(input.notes.contains { $0.contains("computed by the report") }, "\(input.notes)")
     }
 
-    /// Wall time per family from the sweep ledger: last `done` entry per shard key, family from the shard label.
+    /// Wall time per family from the sweep ledger: last `done` entry per shard key, family from the shard label
+    /// (`Shard.label`: `recording state [family part] block`).
     func testWallTimePerFamilyFromTheLedger() throws {
         try ReportFixture.writeSweepFolder(base, subjects: 2)
         let lines = [
             #"{"event":"sweep_start","time":"2026-11-30T00:00:00Z"}"#,
             #"{"event":"done","time":"2026-11-30T00:00:01Z","key":"a","shard":"sub1/ses1 wake observed","seconds":2.5}"#,
             #"{"event":"done","time":"2026-11-30T00:00:02Z","key":"b","shard":"sub1/ses1 wake isi_permutation[0-9]","seconds":4}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:03Z","key":"c","shard":"sub1/ses1 wake spatial observed","seconds":1.5}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:04Z","key":"d","shard":"sub1/ses1 ictal seizure circular_shift[0-7]","seconds":3}"#,
-            #"{"event":"failed","time":"2026-11-30T00:00:05Z","key":"e","shard":"sub1/ses1 wake avalanches observed","message":"x"}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:03Z","key":"c","shard":"sub1/ses1 wake spatial pairs0-9x0-9 observed","seconds":1.5}"#,
+            #"{"event":"done","time":"2026-11-30T00:00:04Z","key":"d","shard":"sub1/ses1 ictal seizure all circular_shift[0-7]","seconds":3}"#,
+            #"{"event":"failed","time":"2026-11-30T00:00:05Z","key":"e","shard":"sub1/ses1 wake avalanches all observed","message":"x"}"#,
             #"{"event":"done","time":"2026-11-30T00:00:06Z","key":"a","shard":"sub1/ses1 wake observed","seconds":1}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: base + "/ledger.jsonl", atomically: true, encoding: .utf8)
-        try (#"{"event":"done","time":"2026-11-30T00:00:07Z","key":"f","shard":"sub2/ses1 wake lfp:ch0-3","seconds":0.5}"# + "\n")
+        try (#"{"event":"done","time":"2026-11-30T00:00:07Z","key":"f","shard":"sub2/ses1 wake lfp ch0-3 observed","seconds":0.5}"# + "\n")
             .write(toFile: base + "/ledger.group-1.jsonl", atomically: true, encoding: .utf8)
         let input = try ReportInput.load(base)
         XCTAssertEqual(input.familyTimes, [FamilyTime(family: "balance", shards: 2, seconds: 5),
