@@ -27,7 +27,8 @@ public enum FamilyAnalysisError: Error, CustomStringConvertible, Sendable, Equat
 /// rank and in any order. Its result has rows only (no missing rows, no curves) and is meant for
 /// `score(observed:surrogates:)`, which fills `surrogate_mean`, `surrogate_sd` and `z` of the observed rows with
 /// the formula of the balance tables (`SurrogateStatistics`). `.lfp` has no spike surrogate
-/// (`supportsSurrogates` is false); the `lfp` group of `.avalanches` is not recomputed on surrogates.
+/// (`supportsSurrogates` is false); the `lfp` group of `.avalanches` is not recomputed on surrogates, nor the
+/// per-channel coherence of `.seizure` unless `parameters.coherenceSurrogates`.
 /// Write rows with `TidyCSV.familyMeasures(_:)`, curves with `TidyCSV.familyCurves(_:)`.
 public enum FamilyAnalysis {
     /// The observed rows and curves of one family (recording id `subject/session`).
@@ -62,7 +63,9 @@ public enum FamilyAnalysis {
         case .spatial: out = SpatialAnalysis.run(recording: s, state: state, parameters: parameters, curves: false)
         case .avalanches:
             out = try AvalancheAnalysis.run(recording: s, state: state, parameters: parameters, observed: false)
-        case .seizure: out = try SeizureAnalysis.run(recording: s, state: state, parameters: parameters, curves: false)
+        case .seizure:
+            out = try SeizureAnalysis.run(recording: s, state: state, parameters: parameters, curves: false,
+                                          coherence: parameters.coherenceSurrogates)
         }
         out.missing = []
         out.curves = []
@@ -120,8 +123,13 @@ public enum FamilyAnalysis {
                 channel = r.channel; group = r.group; bin = r.binMilliseconds; measure = r.measure
             }
         }
-        var values: [Key: [Double]] = [:]
-        for s in used { for r in s.rows { if let v = r.value, v.isFinite { values[Key(r), default: []].append(v) } } }
+        var values: [Key: [Double]] = [:], present = Set<Key>()
+        for s in used {
+            for r in s.rows {
+                present.insert(Key(r))
+                if let v = r.value, v.isFinite { values[Key(r), default: []].append(v) }
+            }
+        }
         var out = observed
         var summary: [String: MissingRow] = [:]
         func note(_ r: FamilyRow, qualifier: String, reason: String) {
@@ -140,6 +148,12 @@ public enum FamilyAnalysis {
             }
             if used.isEmpty {
                 note(r, qualifier: "", reason: "no \(kind.rawValue) surrogates computed: surrogate_mean, surrogate_sd and z are empty for every measure")
+                continue
+            }
+            if r.family == .seizure, !r.channel.isEmpty, !present.contains(Key(r)) {
+                note(r, qualifier: ":channels", reason: "the wavelet coherence with each channel is not recomputed on "
+                     + "surrogates unless FamilyParameters.coherenceSurrogates is true (one wavelet coherence per "
+                     + "channel, epoch and surrogate)")
                 continue
             }
             let st = SurrogateStatistics(value: r.value, surrogateValues: values[Key(r)] ?? [], kind: kind,

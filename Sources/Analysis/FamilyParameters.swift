@@ -7,6 +7,10 @@ public struct FamilyParameters: Codable, Sendable, Hashable {
     /// Master seed of the family surrogate streams (METHODS §5) [default: `AnalysisParameters().seed`]. Each
     /// surrogate's stream is seeded from (seed, recording id, state, family, kind, index) only.
     public var seed: UInt64 = AnalysisParameters().seed
+    /// Recompute the §6 per-channel wavelet coherence (`coherence_mean`, `ridge_median_hz`) on every seizure
+    /// surrogate [default false: it costs one wavelet coherence per channel, epoch and surrogate; their z stays
+    /// empty with a `missing.csv` row saying so].
+    public var coherenceSurrogates: Bool = false
 
     // MARK: §9 LFP proxies
     /// Index into `Recording.signals` of the LFP/ECoG/EEG series to analyse.
@@ -76,7 +80,7 @@ public struct FamilyParameters: Codable, Sendable, Hashable {
         func read<T: Decodable>(_ key: CodingKeys, _ v: inout T) throws {
             if let x = try c.decodeIfPresent(T.self, forKey: key) { v = x }
         }
-        try read(.seed, &seed)
+        try read(.seed, &seed); try read(.coherenceSurrogates, &coherenceSurrogates)
         try read(.signalIndex, &signalIndex)
         channels = try c.decodeIfPresent([Int].self, forKey: .channels)
         try read(.welchWindowSeconds, &welchWindowSeconds); try read(.welchOverlap, &welchOverlap)

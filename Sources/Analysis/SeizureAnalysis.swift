@@ -24,11 +24,12 @@ public enum SeizureAnalysis {
     public static let waveletMaxSeconds = 60.0
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) throws -> FamilyResult {
-        try run(recording: r, state: state, parameters: p, curves: true)
+        try run(recording: r, state: state, parameters: p, curves: true, coherence: true)
     }
 
+    /// `curves`: the S(t) curves (observed data); `coherence`: the per-channel wavelet coherence.
     static func run(recording r: Recording, state: String, parameters p: FamilyParameters,
-                    curves: Bool) throws -> FamilyResult {
+                    curves: Bool, coherence: Bool) throws -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .seizure)
         let eIdx = r.unitIndices(of: .excitatory), iIdx = r.unitIndices(of: .inhibitory)
         let eTrains = FamilySupport.trains(r, eIdx), iTrains = FamilySupport.trains(r, iIdx)
@@ -61,7 +62,7 @@ public enum SeizureAnalysis {
             }
         }
         // Wavelet coherence with each channel.
-        if p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
+        if coherence, p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
             let series = r.signals[p.signalIndex]
             let channels = p.channels ?? Array(0..<series.channelCount)
             let pairs = epochs.compactMap { e -> ((start: Double, stop: Double), Range<Int>)? in
@@ -72,16 +73,18 @@ public enum SeizureAnalysis {
             let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: pairs.map(\.1))
             let freqs = WaveletCoherence.logFrequencies(low: p.waveletLowHz, high: min(p.waveletHighHz, rate / 2 * 0.9),
                                                         count: p.waveletCount)
+            // C(t) on the LFP grid of each epoch piece, once for all channels.
+            let currents: [[Double]] = eIdx.isEmpty || iIdx.isEmpty ? [] : pairs.map { (_, rg) in
+                SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains,
+                                         start: series.startingTime + Double(rg.lowerBound) / rate,
+                                         count: rg.count, step: 1 / rate, tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
+            }
             for (i, c) in channels.enumerated() {
                 let name = FamilySupport.channelName(r, series: series, channel: c)
                 var cohSum = 0.0, cohN = 0, ridges: [Double] = []
-                if !eIdx.isEmpty && !iIdx.isEmpty {
-                    for (k, (_, rg)) in pairs.enumerated() {
-                        let t0 = series.startingTime + Double(rg.lowerBound) / rate
-                        let cur = SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains, start: t0,
-                                                           count: rg.count, step: 1 / rate,
-                                                           tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
-                        guard let w = WaveletCoherence.coherence(cur, pieces[i][k], rate: rate, frequencies: freqs,
+                if !currents.isEmpty {
+                    for k in pairs.indices {
+                        guard let w = WaveletCoherence.coherence(currents[k], pieces[i][k], rate: rate, frequencies: freqs,
                                                                  omega0: p.waveletOmega0) else { continue }
                         for v in w.coherence where v.isFinite { cohSum += v; cohN += 1 }
                         ridges += w.ridge.filter(\.isFinite)

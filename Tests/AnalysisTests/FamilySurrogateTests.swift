@@ -258,6 +258,36 @@ final class FamilySurrogateTests: XCTestCase {
         XCTAssertEqual(s.missing.filter { $0.measure == "avalanches:surrogate_statistics:group=lfp" }.count, 1)
     }
 
+    func testSeizureCoherenceSurrogatesAreOptional() throws {
+        // 8 s ictal recording with a 2-channel LFP: by default the surrogates skip the coherence (one summary
+        // missing row); with coherenceSurrogates they recompute it and the channel rows get a surrogate mean.
+        var rec = recording()
+        rec.epochs = [StateEpoch(start: 0, stop: 8, state: "ictal")]
+        let n = 4000
+        var rng = Rand(s: 12)
+        let raw = (0..<(2 * n)).map { _ in Float(rng.uniform() - 0.5) }
+        rec.signals = [SignalSeries(name: "LFP", sampleCount: n, channelCount: 2, rate: 500, storage: .memory(raw))]
+        var p = FamilyParameters()
+        p.waveletLowHz = 4; p.waveletHighHz = 60; p.waveletCount = 6
+        let obs = try FamilyAnalysis.run(family: .seizure, recording: rec, recordingID: "s/1", state: "ictal",
+                                         member: .observed, parameters: p)
+        XCTAssertNotNil(obs.rows.first { $0.measure == "coherence_mean" && $0.channel == "ch1" }?.value)
+        let members = (0..<3).map { Member.surrogate(.circularShift, $0) }
+        let cheap = try FamilyAnalysis.run(family: .seizure, recording: rec, recordingID: "s/1", state: "ictal",
+                                           members: members, parameters: p)
+        XCTAssertTrue(cheap.allSatisfy { r in r.rows.allSatisfy { $0.channel.isEmpty } })
+        let s1 = FamilyAnalysis.score(observed: obs, surrogates: cheap)
+        XCTAssertNil(s1.rows.first { $0.measure == "coherence_mean" && $0.channel == "ch1" }?.surrogateMean)
+        XCTAssertNotNil(s1.rows.first { $0.measure == "current_mean" }?.z)
+        XCTAssertEqual(s1.missing.filter { $0.measure == "seizure:surrogate_statistics:channels" }.count, 1)
+        p.coherenceSurrogates = true
+        let full = try FamilyAnalysis.run(family: .seizure, recording: rec, recordingID: "s/1", state: "ictal",
+                                          members: members, parameters: p)
+        let s2 = FamilyAnalysis.score(observed: obs, surrogates: full)
+        XCTAssertNotNil(s2.rows.first { $0.measure == "coherence_mean" && $0.channel == "ch1" }?.surrogateMean)
+        XCTAssertTrue(s2.missing.allSatisfy { !$0.measure.contains("surrogate_statistics") })
+    }
+
     func testObservedMemberEqualsTheOldEntryPoint() throws {
         let rec = recording()
         for family in [MeasureFamily.spatial, .avalanches, .seizure] {
