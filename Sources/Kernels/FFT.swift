@@ -40,6 +40,47 @@ public enum FFT {
     }
 }
 
+/// A reusable in-place complex FFT plan of one length and direction, with its own aligned buffer
+/// (unnormalised, FFTW's sign convention). Not `Sendable`: use one per thread.
+public final class ComplexFFT {
+    public let length: Int
+    public let isForward: Bool
+    private let buffer: UnsafeMutablePointer<fftw_complex>
+    private let plan: fftw_plan
+
+    public init(length: Int, forward: Bool) {
+        precondition(length > 0, "ComplexFFT: length must be positive")
+        self.length = length
+        self.isForward = forward
+        buffer = fftw_alloc_complex(length)!
+        FFT.planner.lock()
+        plan = fftw_plan_dft_1d(Int32(length), buffer, buffer,
+                                forward ? symedge_fftw_forward() : symedge_fftw_backward(), symedge_fftw_estimate())!
+        FFT.planner.unlock()
+    }
+
+    deinit {
+        FFT.planner.lock()
+        fftw_destroy_plan(plan)
+        FFT.planner.unlock()
+        fftw_free(buffer)
+    }
+
+    /// Transforms the split arrays `re`/`im` (each `length` long) in place.
+    public func execute(re: UnsafeMutableBufferPointer<Double>, im: UnsafeMutableBufferPointer<Double>) {
+        precondition(re.count >= length && im.count >= length)
+        let raw = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Double.self)
+        for i in 0..<length { raw[2 * i] = re[i]; raw[2 * i + 1] = im[i] }
+        fftw_execute(plan)
+        for i in 0..<length { re[i] = raw[2 * i]; im[i] = raw[2 * i + 1] }
+    }
+
+    /// Array convenience of `execute(re:im:)`.
+    public func execute(re: inout [Double], im: inout [Double]) {
+        re.withUnsafeMutableBufferPointer { r in im.withUnsafeMutableBufferPointer { i in execute(re: r, im: i) } }
+    }
+}
+
 /// A reusable real-to-complex FFT plan of one length, with its own aligned buffers.
 ///
 /// Not `Sendable`: use one per thread.
