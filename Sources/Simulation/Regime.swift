@@ -78,7 +78,7 @@ public struct RegimeSettings: Sendable, Codable, Equatable {
     public static func defaults(for regime: Regime) -> RegimeSettings {
         switch regime {
         case .wake:
-            return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 5,
+            return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 5, scaleEI: 1.5,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .nremLight:
             return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 40, scaleEE: 1.7,
@@ -101,7 +101,7 @@ public struct RegimeSettings: Sendable, Codable, Equatable {
                                   scaleEE: 2.5, scaleEI: 0.5, scaleIE: 0.3,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .postictal:
-            return RegimeSettings(externalRateE: 250, externalRateI: 300, adaptationB: 80,
+            return RegimeSettings(externalRateE: 200, externalRateI: 700, adaptationB: 80,
                                   modulationDepth: 0.1, modulationTau: 1000)
         }
     }

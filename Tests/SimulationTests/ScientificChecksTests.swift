@@ -77,4 +77,41 @@ final class ScientificChecksTests: XCTestCase {
         let wakeWidth = try XCTUnwrap(order("wake", "width_scale20")?.z)
         XCTAssertGreaterThan(deepWidth, wakeWidth)
     }
+
+    /// METHODS §6 on the seizure sequence preictal → ictal → postictal of the 160-s session: the signed cumulative
+    /// balance S(t) (1-s bins) leaves its pre-ictal linear trend during the seizure by many pre-ictal sd, and
+    /// after the seizure the deviation D = S − trend shrinks again (it returns toward the trend), measured in
+    /// pre-ictal sd. Full recovery within 2 sd is not asserted: the 18-s post-ictal epoch is too short for that.
+    func testCumulativeBalanceLeavesAndReturnsTowardThePreictalTrend() throws {
+        let rec = Fixtures.allStates.recording
+        let result = try FamilyAnalysis.run(family: .seizure, recording: rec, state: "ictal")
+        func value(_ m: String) throws -> Double {
+            try XCTUnwrap(result.rows.first { $0.measure == m }?.value, "\(m) missing: \(result.missing)")
+        }
+        let sd = try value("balance_preictal_sd")
+        XCTAssertGreaterThan(sd, 0)
+        let peak = try value("balance_max_ictal_deviation")
+        let atSeizureEnd = try value("balance_deviation_at_end")
+        XCTAssertGreaterThan(abs(peak) / sd, 20, "seizure deviation \(peak) not far beyond the pre-ictal sd \(sd)")
+        // D(t) after the seizure, from the S and trend curves.
+        let s = result.curves.filter { $0.curve == "balance_S" }
+        let trend = result.curves.filter { $0.curve == "balance_trend" }
+        XCTAssertEqual(s.count, trend.count)
+        let seizure = try XCTUnwrap(rec.epochs(of: "ictal").first)
+        let post = zip(s, trend).filter { $0.0.x > seizure.stop }.map { $0.0.y - $0.1.y }
+        XCTAssertGreaterThan(post.count, 10, "too few post-ictal bins")
+        let last = try XCTUnwrap(post.last)
+        // Same sign as the excursion, and closer to the trend by many pre-ictal sd.
+        XCTAssertGreaterThan((abs(atSeizureEnd) - abs(last)) / sd, 10,
+                             "post-ictal deviation \(last) did not shrink from \(atSeizureEnd) (pre-ictal sd \(sd))")
+        XCTAssertLessThan(abs(last), abs(peak))
+        // It keeps shrinking: the second half of the post-ictal deviation is below the first half.
+        let half = post.count / 2
+        let first = post[..<half].map(abs).reduce(0, +) / Double(half)
+        let second = post[half...].map(abs).reduce(0, +) / Double(post.count - half)
+        XCTAssertLessThan(second, first)
+        print("S(t): pre-ictal sd \(sd), max ictal deviation \(peak) (\(abs(peak) / sd) sd), at seizure end "
+              + "\(atSeizureEnd), end of post-ictal \(last) (shrunk by \((abs(atSeizureEnd) - abs(last)) / sd) sd), "
+              + "recovery time \(result.rows.first { $0.measure == "balance_recovery_time_s" }?.value as Any)")
+    }
 }
