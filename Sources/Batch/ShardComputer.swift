@@ -79,6 +79,13 @@ public final class AnalysisShardComputer: ShardComputer {
         r.subject = info.subject
         r.session = info.session
         var fp = plan.job.familyParametersInEffect
+        if family != .spatial, let chosen = fp.channels, fp.signalIndex < r.signals.count {
+            let n = r.signals[fp.signalIndex].channelCount
+            if let bad = chosen.first(where: { $0 >= n }) {
+                throw BatchError.io(path: info.path, message: "family_parameters.channels: channel \(bad) does not exist "
+                                    + "(series '\(r.signals[fp.signalIndex].name)' has \(n) channels, 0…\(n - 1))")
+            }
+        }
         switch shard.part ?? .whole {
         case let .pairs(rows, columns):
             let trains = (0..<r.units.count).map { Array(r.spikes[unit: $0]) }

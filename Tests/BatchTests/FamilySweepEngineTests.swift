@@ -112,7 +112,7 @@ final class FamilySweepEngineTests: XCTestCase {
         XCTAssertEqual(measures, TidyCSV.familyMeasures(expected.families), "sweep and single-process rows differ")
         let curves = try String(contentsOfFile: tables + "/family_curves.csv", encoding: .utf8)
         XCTAssertEqual(curves, TidyCSV.familyCurves(expected.familyCurves))
-        XCTAssertTrue(curves.contains(",spatial,,all,20,rho_distance,"), "spatial curves reach the sweep tables")
+        XCTAssertTrue(curves.contains(",spatial,,all,20.0,rho_distance,"), "spatial curves reach the sweep tables")
         let missing = try String(contentsOfFile: tables + "/missing.csv", encoding: .utf8)
         for m in expected.missing { XCTAssertTrue(missing.contains(m.measure), "missing.csv lacks \(m.measure)") }
         // The per-recording folder holds the family tables too.
