@@ -17,16 +17,22 @@ extension FamilyFigures {
 
     /// The fitted discrete power law as plotted over an empirical distribution (METHODS §8, Clauset et al. 2009):
     /// P(s) = F · s^−α / ζ(α, x_min) for s ≥ x_min, where F is the fraction of avalanches with size ≥ x_min and
-    /// ζ the Hurwitz zeta function; `points` log-spaced sizes from x_min to `maxSize`. nil unless α > 1,
-    /// x_min ≥ 1, F > 0 and `maxSize` ≥ x_min.
+    /// ζ the Hurwitz zeta function; `points` log-spaced sizes from x_min to `maxSize`, cut where P(s) falls
+    /// below `minimumP` (e.g. half an avalanche in the sample, so a steep fit does not stretch the axis to
+    /// probabilities no sample could show). nil unless α > 1, x_min ≥ 1, F > 0 and `maxSize` ≥ x_min.
     public static func powerLawLine(alpha: Double, xmin: Double, tailFraction: Double, maxSize: Double,
-                                    points: Int = 40) -> (x: [Double], y: [Double])? {
+                                    points: Int = 40, minimumP: Double = 0) -> (x: [Double], y: [Double])? {
         guard alpha > 1, xmin >= 1, tailFraction > 0, maxSize >= xmin, points >= 2 else { return nil }
         let z = PowerLawFit.hurwitzZeta(alpha, xmin)
         guard z > 0, z.isFinite else { return nil }
         let l0 = log(xmin), l1 = log(maxSize)
-        let x = (0 ..< points).map { exp(l0 + (l1 - l0) * Double($0) / Double(points - 1)) }
-        return (x, x.map { tailFraction * pow($0, -alpha) / z })
+        var x = (0 ..< points).map { exp(l0 + (l1 - l0) * Double($0) / Double(points - 1)) }
+        var y = x.map { tailFraction * pow($0, -alpha) / z }
+        if minimumP > 0, let cut = y.firstIndex(where: { $0 < minimumP }) {
+            guard cut >= 2 else { return nil }
+            x = Array(x.prefix(cut)); y = Array(y.prefix(cut))
+        }
+        return (x, y)
     }
 
     /// Avalanche size distributions P(s) (normalised `size_count` curves of `family_curves.csv`, METHODS §8)
@@ -58,7 +64,8 @@ extension FamilyFigures {
                 if let alpha, let xmin {
                     let tail = zip(c.x, c.y).filter { $0.0 >= xmin && $0.1 > 0 }.map(\.1).reduce(0, +) / total
                     if let maxSize = c.x.filter(\.isFinite).max(),
-                       let l = powerLawLine(alpha: alpha, xmin: xmin, tailFraction: tail, maxSize: maxSize) {
+                       let l = powerLawLine(alpha: alpha, xmin: xmin, tailFraction: tail, maxSize: maxSize,
+                                            minimumP: 0.5 / total) {
                         name += ": α = \(Markup.label(alpha)), x_min = \(Markup.label(xmin))"
                         line = Series(name: "\(Markup.label(bin)) ms power law s ≥ x_min", x: l.x, y: l.y,
                                       color: Palette.black, dashed: true, strokeWidth: 1.2, inLegend: false)
@@ -83,7 +90,7 @@ extension FamilyFigures {
             non-empty bins, its size the number of spikes in it), as the fraction of avalanches of each size, \
             log–log, at a few bin sizes (colours), one recording per state; black dashed: the discrete power law fitted above \
             x_min (maximum likelihood with x_min at the minimum KS distance, Clauset et al. 2009), drawn only over \
-            s ≥ x_min. A critical network gives a straight line (P(s) ∝ s^−α, α ≈ 1.5 for a critical branching \
+            s ≥ x_min (and while it predicts at least half an avalanche). A critical network gives a straight line (P(s) ∝ s^−α, α ≈ 1.5 for a critical branching \
             process) over decades of sizes; a non-critical one bends down — an exponential cut-off (subcritical) \
             or a bump of very large avalanches (supercritical). AV found no robust power law for spike \
             avalanches; see the likelihood-ratio rows of family_measures.csv.\

@@ -130,7 +130,7 @@ public struct XYChart: Sendable {
         let shown = legendEntries
         guard legend, !shown.isEmpty else { return 0 }
         let chars = shown.map(\.name.count).max() ?? 0
-        return min(170, 30 + 6 * Double(chars))
+        return min(230, 30 + 6 * Double(chars))
     }
 
     var bottomMargin: Double {

@@ -47,7 +47,10 @@ extension FamilyFigures {
                                            session: first.session, state: state, group: g, binMilliseconds: bin)
                 var name = g
                 if let lambda {
+                    // A distance constant its own SE cannot tell from 0 (a flat ρ(d)) is marked unresolved.
+                    let resolved = se.map { $0 < lambda } ?? false
                     let text = "λ = \(Markup.label(lambda)) ± \(se.map { Markup.label($0, digits: 2) } ?? "?") µm"
+                        + (resolved ? "" : " (unresolved)")
                     name += " \(text)"
                     stateLambdas.append("\(g) \(text)")
                 } else {
@@ -75,8 +78,8 @@ extension FamilyFigures {
             Mean pairwise spike-count correlation ρ (normalised by √(ν_i ν_j)) against electrode distance, in \
             400 µm distance bins, at \(binText) ms bins, for E–E, I–I, E–I and all pairs (METHODS §7), one \
             recording per state; lines: the fit ρ(d) = β + κ e^{−d/λ}, with the distance constant λ ± its standard \
-            error in the legend. PN found λ ≈ 1 mm for E–E pairs, independent of the time scale, and I–I \
-            correlations flat over the array; a balanced network keeps correlations weak at every distance.\
+            error in the legend ("unresolved" when the SE is not smaller than λ: a flat ρ(d)). PN found λ ≈ 1 mm \
+            for E–E pairs, independent of the time scale, and I–I correlations flat over the array; a balanced network keeps correlations weak at every distance.\
             \(lambdas.isEmpty ? " No distance fit succeeded." : " λ: " + lambdas.joined(separator: "; ") + ".")
             """)
     }

@@ -120,6 +120,12 @@ final class FamilyCurveFigureTests: XCTestCase {
         // α = 3, x_min = 2: ζ(3, 2) = ζ(3) − 1 (Apéry's constant 1.2020569031595942).
         let m = try XCTUnwrap(FamilyFigures.powerLawLine(alpha: 3, xmin: 2, tailFraction: 1, maxSize: 2, points: 2))
         XCTAssertEqual(m.y[0], 0.125 / 0.2020569031595942, accuracy: 1e-12)
+        // Cut where the pmf falls below minimumP: 1/s² · 6/π² ≥ 1e-3 up to s ≈ 24.7, so of 1, 10, 100, 1000 two remain.
+        let cut = try XCTUnwrap(FamilyFigures.powerLawLine(alpha: 2, xmin: 1, tailFraction: 1, maxSize: 1000, points: 4,
+                                                           minimumP: 1e-3))
+        XCTAssertEqual(cut.x.count, 2)
+        XCTAssertEqual(cut.x[1], 10, accuracy: 1e-9)
+        XCTAssertNil(FamilyFigures.powerLawLine(alpha: 2, xmin: 1, tailFraction: 1, maxSize: 1000, points: 4, minimumP: 0.5))
         XCTAssertNil(FamilyFigures.powerLawLine(alpha: 1, xmin: 1, tailFraction: 1, maxSize: 10))
         XCTAssertNil(FamilyFigures.powerLawLine(alpha: 2, xmin: 5, tailFraction: 1, maxSize: 4))
     }
