@@ -7,6 +7,13 @@ public struct FamilyMeasure: Sendable, Equatable {
     public var binMilliseconds: Double?
     public var measure: String
     public var value: Double?
+
+    public init(subject: String, session: String, state: String, family: String, channel: String = "",
+                group: String = "", binMilliseconds: Double? = nil, measure: String, value: Double?) {
+        self.subject = subject; self.session = session; self.state = state; self.family = family
+        self.channel = channel; self.group = group; self.binMilliseconds = binMilliseconds; self.measure = measure
+        self.value = value
+    }
 }
 
 extension ReportInput {

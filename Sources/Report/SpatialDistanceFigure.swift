@@ -50,9 +50,8 @@ extension FamilyFigures {
                     // A distance constant its own SE cannot tell from 0 (a flat ρ(d)) is marked unresolved.
                     let resolved = se.map { $0 < lambda } ?? false
                     let text = "λ = \(Markup.label(lambda)) ± \(se.map { Markup.label($0, digits: 2) } ?? "?") µm"
-                        + (resolved ? "" : " (unresolved)")
-                    name += " \(text)"
-                    stateLambdas.append("\(g) \(text)")
+                    name += resolved ? " \(text)" : " λ unresolved"
+                    stateLambdas.append("\(g) \(text)" + (resolved ? "" : " (unresolved)"))
                 } else {
                     name += ": no fit"
                 }
@@ -78,7 +77,7 @@ extension FamilyFigures {
             Mean pairwise spike-count correlation ρ (normalised by √(ν_i ν_j)) against electrode distance, in \
             400 µm distance bins, at \(binText) ms bins, for E–E, I–I, E–I and all pairs (METHODS §7), one \
             recording per state; lines: the fit ρ(d) = β + κ e^{−d/λ}, with the distance constant λ ± its standard \
-            error in the legend ("unresolved" when the SE is not smaller than λ: a flat ρ(d)). PN found λ ≈ 1 mm \
+            error in the legend ("unresolved" when the SE is not smaller than λ: a flat ρ(d); values below). PN found λ ≈ 1 mm \
             for E–E pairs, independent of the time scale, and I–I correlations flat over the array; a balanced network keeps correlations weak at every distance.\
             \(lambdas.isEmpty ? " No distance fit succeeded." : " λ: " + lambdas.joined(separator: "; ") + ".")
             """)

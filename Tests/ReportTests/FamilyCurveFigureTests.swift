@@ -189,6 +189,22 @@ final class FamilyCurveFigureTests: XCTestCase {
         XCTAssertTrue(f.caption.contains("at 100 ms bins"))
     }
 
+    func testUnresolvedLambdaIsMarked() throws {
+        var input = ReportInput(root: "/nowhere", layout: "analyze")
+        for d in [100.0, 500, 900] {
+            input.familyCurvePoints.append(FamilyCurveRow(subject: "a", session: "", state: "wake", family: .spatial,
+                                                          group: "I-I", binMilliseconds: 100, curve: "rho_distance",
+                                                          x: d, y: 0.1))
+        }
+        for (m, v) in [("distance_lambda_um", 5e5), ("distance_lambda_se_um", 3e8)] {
+            input.families.append(FamilyMeasure(subject: "a", session: "", state: "wake", family: "spatial",
+                                                channel: "", group: "I-I", binMilliseconds: 100, measure: m, value: v))
+        }
+        let f = try XCTUnwrap(FamilyFigures.spatialDistance(input))
+        XCTAssertTrue(f.panels[0].contains("data-name=\"I-I λ unresolved\" data-count=\"3\""))
+        XCTAssertTrue(f.caption.contains("I-I λ = 5e5 ± 3e8 µm (unresolved)"), f.caption)
+    }
+
     func testSpatialFallsBackToTheMiddleBin() throws {
         var input = ReportInput(root: "/nowhere", layout: "analyze")
         for bin in [10.0, 30, 1000] {
