@@ -8,7 +8,8 @@ import Report
 ///
 /// Chromium: `SYMEDGE_CHROMIUM`, else `/usr/bin/chromium`; when missing and running as root, the test
 /// installs it with `apt-get install -y --no-install-recommends chromium` (set `SYMEDGE_NO_INSTALL=1` to skip
-/// instead). `SYMEDGE_REPORT_SCREENSHOT=PATH` keeps the screenshot (used for docs/report.png).
+/// instead). `SYMEDGE_REPORT_SCREENSHOT=PATH` keeps the screenshot (docs/report.png is an excerpt made by
+/// Tests/python/report_excerpt.py).
 final class ReportChromiumTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
