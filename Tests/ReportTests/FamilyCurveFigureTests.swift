@@ -72,8 +72,10 @@ final class FamilyCurveFigureTests: XCTestCase {
         let input = try loadFixture()
         XCTAssertFalse(input.familyCurvePoints.isEmpty)
         let f = try XCTUnwrap(FamilyFigures.avalancheSizes(input))
-        XCTAssertEqual(f.panels.count, 2, "one panel per state with spike avalanches")
+        XCTAssertEqual(f.panels.count, 4, "P(s) and CCDF per state with spike avalanches")
         let wake = f.panels[0]
+        XCTAssertTrue(f.panels[1].contains("aria-label=\"wake, s1/n1: CCDF\""))
+        XCTAssertTrue(f.panels[2].contains("aria-label=\"nrem_deep, s1/n1\""))
         XCTAssertTrue(wake.contains("aria-label=\"wake, s1/n1\""), "first recording of the state")
         XCTAssertTrue(wake.contains(">avalanche size s (spikes)</text>") && wake.contains(">P(s), fraction of avalanches</text>"))
         // One point per size_count row of the drawn bins (1, 3, 7, 15 ms; not 5 ms, not the lfp group).
@@ -106,6 +108,24 @@ final class FamilyCurveFigureTests: XCTestCase {
             XCTAssertEqual(line.map(\.0).max()!, px(80), accuracy: 0.02)
             XCTAssertEqual(attribute("stroke-dasharray", of: "points=\"\(line[0].0),", in: wake), "6 4", "fit dashed")
         }
+        // CCDF panel: the same point counts, starting at 1 (every avalanche has size ≥ 1), non-increasing,
+        // and the fitted CCDF from x_min on.
+        let cc = f.panels[1]
+        XCTAssertEqual(count("class=\"point\"", in: cc), pointsTotal)
+        XCTAssertTrue(cc.contains(">P(S ≥ s), fraction of avalanches</text>"))
+        XCTAssertFalse(cc.contains("class=\"legend\""))
+        let ccTicks = ticks("y", in: cc)
+        let top = try XCTUnwrap(ccTicks.first { $0.label == "1" }).pixel
+        let pys = cc.components(separatedBy: "data-name=\"1 ms: ").dropFirst().first!
+            .components(separatedBy: "</g>")[0].components(separatedBy: "cy=\"").dropFirst()
+            .map { Double($0.prefix { $0 != "\"" })! }
+        XCTAssertEqual(pys.count, FamilyCurveFixture.sizeCounts(bin: 1).count)
+        XCTAssertEqual(pys[0], top, accuracy: 0.01, "CCDF at the smallest size is 1")
+        for k in 1 ..< pys.count { XCTAssertGreaterThanOrEqual(pys[k], pys[k - 1] - 1e-9, "non-increasing") }
+        let ccLine = polyline("1 ms power law s ≥ x_min", in: cc)
+        XCTAssertGreaterThanOrEqual(ccLine.count, 2)
+        let ccX = ticks("x", in: cc)
+        XCTAssertEqual(ccLine[0].0, ccX[0].pixel + (ccX[1].pixel - ccX[0].pixel) * log10(3), accuracy: 0.02)
         XCTAssertTrue(f.caption.contains("no robust power law") && f.caption.contains("critical"))
         XCTAssertTrue(f.caption.contains("s ≥ x_min"))
     }
@@ -127,6 +147,11 @@ final class FamilyCurveFigureTests: XCTestCase {
         XCTAssertEqual(cut.x[1], 10, accuracy: 1e-9)
         XCTAssertNil(FamilyFigures.powerLawLine(alpha: 2, xmin: 1, tailFraction: 1, maxSize: 1000, points: 4, minimumP: 0.5))
         XCTAssertNil(FamilyFigures.powerLawLine(alpha: 1, xmin: 1, tailFraction: 1, maxSize: 10))
+        // CCDF: P(S ≥ 1) = F, P(S ≥ 2) = F (ζ(2) − 1)/ζ(2) = F (1 − 6/π²).
+        let c = try XCTUnwrap(FamilyFigures.powerLawLine(alpha: 2, xmin: 1, tailFraction: 0.5, maxSize: 2, points: 2,
+                                                         cumulative: true))
+        XCTAssertEqual(c.y[0], 0.5, accuracy: 1e-12)
+        XCTAssertEqual(c.y[1], 0.5 * (1 - 6 / (.pi * .pi)), accuracy: 1e-12)
         XCTAssertNil(FamilyFigures.powerLawLine(alpha: 2, xmin: 5, tailFraction: 1, maxSize: 4))
     }
 
