@@ -72,7 +72,7 @@ public struct Interval: Sendable, Equatable {
 
 /// Layout constants shared by the charts (pixels).
 enum Layout {
-    static let left = 62.0, right = 12.0, top = 26.0, bottom = 46.0
+    static let left = 62.0, right = 20.0, top = 26.0, bottom = 46.0
     static let font = "font-family=\"Helvetica, Arial, sans-serif\""
 }
 
