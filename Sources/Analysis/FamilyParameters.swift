@@ -71,6 +71,9 @@ public struct FamilyParameters: Codable, Sendable, Hashable {
     public var waveletLowHz: Double = 1
     public var waveletHighHz: Double = 200
     public var waveletCount: Int = 48
+    /// Channels of the §6 wavelet coherence with C(t) (nil = `channels`): the coherence costs about 50 FFTs of
+    /// the epoch length per channel, so a cohort sweep may restrict it to a few channels.
+    public var coherenceChannels: [Int]? = nil
 
     public init() {}
 
@@ -100,5 +103,6 @@ public struct FamilyParameters: Codable, Sendable, Hashable {
         try read(.balanceBinSeconds, &balanceBinSeconds); try read(.recoveryTolerance, &recoveryTolerance)
         try read(.waveletOmega0, &waveletOmega0); try read(.waveletLowHz, &waveletLowHz)
         try read(.waveletHighHz, &waveletHighHz); try read(.waveletCount, &waveletCount)
+        coherenceChannels = try c.decodeIfPresent([Int].self, forKey: .coherenceChannels)
     }
 }

@@ -64,7 +64,7 @@ public enum SeizureAnalysis {
         // Wavelet coherence with each channel.
         if coherence, p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
             let series = r.signals[p.signalIndex]
-            let channels = p.channels ?? Array(0..<series.channelCount)
+            let channels = p.coherenceChannels ?? p.channels ?? Array(0..<series.channelCount)
             let pairs = epochs.compactMap { e -> ((start: Double, stop: Double), Range<Int>)? in
                 guard let rg = FamilySupport.sampleRange(start: e.start, stop: e.stop, series: series) else { return nil }
                 let cap = Int(waveletMaxSeconds * rate)
@@ -73,27 +73,32 @@ public enum SeizureAnalysis {
             let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: pairs.map(\.1))
             let freqs = WaveletCoherence.logFrequencies(low: p.waveletLowHz, high: min(p.waveletHighHz, rate / 2 * 0.9),
                                                         count: p.waveletCount)
-            // C(t) on the LFP grid of each epoch piece, once for all channels.
-            let currents: [[Double]] = eIdx.isEmpty || iIdx.isEmpty ? [] : pairs.map { (_, rg) in
-                SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains,
-                                         start: series.startingTime + Double(rg.lowerBound) / rate,
-                                         count: rg.count, step: 1 / rate, tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
-            }
-            for (i, c) in channels.enumerated() {
-                let name = FamilySupport.channelName(r, series: series, channel: c)
-                var cohSum = 0.0, cohN = 0, ridges: [Double] = []
-                if !currents.isEmpty {
-                    for k in pairs.indices {
-                        guard let w = WaveletCoherence.coherence(currents[k], pieces[i][k], rate: rate, frequencies: freqs,
-                                                                 omega0: p.waveletOmega0) else { continue }
-                        for v in w.coherence where v.isFinite { cohSum += v; cohN += 1 }
-                        ridges += w.ridge.filter(\.isFinite)
+            var cohSum = [Double](repeating: 0, count: channels.count), cohN = [Int](repeating: 0, count: channels.count)
+            var ridges = [[Double]](repeating: [], count: channels.count)
+            if !eIdx.isEmpty && !iIdx.isEmpty {
+                // Epoch by epoch: C(t) on the LFP grid and its wavelet transform once, then every channel.
+                for (k, (_, rg)) in pairs.enumerated() where rg.count >= 4 {
+                    let current = SynapticCurrent.estimate(excitatory: eTrains, inhibitory: iTrains,
+                                                           start: series.startingTime + Double(rg.lowerBound) / rate,
+                                                           count: rg.count, step: 1 / rate,
+                                                           tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
+                    let wc = WaveletCoherence.wavelet(current, rate: rate, frequencies: freqs, omega0: p.waveletOmega0)
+                    for i in channels.indices {
+                        let wl = WaveletCoherence.wavelet(pieces[i][k], rate: rate, frequencies: freqs,
+                                                          omega0: p.waveletOmega0)
+                        guard let w = WaveletCoherence.coherence(wc, wl) else { continue }
+                        for v in w.coherence where v.isFinite { cohSum[i] += v; cohN[i] += 1 }
+                        ridges[i] += w.ridge.filter(\.isFinite)
                     }
                 }
-                let why = eIdx.isEmpty || iIdx.isEmpty ? noClasses : "no epoch of at least 4 samples"
-                b.add("coherence_mean", cohN > 0 ? cohSum / Double(cohN) : nil, channel: name, reason: why)
-                ridges.sort()
-                b.add("ridge_median_hz", ridges.isEmpty ? nil : ridges[ridges.count / 2], channel: name, reason: why)
+            }
+            let why = eIdx.isEmpty || iIdx.isEmpty ? noClasses : "no epoch of at least 4 samples"
+            for (i, c) in channels.enumerated() {
+                let name = FamilySupport.channelName(r, series: series, channel: c)
+                b.add("coherence_mean", cohN[i] > 0 ? cohSum[i] / Double(cohN[i]) : nil, channel: name, reason: why)
+                ridges[i].sort()
+                b.add("ridge_median_hz", ridges[i].isEmpty ? nil : ridges[i][ridges[i].count / 2], channel: name,
+                      reason: why)
             }
         }
         return b.result
