@@ -87,10 +87,11 @@ public enum FamilyParameterKeys {
         }
     }
 
-    /// Limits of a field: indices are ≥ 0; `welch_overlap` lies in [0, 1); everything else is > 0.
+    /// Limits of a field: indices (`*_index`, `*channels`) are ≥ 0; `welch_overlap` lies in [0, 1); every other
+    /// number is > 0.
     static func check(_ x: Double, field f: Field, node: Node, path: String, reader r: SpecReader) throws {
         switch f.key {
-        case "signal_index", "channels":
+        case _ where f.key.hasSuffix("channels") || f.key.hasSuffix("index"):
             if x < 0 { throw r.error(node, path, "\(fmt(x)) is negative (an index, 0-based)") }
         case "welch_overlap":
             if !(x >= 0 && x < 1) { throw r.error(node, path, "\(fmt(x)) is outside [0, 1) (a fraction of the window)") }
