@@ -123,7 +123,8 @@ public struct Planner: Sendable {
         let blocks = job.includesBalance
             ? Self.blocks(surrogates: p.surrogateCount, kinds: p.surrogateKinds, perShard: job.surrogatesPerShard) : []
         let paramsText = Self.canonicalParameters(p)
-        let familyText = Self.canonicalFamilyParameters(job.familyParametersInEffect)
+        var familyText: [MeasureFamily: String] = [:]
+        for f in job.families { familyText[f] = Self.canonicalFamilyParameters(job.familyParametersInEffect, for: f) }
         var shards: [Shard] = []
         var skipped: [String] = []
         var group = 0
@@ -160,7 +161,7 @@ public struct Planner: Sendable {
                     for (part, b, cost) in familyShards(family, recording: rec, state: state) {
                         let key = Self.familyShardKey(contentHash: rec.contentHash, recordingID: rec.recordingID,
                                                       state: state, family: family, part: part, block: b,
-                                                      parameters: familyText, classColumn: job.classColumn)
+                                                      parameters: familyText[family]!, classColumn: job.classColumn)
                         add(Shard(index: 0, key: key, recording: ri, state: state, block: b, cost: cost, group: 0,
                                   family: family, part: part))
                     }
@@ -262,11 +263,29 @@ public struct Planner: Sendable {
         return String(decoding: (try? enc.encode(q)) ?? Data(), as: UTF8.self)
     }
 
-    /// The family parameters in canonical text (sorted-key JSON, seed included: it seeds the surrogates).
-    static func canonicalFamilyParameters(_ p: FamilyParameters) -> String {
+    /// `FamilyParameters` fields read by one family only (METHODS §6–9). A family's shard key leaves out the
+    /// fields exclusive to the other families, so e.g. changing `coherence_channels` recomputes only the seizure
+    /// shards; any field not listed here (shared, or added later) stays in every family's key.
+    static let exclusiveFields: [MeasureFamily: Set<String>] = [
+        .lfp: ["welchWindowSeconds", "welchOverlap", "narrowBandLow", "narrowBandHigh", "wideBandLow", "wideBandHigh",
+               "peakThreshold", "dfaBandLow", "dfaBandHigh", "dfaTransition", "dfaMinWindowSeconds",
+               "dfaMaxWindowSeconds", "dfaWindowCount", "dfaOverlap"],
+        .spatial: ["spatialBinsMs", "distanceBinMicrometres"],
+        .avalanches: ["avalancheBinsMs", "lfpAvalancheBinsMs", "lfpEventThreshold", "maximumAlpha", "minimumAvalanches"],
+        .seizure: ["currentStepMs", "tauEMs", "tauIMs", "balanceBinSeconds", "recoveryTolerance", "waveletOmega0",
+                   "waveletLowHz", "waveletHighHz", "waveletCount", "coherenceChannels", "coherenceSurrogates"],
+    ]
+
+    /// The family parameters that can change `family`'s values, in canonical text (sorted-key JSON, seed
+    /// included: it seeds the surrogates).
+    static func canonicalFamilyParameters(_ p: FamilyParameters, for family: MeasureFamily) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? enc.encode(p)) ?? Data(), as: UTF8.self)
+        guard let data = try? enc.encode(p),
+              var dict = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return "" }
+        for (f, fields) in exclusiveFields where f != family { for k in fields { dict[k] = nil } }
+        guard let out = try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys]) else { return "" }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func familyShardKey(contentHash: String, recordingID: String, state: String, family: MeasureFamily,

@@ -106,3 +106,27 @@ final class FamilyPlannerTests: XCTestCase {
                        ["pairs0-9x0-9"])
     }
 }
+
+extension FamilyPlannerTests {
+    func testAParameterOfOneFamilyChangesOnlyThatFamilysKeys() {
+        var rec = recording("a", hash: "h1")
+        rec.signals = [.init(name: "LFP", channels: 40, rate: 1000, samples: 15000),
+                       .init(name: "ECoG", channels: 40, rate: 1000, samples: 15000)]
+        let r = [rec]
+        let measures = ["balance", "lfp", "spatial", "avalanches", "seizure"]
+        let base = Planner(job: job(measures: measures), cacheFolder: nil).makePlan(recordings: r)
+        func changed(_ edit: (inout FamilyParameters) -> Void) -> Set<String> {
+            var j = job(measures: measures)
+            edit(&j.familyParameters)
+            let other = Planner(job: j, cacheFolder: nil).makePlan(recordings: r)
+            return Set(zip(base.shards, other.shards).filter { $0.key != $1.key }.map { $0.0.measureName })
+        }
+        XCTAssertEqual(changed { $0.coherenceChannels = [0] }, ["seizure"])
+        XCTAssertEqual(changed { $0.welchWindowSeconds = 4 }, ["lfp"])
+        XCTAssertEqual(changed { $0.spatialBinsMs = [20] }, ["spatial"])
+        XCTAssertEqual(changed { $0.minimumAvalanches = 10 }, ["avalanches"])
+        // Shared fields reach every family.
+        XCTAssertEqual(changed { $0.signalIndex = 1 }, ["lfp", "spatial", "avalanches", "seizure"])
+        XCTAssertTrue(FamilyParameterKeys.keys.contains("coherence_channels"))
+    }
+}
