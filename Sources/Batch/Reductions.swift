@@ -157,20 +157,7 @@ public enum Reductions {
         for w in Set(moments.map(\.binMilliseconds)) {
             let blocks = moments.filter { $0.binMilliseconds == w }
                 .sorted { ($0.rows.lowerBound, $0.columns.lowerBound) < ($1.rows.lowerBound, $1.columns.lowerBound) }
-                .map { m -> SpatialCorrelation.Block in
-                    var b = SpatialCorrelation.correlations(m.moments)
-                    // `assemble` mirrors every cell of a block, so a diagonal block's lower triangle would
-                    // overwrite the upper one; ρ's (Σ_i/K · Σ_j)/K is not symmetric to the last bit, and the
-                    // one-matrix computation reads the upper triangle (i < j). Keep the upper values.
-                    if m.rows == m.columns {
-                        let c = m.columns.count
-                        for i in 0..<c { for j in 0..<i {
-                            b.pearson[i * c + j] = b.pearson[j * c + i]
-                            b.normalisedCovariance[i * c + j] = b.normalisedCovariance[j * c + i]
-                        } }
-                    }
-                    return b
-                }
+                .map { SpatialCorrelation.correlations($0.moments) }
             matrices[w] = SpatialCorrelation.assemble(blocks, units: n)
         }
         let empty = SpatialCorrelation.assemble([], units: n)    // all NaN: no pair computed

@@ -251,7 +251,9 @@ public enum SpatialCorrelation {
         for b in blocks {
             let nc = b.columns.count
             for (i, gi) in b.rows.enumerated() {
-                for (j, gj) in b.columns.enumerated() {
+                // Upper triangle only (i ≤ j), mirrored: a diagonal block's lower triangle is the same pairs in
+                // the other order, and ρ's (Σ_i/K · Σ_j)/K need not be symmetric to the last bit.
+                for (j, gj) in b.columns.enumerated() where gi <= gj {
                     r[gi * n + gj] = b.pearson[i * nc + j]; r[gj * n + gi] = b.pearson[i * nc + j]
                     rho[gi * n + gj] = b.normalisedCovariance[i * nc + j]; rho[gj * n + gi] = b.normalisedCovariance[i * nc + j]
                 }

@@ -52,6 +52,14 @@ final class SpatialKernelTests: XCTestCase {
         for k in 0..<(tr.count * tr.count) {
             XCTAssertEqual(assembled.normalisedCovariance[k], full.normalisedCovariance[k], accuracy: 1e-12)
         }
+        // Exactly symmetric, and the same bits whatever the block size (each pair's value comes from the block
+        // holding it with i ≤ j, whose integer moments do not depend on the layout).
+        let n = tr.count
+        let whole = SpatialCorrelation.assemble([full], units: n)
+        for i in 0..<n { for j in 0..<n {
+            XCTAssertEqual(assembled.normalisedCovariance[i * n + j].bitPattern, assembled.normalisedCovariance[j * n + i].bitPattern)
+            if i != j { XCTAssertEqual(assembled.normalisedCovariance[i * n + j].bitPattern, whole.normalisedCovariance[i * n + j].bitPattern) }
+        } }
         // Pair blocks (shards) reassemble the same matrix, by either method.
         for (rows, cols) in SpatialCorrelation.pairBlocks(units: tr.count, blockSize: 4) {
             for method in [SpatialCorrelation.Method.dense, .sparse] {
