@@ -134,3 +134,23 @@ public enum FamilyParameterKeys {
         }
     }
 }
+
+extension FamilyParameterKeys {
+    /// Reads a YAML (or JSON) file holding a mapping of `family_parameters:` keys — the same keys and checks as
+    /// a job file's `family_parameters:` — for `symedge analyze --family-parameters FILE`. `seed` is not a key.
+    public static func read(file path: String) throws -> FamilyParameters {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw BatchError.jobSpec(file: path, line: nil, key: "family_parameters",
+                                     message: "cannot read the file: \(error.localizedDescription)")
+        }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw BatchError.jobSpec(file: path, line: nil, key: "family_parameters", message: "not valid YAML: \(error)")
+        }
+        guard let node else {
+            throw BatchError.jobSpec(file: path, line: nil, key: "family_parameters", message: "the file is empty")
+        }
+        return try parse(node, reader: SpecReader(file: path))
+    }
+}

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Batch
 import Foundation
 import Logging
 import Recordings
@@ -67,6 +68,11 @@ struct AnalyzeCommand: ParsableCommand {
         "Also compute these METHODS §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
         valueName: "LIST"))
     var families: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "YAML/JSON mapping of METHODS §6–9 parameters for --families, with the keys of a job file's family_parameters: (e.g. channels: [0, 8], spatial_bins_ms: [100]); recorded in provenance.json.",
+        valueName: "FILE"))
+    var familyParameters: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -164,7 +170,8 @@ struct AnalyzeCommand: ParsableCommand {
         for k in parameters.surrogateKinds { for i in 0..<parameters.surrogateCount { members.append(.surrogate(k, i)) } }
 
         let familyList = try parsedFamilies()
-        var familyParameters = FamilyParameters()
+        var familyParameters = try self.familyParameters.map { try FamilyParameterKeys.read(file: $0) }
+            ?? FamilyParameters()
         familyParameters.seed = seed
         let familyKind = parameters.surrogateKinds.first
         let familySurrogates = familyKind == nil ? 0 : parameters.surrogateCount

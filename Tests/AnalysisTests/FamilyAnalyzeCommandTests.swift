@@ -85,4 +85,27 @@ final class FamilyAnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(prov.options["family_surrogate_kind"], "circular_shift")
         XCTAssertEqual(prov.families, [.spatial, .avalanches])
     }
+
+    /// `--family-parameters FILE` applies job-file keys (here one spatial bin size) and is recorded in provenance;
+    /// an unknown key fails with the file, line and key.
+    func testFamilyParametersFile() throws {
+        _ = try binary()
+        let rec = base + "/rec"
+        try writeRecording(rec)
+        try "spatial_bins_ms: [100]\n".write(toFile: base + "/fp.yaml", atomically: true, encoding: .utf8)
+        let ok = try run(["analyze", rec, "--families", "spatial", "--surrogates", "0",
+                          "--family-parameters", base + "/fp.yaml", "--out", base + "/a"])
+        XCTAssertEqual(ok.status, 0, ok.err)
+        let rows = try TidyCSV.readFamilyMeasures(String(contentsOfFile: base + "/a/family_measures.csv", encoding: .utf8))
+        XCTAssertFalse(rows.isEmpty)
+        XCTAssertEqual(Set(rows.compactMap(\.binMilliseconds)), [100])
+        let prov = try String(contentsOfFile: base + "/a/provenance.json", encoding: .utf8)
+        XCTAssertTrue(prov.contains("spatialBinsMs"), prov)
+
+        try "spatial_bins_ms: [100]\nspatial_binz: [5]\n".write(toFile: base + "/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try run(["analyze", rec, "--families", "spatial", "--family-parameters", base + "/bad.yaml",
+                           "--out", base + "/b"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("bad.yaml:2") && bad.err.contains("spatial_binz"), bad.err)
+    }
 }
