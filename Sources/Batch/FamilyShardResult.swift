@@ -175,11 +175,7 @@ public struct FamilyShardResult: Codable, Sendable, Equatable {
         func doubles(_ xs: [Double]) { w.u32(UInt32(xs.count)); for x in xs { w.u64(x.bitPattern) } }
         w.u32(UInt32(members.count))
         for m in members {
-            switch m.member {
-            case .observed: w.u8(0); w.u8(0); w.u32(0)
-            case let .surrogate(k, i):
-                w.u8(1); w.u8(UInt8(SurrogateKind.allCases.firstIndex(of: k)!)); w.u32(UInt32(i))
-            }
+            w.member(m.member)
             w.u32(UInt32(m.rows.count))
             for r in m.rows {
                 str(r.subject); str(r.session); str(r.state); str(r.family.rawValue); str(r.channel); str(r.group)
@@ -259,14 +255,7 @@ public struct FamilyShardResult: Codable, Sendable, Equatable {
         }
         var members: [FamilyMemberResult] = []
         for _ in 0..<Int(try r.u32()) {
-            let tag = try r.u8(), kind = Int(try r.u8()), idx = Int(try r.u32())
-            let member: Member
-            if tag == 0 { member = .observed } else {
-                guard kind < SurrogateKind.allCases.count else {
-                    throw BatchError.corruptShard(path: source, message: "surrogate kind \(kind)")
-                }
-                member = .surrogate(SurrogateKind.allCases[kind], idx)
-            }
+            let member = try r.member()
             var result = FamilyResult(member: member)
             for _ in 0..<Int(try r.u32()) {
                 let subject = try str(), session = try str(), state = try str(), family = try fam()

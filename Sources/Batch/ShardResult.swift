@@ -57,11 +57,7 @@ public struct ShardResult: Sendable, Equatable {
         let order = members.keys.sorted()
         w.u32(UInt32(order.count))
         for m in order {
-            switch m {
-            case .observed: w.u8(0); w.u8(0); w.u32(0)
-            case let .surrogate(k, i):
-                w.u8(1); w.u8(UInt8(SurrogateKind.allCases.firstIndex(of: k)!)); w.u32(UInt32(i))
-            }
+            w.member(m)
             let set = members[m]!
             let vals = set.values.keys.sorted()
             w.u32(UInt32(vals.count))
@@ -93,14 +89,7 @@ public struct ShardResult: Sendable, Equatable {
         var members: [Member: MeasureSet] = [:]
         let mc = Int(try r.u32())
         for _ in 0..<mc {
-            let tag = try r.u8(), kind = Int(try r.u8()), idx = Int(try r.u32())
-            let member: Member
-            if tag == 0 { member = .observed } else {
-                guard kind < SurrogateKind.allCases.count else {
-                    throw BatchError.corruptShard(path: source, message: "surrogate kind \(kind)")
-                }
-                member = .surrogate(SurrogateKind.allCases[kind], idx)
-            }
+            let member = try r.member()
             var set = MeasureSet()
             for _ in 0..<Int(try r.u32()) {
                 let nm = try name(try r.u32()), sc = try r.i32(), bits = try r.u64()
@@ -126,6 +115,13 @@ struct ByteWriter {
     mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
     mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
     mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+    /// A member as tag (0 observed, 1 surrogate), kind index, surrogate index.
+    mutating func member(_ m: Member) {
+        switch m {
+        case .observed: u8(0); u8(0); u32(0)
+        case let .surrogate(k, i): u8(1); u8(UInt8(SurrogateKind.allCases.firstIndex(of: k)!)); u32(UInt32(i))
+        }
+    }
 }
 
 struct ByteReader {
@@ -146,5 +142,14 @@ struct ByteReader {
     mutating func i32() throws -> Int32 { Int32(bitPattern: try u32()) }
     mutating func u64() throws -> UInt64 {
         let b = try take(8); return (0..<8).reduce(0) { $0 | UInt64(b[$1]) << (8 * UInt64($1)) }
+    }
+    /// The inverse of `ByteWriter.member(_:)`.
+    mutating func member() throws -> Member {
+        let tag = try u8(), kind = Int(try u8()), index = Int(try u32())
+        guard tag != 0 else { return .observed }
+        guard kind < SurrogateKind.allCases.count else {
+            throw BatchError.corruptShard(path: source, message: "surrogate kind \(kind)")
+        }
+        return .surrogate(SurrogateKind.allCases[kind], index)
     }
 }
