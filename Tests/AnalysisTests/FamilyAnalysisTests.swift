@@ -6,6 +6,7 @@ import XCTest
 
 /// METHODS §6–9 families through the public `FamilyAnalysis` API on in-memory recordings.
 final class FamilyAnalysisTests: XCTestCase {
+    /// An independent test stream (SplitMix64 written out here, not the library's generator).
     struct Rand {
         var s: UInt64
         mutating func next() -> UInt64 {

@@ -6,23 +6,8 @@ import XCTest
 
 /// Spike surrogates of the METHODS §6–8 families (METHODS §5) and their z, through the public API.
 final class FamilySurrogateTests: XCTestCase {
-    /// An independent test stream (not the library's generator).
-    struct Rand {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
-        mutating func poisson(rate: Double, from a: Double, to b: Double) -> [Double] {
-            var t = a - log(uniform()) / rate, out: [Double] = []
-            while t < b { out.append(t); t += -log(uniform()) / rate }
-            return out
-        }
-    }
+    /// An independent test stream (not the library's generator): the family tests' SplitMix64.
+    typealias Rand = FamilyAnalysisTests.Rand
 
     /// Units 0–3 E, 4–5 I, 6 unclassified; wake = [0, 50) ∪ [100, 130), sleep = [50, 100); spikes also in [130, 140)
     /// (outside every epoch). `shared` > 0 adds a common Poisson train of that rate to every unit (synchrony).
