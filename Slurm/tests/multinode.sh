@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2001,SC2329  # bash -c snippets get their values as arguments; check calls functions
+# End-to-end tests of sweeps on a 3-node Slurm cluster that this script starts (Slurm/dev-multinode/start.sh:
+# one network namespace, hostname, /dev/shm, /tmp and slurmd per node, slurmctld in a fourth, veth links on
+# 10.213.0.0/24) and always tears down again (trap on exit).
+#
+#   SYMEDGE_BIN=.build/release/symedge bash Slurm/tests/multinode.sh        (make test-multinode)
+#
+# Needs root; installs Slurm, libpmix-dev and iproute2 with apt-get when missing. Output lives on one folder that
+# every node sees (BASE/shared, BASE=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}); each node's /tmp is its own.
+# Checks, in order:
+#   1. the cluster: own hostnames, private /dev/shm and /tmp, one shared output folder, no route out of the subnet;
+#   2. MPI over TCP between nodes: `srun -N 2 --mpi=pmix symedge mpi-check`, and `mpirun` inside `sbatch -N 2`;
+#   3. `symedge submit --mode mpi --nodes 2 --ntasks 2` and `--mode array` (tasks on different nodes): tables
+#      byte-identical to a one-process local sweep;
+#   4. node loss: the batch node of a running mpi-mode job loses its link, its slurmd and its ranks (SIGKILL);
+#      Slurm requeues the job onto the two other nodes, it resumes; tables identical, and no shard finished before
+#      the loss is computed again (ledger.jsonl);
+#   5. network partition of an array task's node (jobs submitted with SBATCH_NO_REQUEUE=1, the partitioned
+#      node's processes frozen): every shard recorded done is a complete file (status --verify), `status` shows the
+#      NODE_FAIL task and the pending shards, `rerun-failed --slurm` finishes them; then the frozen node resumes
+#      with its stale view of the ledger and must not replace any finished shard file (same inode and mtime);
+#   6. teardown leaves no namespace, link, mount or process.
+# Prints `multinode: N passed, N failed` and the wall time; exits non-zero on any failure.
+set -uo pipefail
+
+t_begin=$(date +%s)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
+base=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "PASS: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+note() { echo "$(date +%T) $*"; }
+check() {  # DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+finish() {
+  trap - EXIT
+  teardown
+  echo "multinode: $passed passed, $failed failed (wall time $(($(date +%s) - t_begin)) s)"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+if [ ! -x "$bin" ]; then bad "symedge binary $bin not found (make build, or set SYMEDGE_BIN)"; finish; fi
+if [ "$(id -u)" -ne 0 ]; then bad "the multi-node cluster needs root"; finish; fi
+
+work=$base/shared/e2e
+export SYMEDGE_MN_BASE=$base
+on() { bash "$repo/Slurm/dev-multinode/on.sh" "$@"; }
+teardown() {
+  local out
+  out=$(bash "$repo/Slurm/dev-multinode/stop.sh" "$base" 2>&1)
+  local rc=$?
+  echo "$out" | sed 's/^/  stop| /'
+  if [ "$rc" -eq 0 ]; then ok "teardown: no namespace, link, mount or process left"; else bad "teardown left something behind"; fi
+  if [ "$failed" -eq 0 ]; then rm -rf "$work"; else echo "multinode tests: kept $work and $base/log for inspection"; fi
+}
+trap 'finish' EXIT
+trap 'bad "interrupted"; finish' INT TERM
+
+# ---- 1. the cluster --------------------------------------------------------------------------------------------
+rm -rf "$work"
+mkdir -p "$work/bin"
+# A private copy: another build of .build/release/symedge during the test must not change the program version
+# (and so the shard keys) between the reference and the cluster runs.
+cp "$bin" "$work/bin/symedge"
+cp "$(dirname "$bin")/symedge.commit" "$work/bin/" 2>/dev/null || true
+sym=$work/bin/symedge
+export SYMEDGE_SLURM_TEMPLATES=$repo/Slurm/templates
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+unset SBATCH_NO_REQUEUE SBATCH_REQUEUE
+cd "$work" || exit 1
+if ! MN_NODES=3 MN_CPUS=1 bash "$repo/Slurm/dev-multinode/start.sh" "$base"; then
+  bad "start the 3-node cluster"
+  finish
+fi
+ok "3-node cluster up (slurmctld in ctl, slurmd in n1 n2 n3)"
+check "each node has its own hostname" test "$(for h in n1 n2 n3; do on "$h" hostname; done | tr '\n' ' ')" = "n1 n2 n3 "
+on n1 sh -c 'echo n1 >/dev/shm/symn-probe; echo n1 >/tmp/symn-probe'
+check "/dev/shm and /tmp are private to each node" \
+  on n2 sh -c '! test -e /dev/shm/symn-probe && ! test -e /tmp/symn-probe'
+on n1 sh -c 'hostname >"$0/shared-probe"' "$work"
+check "the output folder is shared: written on n1, read on n2, n3 and ctl" \
+  bash -c 'for h in n2 n3 ctl; do [ "$(bash "$0" "$h" cat "$1/shared-probe")" = n1 ] || exit 1; done' \
+  "$repo/Slurm/dev-multinode/on.sh" "$work"
+check "no route leaves the cluster subnet (n1 cannot reach 192.0.2.1)" \
+  bash -c '! bash "$0" n1 ip route get 192.0.2.1 >/dev/null 2>&1' "$repo/Slurm/dev-multinode/on.sh"
+
+# ---- 2. MPI across nodes ------------------------------------------------------------------------------------
+out=$(timeout 120 bash "$repo/Slurm/dev-multinode/on.sh" ctl srun -K -N 2 -n 2 --mpi=pmix "$sym" mpi-check --elements 1000 2>&1)
+echo "$out" | grep -E 'on n[0-9]|PASSED' | sed 's/^/  srun| /'
+check "srun -N 2 -n 2 --mpi=pmix symedge mpi-check: ranks on n1 and n2 agree" \
+  bash -c 'grep -q "PASSED on 2 rank" <<<"$0" && grep -q "rank 0/2 on n1" <<<"$0" && grep -q "rank 1/2 on n2" <<<"$0"' "$out"
+timeout 120 bash "$repo/Slurm/dev-multinode/on.sh" ctl sbatch -W -N 2 -n 2 -o mpirun.out \
+  --wrap "mpirun --mca btl_base_verbose 100 $sym mpi-check --elements 1000" >/dev/null 2>&1
+grep -E 'now connected|PASSED' mpirun.out | sed 's/^/  mpirun| /'
+check "mpirun inside sbatch -N 2: mpi-check passes, and the ranks talk over TCP on the veth link" \
+  bash -c 'grep -q "PASSED on 2 rank" mpirun.out && grep -q "btl:tcp: now connected to 10.213.0.1[1-3]" mpirun.out'
+
+# ---- 3. a small cohort on the shared folder, and the one-process reference -----------------------------------
+if ! "$sym" simulate --subjects 3 --sessions 1 --duration 240 --neurons 300 --states wake,nrem_deep --no-lfp \
+    --seed 5 --out "$work/data" >"$work/simulate.log" 2>&1; then
+  bad "simulate the test cohort (see $work/simulate.log)"
+  finish
+fi
+# 3 recordings x 2 states x (1 observed + 96/8 surrogate blocks) = 78 shards in 3 groups, ~10 s on one core.
+cat >"$work/job.yaml" <<'YAML'
+name: multinode-e2e
+inputs: data
+states: [wake, nrem_deep]
+scales: 32
+measures: [balance]
+surrogates: 96
+surrogate_kinds: [circular_shift]
+seed: 11
+output: out
+surrogates_per_shard: 8
+YAML
+job=$work/job.yaml
+ref=$work/reference
+t0=$(date +%s.%N)
+if ! "$sym" sweep "$job" --out "$ref" >"$work/reference.log" 2>&1; then
+  bad "one-process local reference sweep (see $work/reference.log)"
+  finish
+fi
+ok "one-process local reference sweep ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s): $(head -1 "$work/reference.log")"
+total=$(grep -o '^sweep: [0-9]* shards' "$work/reference.log" | awk '{print $2}')
+
+# ---- helpers -----------------------------------------------------------------------------------------------
+jobs_of() {  # OUT KIND: job ids of a kind in the last submission of OUT/slurm/jobs.json
+  python3 - "$1/slurm/jobs.json" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["submissions"][-1]
+print(",".join(j["id"] for j in s["jobs"] if j["kind"] == sys.argv[2]))
+PY
+}
+array_of() {  # OUT: the --array value of the last submission
+  python3 - "$1/slurm/jobs.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["submissions"][-1]
+print(next(j["array"] for j in s["jobs"] if j["kind"] == "array"))
+PY
+}
+states_of() { on ctl squeue -h -r -t all -j "$1" -o '%K:%T:%N' 2>/dev/null | sort; }
+wait_jobs() {  # IDS TIMEOUT: until none is pending, running, requeued or completing
+  local t=0
+  while [ "$t" -lt "$2" ]; do
+    [ -z "$(on ctl squeue -h -r -j "$1" -t PD,R,CG,CF,RQ,RF,RH,S,RS,SO 2>/dev/null)" ] && return 0
+    sleep 1
+    t=$((t + 1))
+  done
+  echo "jobs $1 still queued after $2 s:"
+  on ctl squeue -r -j "$1"
+  return 1
+}
+same_tables() {  # DIR
+  diff -r "$ref/tables" "$1/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
+}
+done_count() { cat "$1"/ledger*.jsonl 2>/dev/null | grep -c '"event":"done"'; }
+node_pids() {  # NODE: processes of the node (its network namespace), without the host's anchor
+  local anchor p
+  anchor=$(cat "$base/run/host-$1.pid")
+  for p in $(ip netns pids "symn-$1"); do [ "$p" != "$anchor" ] && echo "$p"; done
+}
+rank_pids() {  # NODE: symedge processes running on the node
+  local p
+  for p in $(node_pids "$1"); do
+    [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$sym" ] && echo "$p"
+  done
+}
+kill_node() {  # NODE: link down, then SIGKILL slurmd, the job steps and the ranks (the host itself stays)
+  ip -n "symn-$1" link set eth0 down
+  local p
+  for p in $(node_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
+}
+revive_node() {  # NODE: link up, slurmd again; ReturnToService=2 makes it idle by itself
+  ip -n "symn-$1" link set eth0 up
+  on "$1" "$(command -v slurmd)" -f "$base/etc/slurm.conf" -N "$1"
+  local t
+  for t in $(seq 1 60); do
+    [ "$(on ctl sinfo -h -N -n "$1" -o %t 2>/dev/null)" = idle ] && return 0
+    sleep 1
+  done
+  echo "node $1 did not come back: $(on ctl sinfo -h -N -n "$1" -o %t)"
+  return 1
+}
+ledger_check() {  # OUT: no shard recorded done twice; prints "done=N already_done=M"
+  python3 - "$1" <<'PY'
+import glob, json, sys, collections
+done = collections.Counter()
+kept = 0
+for p in glob.glob(sys.argv[1] + "/ledger*.jsonl"):
+    for line in open(p):
+        try: e = json.loads(line)
+        except ValueError: continue
+        if e.get("event") == "done": done[e["key"]] += 1
+        if e.get("event") == "already_done": kept += 1
+twice = [k for k, n in done.items() if n > 1]
+print(f"done={len(done)} already_done={kept}" + (f" recorded done twice: {twice[:5]}" if twice else ""))
+sys.exit(1 if twice else 0)
+PY
+}
+
+# ---- 4. mpi mode, 2 nodes x 1 task ----------------------------------------------------------------------------
+out_mpi=$work/out-mpi
+if on ctl "$sym" submit "$job" --out "$out_mpi" --mode mpi --nodes 2 --ntasks 2 --time 10 >"$work/submit-mpi.log" 2>&1; then
+  ok "submit --mode mpi --nodes 2 --ntasks 2"
+else
+  bad "submit --mode mpi (see $work/submit-mpi.log)"
+fi
+mpi_id=$(jobs_of "$out_mpi" mpi)
+wait_jobs "$mpi_id" 240
+note "mpi job $mpi_id: $(states_of "$mpi_id")"
+check "mpi job completed on two nodes" bash -c '[[ "$0" =~ :COMPLETED:n\[[1-3][-,][1-3]\] ]]' "$(states_of "$mpi_id")"
+grep -h '^sweep:' "$out_mpi"/slurm/logs/*-"$mpi_id".out | sed 's/^/  mpi| /'
+hosts=$(grep -ho '"event":"done".*"host":"n[0-9]"' "$out_mpi/ledger.jsonl" | grep -o 'host":"n[0-9]' | sort -u | wc -l)
+check "shards were computed on both nodes (ledger hosts: $hosts)" test "$hosts" -eq 2
+check "mpi-mode tables (2 nodes) equal the one-process sweep byte for byte" same_tables "$out_mpi"
+
+# ---- 5. array mode across nodes -------------------------------------------------------------------------------
+out_arr=$work/out-array
+if on ctl "$sym" submit "$job" --out "$out_arr" --time 10 >"$work/submit-array.log" 2>&1; then
+  ok "submit --mode array"
+else
+  bad "submit --mode array (see $work/submit-array.log)"
+fi
+arr_id=$(jobs_of "$out_arr" array)
+red_id=$(jobs_of "$out_arr" reduce)
+wait_jobs "$arr_id,$red_id" 240
+note "array job $arr_id: $(states_of "$arr_id" | tr '\n' ' ')  reduce $red_id: $(states_of "$red_id")"
+check "every array task and the reduce job completed" \
+  bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
+  "$repo/Slurm/dev-multinode/on.sh" "$arr_id,$red_id"
+nodes_used=$(states_of "$arr_id" | awk -F: '{print $3}' | sort -u | wc -l)
+check "the array tasks ran on $nodes_used different nodes" test "$nodes_used" -ge 2
+check "array-mode tables equal the one-process sweep byte for byte" same_tables "$out_arr"
+
+# ---- 6. node loss under an mpi-mode job: NODE_FAIL, requeue onto the other nodes, resume -------------------------
+out_loss=$work/out-node-loss
+on ctl "$sym" submit "$job" --out "$out_loss" --mode mpi --nodes 2 --ntasks 2 --time 10 >"$work/submit-loss.log" 2>&1 \
+  || bad "submit the node-loss job (see $work/submit-loss.log)"
+loss_id=$(jobs_of "$out_loss" mpi)
+t=0
+while [ "$t" -lt 1200 ] && [ "$(done_count "$out_loss")" -lt 8 ]; do sleep 0.1; t=$((t + 1)); done
+victim=$(on ctl scontrol show job "$loss_id" | grep -o 'BatchHost=n[0-9]' | cut -d= -f2)
+kill_node "$victim"
+t_kill=$(date +%s)
+before=$(done_count "$out_loss")
+note "killed node $victim (link, slurmd, ranks) under job $loss_id with $before of $total shards done"
+check "the node died mid-sweep ($before of $total shards done)" test "$before" -gt 0 -a "$before" -lt "$total"
+cp "$out_loss/ledger.jsonl" "$work/ledger-at-loss.jsonl"
+t=0
+restarts=0
+while [ "$t" -lt 120 ]; do
+  restarts=$(on ctl scontrol show job "$loss_id" 2>/dev/null | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
+  [ "${restarts:-0}" -ge 1 ] && break
+  sleep 1
+  t=$((t + 1))
+done
+note "job $loss_id requeued $(($(date +%s) - t_kill)) s after the loss; node $victim: $(on ctl sinfo -h -N -n "$victim" -o %t)"
+grep -E "JobId=$loss_id" "$base/log/slurmctld.log" | grep -Ei 'fail|requeue' | sed 's/^/  slurmctld| /' | head -5
+check "Slurm saw the node fail and requeued the job (NODE_FAIL, Restarts=$restarts)" \
+  bash -c '[ "${0:-0}" -ge 1 ] && grep -q "requeue job JobId=$1 due to failure of node $2" "$3"' \
+  "$restarts" "$loss_id" "$victim" "$base/log/slurmctld.log"
+wait_jobs "$loss_id" 300
+note "job $loss_id after the requeue: $(states_of "$loss_id") ($(($(date +%s) - t_kill)) s after the loss)"
+check "the requeued job completed on the two remaining nodes" \
+  bash -c '[[ "$0" =~ :COMPLETED: ]] && [[ ! "$0" =~ $1 ]] && [[ ! "$0" =~ n\[1-3\] ]]' "$(states_of "$loss_id")" "$victim"
+grep -h '^sweep:' "$out_loss"/slurm/logs/*-"$loss_id".out | sed 's/^/  loss| /'
+check "node-loss tables equal the one-process sweep byte for byte" same_tables "$out_loss"
+check "no shard recorded done twice ($(ledger_check "$out_loss"))" ledger_check "$out_loss"
+check "no shard finished before the loss was computed again" python3 - "$work/ledger-at-loss.jsonl" "$out_loss/ledger.jsonl" <<'PY'
+import json, sys
+def entries(p):
+    for line in open(p):
+        try: yield json.loads(line)
+        except ValueError: pass
+before = {e["key"] for e in entries(sys.argv[1]) if e.get("event") == "done"}
+all_ = list(entries(sys.argv[2]))
+starts = [i for i, e in enumerate(all_) if e.get("event") == "sweep_start"]
+after = {e.get("key") for e in all_[starts[-1]:] if e.get("event") in ("done", "already_done", "failed")}
+print(f"  {len(before)} shards done before the loss; the resumed run: {all_[starts[-1]]['message']}")
+sys.exit(1 if before & after or len(starts) < 2 else 0)
+PY
+revive_node "$victim" || bad "node $victim back in service"
+
+# ---- 7. network partition of an array task's node; status; rerun-failed --slurm; the stale node ------------------
+out_part=$work/out-partition
+SBATCH_NO_REQUEUE=1 on ctl "$sym" submit "$job" --out "$out_part" --time 10 >"$work/submit-part.log" 2>&1 \
+  || bad "submit the partition job (see $work/submit-part.log)"
+part_id=$(jobs_of "$out_part" array)
+part_red=$(jobs_of "$out_part" reduce)
+t=0
+pnode=""
+pgroup=""
+while [ "$t" -lt 1200 ]; do   # the first task whose group has a finished shard and is still running
+  while IFS=: read -r k st nd; do
+    [ "$st" = RUNNING ] || continue
+    f=$out_part/ledger.group-$k.jsonl
+    if [ -s "$f" ] && grep -q '"event":"done"' "$f" && ! grep -q '"event":"sweep_end"' "$f"; then pnode=$nd; pgroup=$k; break; fi
+  done < <(states_of "$part_id")
+  [ -n "$pnode" ] && break
+  sleep 0.1
+  t=$((t + 1))
+done
+if [ -z "$pnode" ]; then
+  bad "no array task was caught mid-group"
+  finish
+fi
+ip -n "symn-$pnode" link set eth0 down
+frozen=$(rank_pids "$pnode" | tr '\n' ' ')
+# shellcheck disable=SC2086  # a list of pids
+[ -n "$frozen" ] && kill -STOP $frozen
+note "partitioned node $pnode (link down) under array task ${part_id}_$pgroup; its ranks ($frozen) frozen"
+wait_jobs "$part_id,$part_red" 240
+note "array $part_id: $(states_of "$part_id" | tr '\n' ' ')  reduce $part_red: $(states_of "$part_red")"
+check "the partitioned task ended NODE_FAIL (not requeued: SBATCH_NO_REQUEUE)" \
+  grep -q "^$pgroup:NODE_FAIL:" <<<"$(states_of "$part_id")"
+verify=$(on ctl "$sym" status "$out_part" --verify 2>&1)   # on the login node, so it can ask squeue
+vrc=$?
+echo "$verify" | sed 's/^/  status| /'
+check "status --verify: every shard file is complete, some are pending (exit $vrc = 5)" test "$vrc" -eq 5
+check "status explains: the array task NODE_FAIL and the pending shards" \
+  bash -c 'grep -q "failed tasks $1" <<<"$0" && grep -Eq "[1-9][0-9]* pending" <<<"$0"' "$verify" "$pgroup"
+check "every shard recorded done has its complete result file" python3 - "$out_part" <<'PY'
+import glob, json, os, sys
+out = sys.argv[1]
+keys = set()
+for p in glob.glob(out + "/ledger*.jsonl"):
+    for line in open(p):
+        try: e = json.loads(line)
+        except ValueError: continue
+        if e.get("event") == "done": keys.add(e["key"])
+missing = [k for k in keys if not os.path.isfile(f"{out}/shards/{k}.shard")]
+print(f"  {len(keys)} shards recorded done, {len(missing)} without a file")
+sys.exit(1 if missing else 0)
+PY
+if on ctl "$sym" rerun-failed "$out_part" --slurm --time 10 >"$work/rerun.log" 2>&1; then
+  ok "rerun-failed --slurm"
+else
+  bad "rerun-failed --slurm (see $work/rerun.log)"
+fi
+check "rerun-failed submitted only group $pgroup (--array=$(array_of "$out_part"))" test "$(array_of "$out_part")" = "$pgroup"
+re_arr=$(jobs_of "$out_part" array)
+re_red=$(jobs_of "$out_part" reduce)
+wait_jobs "$re_arr,$re_red" 240
+note "rerun array $re_arr: $(states_of "$re_arr")  reduce $re_red: $(states_of "$re_red")"
+check "rerun task and reduce completed on the other nodes" \
+  bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
+  "$repo/Slurm/dev-multinode/on.sh" "$re_arr,$re_red"
+check "partition tables equal the one-process sweep byte for byte" same_tables "$out_part"
+check "status: every shard done after the rerun" bash -c '"$0" status "$1" >/dev/null 2>&1' "$sym" "$out_part"
+
+# The partitioned node wakes up with the view of the ledger it had before the rerun and finishes its group.
+( cd "$out_part/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-before.txt"
+# shellcheck disable=SC2086
+[ -n "$frozen" ] && kill -CONT $frozen
+t=0
+while [ "$t" -lt 120 ] && [ -n "$(rank_pids "$pnode")" ]; do sleep 1; t=$((t + 1)); done
+( cd "$out_part/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-after.txt"
+stale=$(grep -h '"event":"already_done"' "$out_part"/ledger*.jsonl | grep -c "\"host\":\"$pnode\"")
+note "stale node $pnode finished after ${t} s; ledger: $stale shard(s) it computed again were found done and discarded"
+check "the stale node's copies were discarded (already_done in the ledger: $stale)" test "$stale" -gt 0
+check "the stale node replaced no finished shard file (same inode, mtime, size)" \
+  cmp -s "$work/shards-before.txt" "$work/shards-after.txt"
+check "no shard recorded done twice ($(ledger_check "$out_part"))" ledger_check "$out_part"
+check "status --verify after the stale node: all done, all complete" \
+  bash -c '"$0" status "$1" --verify >/dev/null 2>&1' "$sym" "$out_part"
+kill_node "$pnode"
+revive_node "$pnode" || bad "node $pnode back in service"
+
+finish
