@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Kernels", "Recordings"]),
 
         // MARK: Batch, scheduler, report
-        .target(name: "Batch", dependencies: ["Analysis", "MPI", "Recordings", "Yams",
+        .target(name: "Batch", dependencies: ["Analysis", "Kernels", "MPI", "Recordings", "Yams",
                                               .product(name: "Logging", package: "swift-log")]),
         .target(name: "Scheduler", dependencies: ["Batch"]),
         .target(name: "Report", dependencies: ["Analysis", "Batch", "Kernels", "Recordings"]),
@@ -72,16 +72,19 @@ let package = Package(
                           path: "Benchmarks/kernels", exclude: ["run.sh"]),
 
         // MARK: Tests (mirror the targets; multi-rank and Slurm tests in their own targets)
-        .testTarget(name: "MPITests", dependencies: ["MPI"]),
-        .testTarget(name: "RecordingsTests", dependencies: ["Recordings"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Recordings", "Kernels"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Recordings", "Analysis", "Kernels"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Recordings", "Kernels"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "Analysis", "MPI",
+        // TestSupport: the helpers every test target shares (finding `symedge`, mpirun and the .venv Python, with
+        // CI=1 turning a missing tool into a failure; a seeded generator; temporary folders; fixtures).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MPITests", dependencies: ["TestSupport", "MPI"]),
+        .testTarget(name: "RecordingsTests", dependencies: ["TestSupport", "Recordings"]),
+        .testTarget(name: "KernelsTests", dependencies: ["TestSupport", "Kernels"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["TestSupport", "Classification", "Recordings", "Kernels"]),
+        .testTarget(name: "SimulationTests", dependencies: ["TestSupport", "Simulation", "Recordings", "Analysis", "Kernels"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["TestSupport", "Analysis", "Recordings", "Kernels"]),
+        .testTarget(name: "BatchTests", dependencies: ["TestSupport", "Batch", "Analysis", "MPI", "Recordings",
                                                      .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "Batch"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Recordings"]),
-        .testTarget(name: "IntegrationTests", dependencies: []),
+        .testTarget(name: "SchedulerTests", dependencies: ["TestSupport", "Scheduler", "Batch"]),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Analysis", "Recordings"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
     ]
 )

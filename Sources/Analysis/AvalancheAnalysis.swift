@@ -15,8 +15,7 @@ import Recordings
 public enum AvalancheAnalysis {
     static let fitMeasures = ["alpha", "alpha_se", "xmin", "ks", "tail_count", "llr_exponential", "p_exponential",
                               "llr_biexponential", "p_biexponential"]
-    public static let measureNames = ["avalanche_count", "size_mean", "duration_mean", "branching_ratio"]
-        + fitMeasures.map { "size_" + $0 } + fitMeasures.map { "duration_" + $0 }
+    public static let measureNames = Measure.avalanches.map(\.rawValue)
 
     /// Rows of one count series set (pieces = epochs).
     static func add(_ b: inout FamilyRowBuilder, pieces: [[Int32]], group: String, binMs: Double, p: FamilyParameters,

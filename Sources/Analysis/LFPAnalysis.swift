@@ -10,9 +10,7 @@ import Recordings
 /// `aperiodic_exponent_wide`, `aperiodic_offset_wide`, `aperiodic_r2_wide`, `aperiodic_peaks_wide`,
 /// `dfa_exponent`.
 public enum LFPAnalysis {
-    public static let measureNames = ["psd_segments", "aperiodic_exponent_narrow", "aperiodic_offset_narrow",
-                                      "aperiodic_r2_narrow", "aperiodic_exponent_wide", "aperiodic_offset_wide",
-                                      "aperiodic_r2_wide", "aperiodic_peaks_wide", "dfa_exponent"]
+    public static let measureNames = Measure.lfp.map(\.rawValue)
 
     /// One measure value or the reason it is missing.
     public struct Value: Sendable, Equatable {

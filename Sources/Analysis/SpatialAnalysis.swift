@@ -15,8 +15,7 @@ public enum SpatialAnalysis {
     /// Points of the `rho_distance_fit` curve.
     public static let fitCurvePoints = 50
 
-    public static let measureNames = ["pair_count", "pair_correlation", "pair_rho", "distance_lambda_um",
-                                      "distance_lambda_se_um", "distance_beta", "distance_kappa"]
+    public static let measureNames = Measure.spatial.map(\.rawValue)
 
     /// x, y in µm of each unit, or nil.
     static func positions(_ r: Recording) -> [SIMD2<Double>?] {

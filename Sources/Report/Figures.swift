@@ -77,7 +77,7 @@ public enum Figures {
     }
 
     public static func correlationAcrossScales(_ input: ReportInput) -> Figure? {
-        guard let c = perScaleChart(input, measure: "pearson_r", title: "E–I correlation across scales",
+        guard let c = perScaleChart(input, measure: Measure.pearsonR.rawValue, title: "E–I correlation across scales",
                                     yLabel: "Pearson r(E, I)", surrogateBand: true, bandLimits: -1...1,
                                     references: [ReferenceLine(x1: 1, y1: 0, x2: 1e4, y2: 0, label: "r = 0")])
         else { return nil }
@@ -90,21 +90,21 @@ public enum Figures {
     }
 
     public static func varianceScaling(_ input: ReportInput) -> Figure? {
-        guard var c = perScaleChart(input, measure: "fluctuation_variance",
+        guard var c = perScaleChart(input, measure: Measure.fluctuationVariance.rawValue,
                                     title: "Variance of f = Ê − Î against scale",
                                     yLabel: "V_s = Var f_s (rate-normalised)", yAxis: .log) else { return nil }
         // Fitted power laws log V = a − β log Δt with each recording's β (a by least squares given β).
         var fitted: [Series] = []
         let states = input.states
         var groups: [String: [MeasureRow]] = [:]
-        for r in input.measures where r.measure == "fluctuation_variance" && r.dtMilliseconds != nil {
+        for r in input.measures where r.measure == Measure.fluctuationVariance.rawValue && r.dtMilliseconds != nil {
             groups["\(r.subject)\u{1}\(r.session)\u{1}\(r.state)", default: []].append(r)
         }
         for key in groups.keys.sorted() {
             let g = groups[key]!
             let (subject, session, state) = (g[0].subject, g[0].session, g[0].state)
             guard let beta = input.orderParameters.first(where: {
-                $0.subject == subject && $0.session == session && $0.state == state && $0.measure == "variance_beta"
+                $0.subject == subject && $0.session == session && $0.state == state && $0.measure == Measure.varianceBeta.rawValue
             })?.value else { continue }
             let pts = g.compactMap { r -> (Double, Double)? in
                 guard let v = r.value, v > 0, let dt = r.dtMilliseconds, dt > 0 else { return nil }
@@ -133,12 +133,12 @@ public enum Figures {
 
     public static func crossCorrelation(_ input: ReportInput) -> Figure? {
         var panels: [String] = []
-        if let c = perScaleChart(input, measure: "xcorr_peak_lag_ms", title: "Cross-correlation peak lag",
+        if let c = perScaleChart(input, measure: Measure.xcorrPeakLagMs.rawValue, title: "Cross-correlation peak lag",
                                  yLabel: "peak lag of I after E (ms)",
                                  references: [ReferenceLine(x1: 1, y1: 0, x2: 1e4, y2: 0, label: "zero lag")]) {
             panels.append(c.svg())
         }
-        if let c = perScaleChart(input, measure: "xcorr_peak", title: "Cross-correlation peak",
+        if let c = perScaleChart(input, measure: Measure.xcorrPeak.rawValue, title: "Cross-correlation peak",
                                  yLabel: "peak normalised cross-correlation") {
             panels.append(c.svg())
         }
@@ -152,7 +152,7 @@ public enum Figures {
 
     public static func giniAcrossScales(_ input: ReportInput) -> Figure? {
         var panels: [String] = []
-        for (m, cls) in [("partition_gini_e", "E"), ("partition_gini_i", "I")] {
+        for (m, cls) in [(Measure.partitionGiniE.rawValue, "E"), (Measure.partitionGiniI.rawValue, "I")] {
             if let c = perScaleChart(input, measure: m, title: "Gini of \(cls) counts", yLabel: "Gini coefficient G") {
                 panels.append(c.svg())
             }
@@ -167,10 +167,10 @@ public enum Figures {
 
     public static func distributionSimilarity(_ input: ReportInput) -> Figure? {
         var panels: [String] = []
-        if let c = perScaleChart(input, measure: "ks_d", title: "KS distance of Ê and Î", yLabel: "KS D") {
+        if let c = perScaleChart(input, measure: Measure.ksD.rawValue, title: "KS distance of Ê and Î", yLabel: "KS D") {
             panels.append(c.svg())
         }
-        if let c = perScaleChart(input, measure: "qq_slope", title: "QQ slope of Î on Ê", yLabel: "QQ slope",
+        if let c = perScaleChart(input, measure: Measure.qqSlope.rawValue, title: "QQ slope of Î on Ê", yLabel: "QQ slope",
                                  references: [ReferenceLine(x1: 1, y1: 1, x2: 1e4, y2: 1, label: "identical distributions")]) {
             panels.append(c.svg())
         }
@@ -218,10 +218,10 @@ public enum Figures {
     // MARK: Order parameters by state
 
     static let orderLabels: [String: String] = [
-        "variance_beta": "β (variance scaling)", "variance_beta_se": "SE of β", "collapse_spread": "collapse spread",
-        "r_bar": "r̄ (mean r, scales 10–32)", "theta_bar_deg": "θ̄ = mean PCA angle − 45° (deg)",
-        "width_scale20": "orthogonal width w at scale 20", "asymmetry_mean": "mean pair asymmetry",
-        "xcorr_lag_scale10_ms": "xcorr peak lag at scale 10 (ms)", "balance_symmetry": "balance symmetry (1 = holds)",
+        Measure.varianceBeta.rawValue: "β (variance scaling)", Measure.varianceBetaSE.rawValue: "SE of β", Measure.collapseSpread.rawValue: "collapse spread",
+        Measure.rBar.rawValue: "r̄ (mean r, scales 10–32)", Measure.thetaBarDeg.rawValue: "θ̄ = mean PCA angle − 45° (deg)",
+        Measure.widthScale20.rawValue: "orthogonal width w at scale 20", Measure.asymmetryMean.rawValue: "mean pair asymmetry",
+        Measure.xcorrLagScale10Ms.rawValue: "xcorr peak lag at scale 10 (ms)", Measure.balanceSymmetry.rawValue: "balance symmetry (1 = holds)",
     ]
 
     public static func orderParameters(_ input: ReportInput) -> Figure? {
@@ -257,7 +257,7 @@ public enum Figures {
                                      yLow: lo, yHigh: hi))
             }
             var refs: [ReferenceLine] = []
-            if m == "theta_bar_deg" {
+            if m == Measure.thetaBarDeg.rawValue {
                 refs = [ReferenceLine(x1: -0.5, y1: 10, x2: Double(states.count) - 0.5, y2: 10, label: "+10° threshold"),
                         ReferenceLine(x1: -0.5, y1: -10, x2: Double(states.count) - 0.5, y2: -10, label: "−10° threshold")]
             }

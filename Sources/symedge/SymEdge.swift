@@ -18,6 +18,7 @@ struct SymEdge: ParsableCommand {
             MPICheckCommand.self,
             InspectCommand.self,
             AnalyzeCommand.self,
+            MeasuresCommand.self,
             ClassifyCommand.self,
             SimulateCommand.self,
             PlanCommand.self,
