@@ -47,6 +47,11 @@ public struct AnalysisParameters: Codable, Sendable, Hashable {
     public var glcmReferenceScale: Int = 20
     /// r̄ averages scales r̄FirstScale…scaleCount (§4) [default 10].
     public var meanCorrelationFirstScale: Int = 10
+    /// The collapse spread averages the RMS distances of scales collapseSpreadFirstScale…scaleCount, and its median
+    /// curve is taken over them (§3.4, revised 2026-12) [default 10: finer scales are dominated by shot noise].
+    public var collapseSpreadFirstScale: Int = 10
+    /// θ̄ averages the PCA angle over scales thetaBarFirstScale…scaleCount (§4, revised 2026-12) [default 10].
+    public var thetaBarFirstScale: Int = 10
     /// Scale at which the orthogonal width w is reported (§4) [default 20].
     public var widthScale: Int = 20
     /// Scale at which the cross-correlation lag is reported (§4) [default 10].
@@ -57,6 +62,9 @@ public struct AnalysisParameters: Codable, Sendable, Hashable {
     public var zThreshold: Double = 1.96
     /// Resampling points for collapse/partition curves (§3.4) [default 101].
     public var curvePoints: Int = 101
+    /// The verdict is broken for a state within or after a seizure when S(t) leaves its pre-ictal trend by more
+    /// than this many pre-ictal sd during the state (§4, used only where the seizure family ran) [default 5].
+    public var seizureDeviationThresholdSD: Double = 5
 
     public init() {}
 

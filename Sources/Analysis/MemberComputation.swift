@@ -182,8 +182,7 @@ struct StateWorkspace {
         }
         let le = levels(zE), li = levels(zI)
         for d in 1 ... max(1, p.glcmMaxOffset) {
-            let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, gridEpochBins: gridEpochBins,
-                                                    offset: d, levels: p.glcmLevels)
+            let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: d, levels: p.glcmLevels)
             let f = Kernels.glcmFeatures(counts: counts, levels: p.glcmLevels)
             for name in features {
                 let reason = name == "correlation" ? "zero marginal variance of the co-occurrence matrix"
@@ -200,9 +199,12 @@ struct StateWorkspace {
         set.set(MeasureKey("variance_beta"), fit.beta, reason: "fewer than 3 scales with positive fluctuation_variance")
         set.set(MeasureKey("variance_beta_se"), fit.se, reason: "fewer than 3 scales with positive fluctuation_variance")
         var curves: [[Double]] = [], depths: [Double] = []
-        for r in perScale { if let c = r.collapseCurve, let d = r.values["collapse_depth"] { curves.append(c); depths.append(d) } }
+        let spreadFirst = max(1, p.collapseSpreadFirstScale)
+        for (j, r) in perScale.enumerated() where j + 1 >= spreadFirst {
+            if let c = r.collapseCurve, let d = r.values["collapse_depth"] { curves.append(c); depths.append(d) }
+        }
         set.set(MeasureKey("collapse_spread"), Kernels.collapseSpread(curves: curves, depths: depths),
-                reason: "fewer than 2 scales with a collapse curve")
+                reason: "fewer than 2 scales with a collapse curve at scales \(spreadFirst)…\(p.scaleCount)")
         func mean(_ name: String, _ range: ClosedRange<Int>) -> Double? {
             let v = range.compactMap { s in s >= 1 && s <= perScale.count ? perScale[s - 1].values[name] : nil }
             return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
@@ -210,8 +212,10 @@ struct StateWorkspace {
         let first = p.meanCorrelationFirstScale
         set.set(MeasureKey("r_bar"), first <= perScale.count ? mean("pearson_r", first ... perScale.count) : nil,
                 reason: "no pearson_r at scales \(first)…\(p.scaleCount)")
-        set.set(MeasureKey("theta_bar_deg"), mean("pca_angle_deg", 1 ... perScale.count).map { $0 - 45 },
-                reason: "no pca_angle_deg at any scale")
+        let thetaFirst = max(1, p.thetaBarFirstScale)
+        set.set(MeasureKey("theta_bar_deg"),
+                thetaFirst <= perScale.count ? mean("pca_angle_deg", thetaFirst ... perScale.count).map { $0 - 45 } : nil,
+                reason: "no pca_angle_deg at scales \(thetaFirst)…\(p.scaleCount)")
         func at(_ name: String, _ s: Int) -> Double? { s >= 1 && s <= perScale.count ? perScale[s - 1].values[name] : nil }
         func why(_ name: String, _ s: Int) -> String {
             s >= 1 && s <= perScale.count ? (perScale[s - 1].missing[name] ?? "missing") + " (scale \(s))"

@@ -36,9 +36,9 @@ public enum Avalanches {
         return r
     }
 
-    /// Counts events (sorted times, seconds) in bins `[start + kΔ, start + (k+1)Δ)` for k < ⌊(stop−start)/Δ⌋
-    /// (the partial last bin is dropped), adding into `counts`. Bin indices use a guarded floor so an event on
-    /// an edge lands in exactly one bin.
+    /// Counts events (sorted times, seconds) in bins `[start + kΔ, start + (k+1)Δ)` for the K whole bins of
+    /// `[start, stop)` (the partial last bin is dropped), adding into `counts`. Bin indices and K follow the
+    /// METHODS §2 edge rule (`BinGrid`).
     public static func addCounts(times: UnsafeBufferPointer<Double>, start: Double, stop: Double, width: Double,
                                  into counts: inout [Int32]) {
         let k = binCount(start: start, stop: stop, width: width)
@@ -55,22 +55,17 @@ public enum Avalanches {
         }
     }
 
-    /// Number of whole bins of width `width` in `[start, stop)`.
+    /// Number of whole bins of width `width` in `[start, stop)` under the METHODS §2 edge rule (`BinGrid`).
     @inlinable
     public static func binCount(start: Double, stop: Double, width: Double) -> Int {
         guard stop > start, width > 0 else { return 0 }
-        var k = Int(((stop - start) / width).rounded(.down))
-        // Guard: (stop−start)/width that should be an integer but came out just below it.
-        if start + Double(k + 1) * width <= stop + 1e-9 * width { k += 1 }
-        return k
+        return BinGrid(origin: start, width: width).fullBinCount(stop: stop)
     }
 
-    /// Guarded floor of `(t − start)/width`: corrected so that `start + b·width ≤ t < start + (b+1)·width`.
+    /// The bin of time `t` under the METHODS §2 edge rule (`BinGrid.index`), clamped below at 0.
     @inlinable
     public static func binIndex(_ t: Double, start: Double, width: Double) -> Int {
-        var b = Int(((t - start) / width).rounded(.down))
-        if start + Double(b) * width > t { b -= 1 } else if start + Double(b + 1) * width <= t { b += 1 }
-        return max(b, 0)
+        max(BinGrid(origin: start, width: width).index(t), 0)
     }
 
     /// Event sample indices of one z-scored channel (METHODS §8, LFP avalanches): in every excursion beyond

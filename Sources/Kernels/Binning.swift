@@ -2,46 +2,51 @@
 import Glibc
 #endif
 
-/// Exact half-open binning of spike times (METHODS §2).
+/// Half-open binning of spike times with the edge rule of METHODS §2 (revised 2026-12; normative).
 ///
-/// Bin k of a grid with origin `t0` and width `w` (seconds) is `[edge(k), edge(k+1))` with
-/// `edge(k) = t0 + Double(k) * w` evaluated in IEEE double exactly as written. Because `edge` is monotone in k,
-/// the bins partition the line: every time lands in exactly one bin, and a time equal to `edge(k)` lands in bin k.
-/// The index is a floor of `(t − t0)/w` guarded by comparisons against the two edges (the float quotient can be
-/// off by one next to an edge; the guard makes it exact with respect to `edge`).
+/// Bin k of a grid with origin `t0` and width `Δt` (seconds) is `[t0 + kΔt, t0 + (k+1)Δt)`. A time t goes to
+/// bin `k = ⌊q⌋` with `q = (t − t0)/Δt` computed in double, **except** that a time within `1e-8` bin widths below
+/// an edge is on that edge: if `(k + 1) − q ≤ 1e-8` it goes to bin `k + 1`. This is Elephant's
+/// `BinnedSpikeTrain` rule (`tolerance = 1e-8`); for sample-quantised times (30 kHz ticks at 1 ms bins) it gives
+/// the counts of exact integer-tick arithmetic, where comparing a spike with an edge double `t0 + kΔt` would send
+/// a spike lying on an edge to either side depending on the last ulp. The number of whole bins K of an epoch
+/// `[t0, stop)` is the same rule applied to `stop`. The index is monotone in t, so the bins partition the line.
 public struct BinGrid: Sendable, Equatable {
     /// Origin t0, seconds (the epoch start).
     public var origin: Double
     /// Bin width Δt, seconds.
     public var width: Double
-    @usableFromInline var inverse: Double
+
+    /// The edge tolerance of METHODS §2, in bin widths.
+    public static let edgeTolerance = 1e-8
 
     public init(origin: Double, width: Double) {
         precondition(width > 0 && width.isFinite, "bin width must be positive")
-        self.origin = origin; self.width = width; self.inverse = 1 / width
+        self.origin = origin; self.width = width
     }
 
-    /// The left edge of bin k, seconds: `origin + Double(k) * width`.
+    /// The left edge of bin k, seconds: `origin + Double(k) * width` (for drawing and for locating an edge;
+    /// bin membership is decided by `index`, not by comparing with this double).
     @inlinable @inline(__always)
     public func edge(_ k: Int) -> Double { origin + Double(k) * width }
 
-    /// The bin holding time `t` (seconds): the k with `edge(k) <= t < edge(k+1)`.
+    /// The METHODS §2 rule on a bin coordinate q = (t − t0)/Δt: ⌊q⌋, or ⌊q⌋ + 1 when `(⌊q⌋ + 1) − q ≤ 1e-8`.
     @inlinable @inline(__always)
-    public func index(_ t: Double) -> Int {
-        let k = Int(((t - origin) * inverse).rounded(.down))
-        // Branch-free guard (the quotient is off by one only next to an edge): −1 below edge(k), +1 at/after edge(k+1).
-        let down = t < edge(k) ? 1 : 0, up = t >= edge(k + 1) ? 1 : 0
-        return k - down + up
+    public static func ruleIndex(_ q: Double) -> Int {
+        let f = q.rounded(.down)
+        return (f + 1) - q <= edgeTolerance ? Int(f) + 1 : Int(f)
     }
 
-    /// Number of whole bins inside `[origin, stop)`: the largest K with `edge(K) <= stop` (a partial last bin is
+    /// The bin holding time `t` (seconds) under the METHODS §2 edge rule (may be negative or ≥ K: callers clamp or
+    /// drop).
+    @inlinable @inline(__always)
+    public func index(_ t: Double) -> Int { Self.ruleIndex((t - origin) / width) }
+
+    /// Number of whole bins K inside `[origin, stop)`: the edge rule applied to `stop` (a partial last bin is
     /// dropped, METHODS §2 [default]). 0 when `stop <= origin`.
     public func fullBinCount(stop: Double) -> Int {
         if !(stop > origin) { return 0 }
-        var k = Int(((stop - origin) * inverse).rounded(.down))
-        while edge(k + 1) <= stop { k += 1 }
-        while k > 0 && edge(k) > stop { k -= 1 }
-        return k
+        return max(0, index(stop))
     }
 }
 
@@ -56,7 +61,8 @@ extension Kernels {
 
     /// Spike counts per half-open bin (METHODS §2) of one sorted train over the whole bins of `[start, stop)` at
     /// width `width` seconds — the direct (scatter) definition, used as a reference and for short inputs.
-    /// Times outside `[start, edge(K))` are ignored. Returns K counts.
+    /// Only times with `start ≤ t < stop` belong to the epoch; those whose index is K or more (the dropped partial
+    /// bin) are ignored. Returns K counts.
     public static func binCounts(_ times: UnsafeBufferPointer<Double>, start: Double, stop: Double,
                                  width: Double) -> [Int32] {
         let grid = BinGrid(origin: start, width: width)

@@ -9,7 +9,7 @@ extension Kernels {
     /// Collapse curve summary (METHODS §3.4) from the sorted multiset of g = f·S_E·S_I:
     /// C(j) = Σ_{i≤j} f_(i), x = j/K.
     /// - `depth` (`collapse_depth`): `D = −min_j C(j) / (K · sd(f))`, dimensionless, invariant to K and scale
-    ///   (`sdF` is the population sd of f).
+    ///   (`sdF` is the sample sd of f, divisor K − 1, METHODS §2).
     /// - `argmin` (`collapse_argmin`): first minimising `j*/K` (= fraction of bins with f < 0), 0…1.
     /// nil when sd(f) = 0.
     public static func collapseDepth(_ g: SortedCounts, sumE: Int64, sumI: Int64, sdF: Double)

@@ -3,38 +3,38 @@ import Glibc
 #endif
 
 extension Kernels {
-    /// Resamples one scale's count series onto a coarser or finer reference grid (METHODS §3.7: "resample every
-    /// scale onto the time grid of scale 20 by bin averaging") after z-scoring it.
+    /// Resamples one scale's z-scored count series onto each epoch's reference grid by overlap-weighted averaging
+    /// (METHODS §3.7, normative since 2026-12).
     ///
-    /// Per epoch (bins of width `width` from the epoch start; `epochBins[e]` whole bins), reference bin m covers
-    /// `[m·W, (m+1)·W)` with W = `gridWidth`; its value is the mean z-score of the bins whose centre lies in it, or,
-    /// when none does (coarser scale), the z-score of the bin containing the reference bin's centre; NaN when that
-    /// bin was dropped (partial last bin). z = (c − mean)/sd with the population mean and sd of the whole series.
-    /// Output: `gridEpochBins` values per epoch, concatenated. All NaN when sd = 0.
+    /// Per epoch, the scale's bins are `[k·w, (k+1)·w)` (w = `width` seconds, `epochBins[e]` whole bins from the
+    /// epoch start) and the reference bins `B_m = [m·W, (m+1)·W)` (W = `gridWidth`, `gridEpochBins[e]` whole bins).
+    /// `B_m`'s value is `Σ_k z(k)·|bin_k ∩ B_m| / Σ_k |bin_k ∩ B_m|` over the bins that overlap it; the part of
+    /// `B_m` beyond the scale's last whole bin is ignored, and a `B_m` with no overlap is NaN (missing).
+    /// z = (c − mean)/sd with the mean and sample sd of the state's whole concatenated series. Output:
+    /// `gridEpochBins` values per epoch, concatenated. All NaN when sd = 0.
     public static func resampleZScores(counts: UnsafeBufferPointer<Int32>, epochBins: [Int], width: Double,
                                        gridWidth: Double, gridEpochBins: [Int], mean: Double, sd: Double) -> [Double] {
         let total = gridEpochBins.reduce(0, +)
         var out = [Double](repeating: .nan, count: total)
         guard sd > 0 else { return out }
         var src = 0, dst = 0
-        let ratio = gridWidth / width
         for (e, kb) in epochBins.enumerated() {
             let gm = gridEpochBins[e]
-            var pointer = 0
-            var running: Int64 = 0        // Σ counts[src ..< src + pointer]
-            func advance(to k: Int) { while pointer < k { running += Int64(counts[src + pointer]); pointer += 1 } }
+            let limit = Double(kb) * width
             for m in 0 ..< gm {
-                let k0 = min(kb, max(0, Int((Double(m) * ratio - 0.5).rounded(.up))))
-                let k1 = min(kb, max(0, Int((Double(m + 1) * ratio - 0.5).rounded(.up))))
-                if k1 > k0 {
-                    advance(to: k0); let s0 = running
-                    advance(to: k1)
-                    let meanCount = Double(running - s0) / Double(k1 - k0)
-                    out[dst + m] = (meanCount - mean) / sd
-                } else {
-                    let kc = Int(((Double(m) + 0.5) * ratio).rounded(.down))
-                    if kc >= 0 && kc < kb { out[dst + m] = (Double(counts[src + kc]) - mean) / sd }
+                let a = Double(m) * gridWidth
+                let b = min(Double(m + 1) * gridWidth, limit)
+                guard b > a else { continue }
+                var k = max(0, Int((a / width).rounded(.down)) - 1)
+                var num = 0.0, den = 0.0
+                while k < kb {
+                    let lo = Double(k) * width
+                    if lo >= b { break }
+                    let o = min(lo + width, b) - max(lo, a)
+                    if o > 0 { num += (Double(counts[src + k]) - mean) / sd * o; den += o }
+                    k += 1
                 }
+                if den > 0 { out[dst + m] = num / den }
             }
             src += kb; dst += gm
         }
@@ -106,23 +106,19 @@ extension Kernels {
     }
 
     /// Co-occurrence counts (METHODS §3.7) of (level of Ê at (s, m), level of Î at (s, m + d)) over every scale row
-    /// and every m with both cells valid (level ≥ 0) and m, m + d in the same epoch. `levelsE[s]`, `levelsI[s]` are
-    /// one row per scale over the concatenated reference grid (`gridEpochBins` per epoch). Returns L×L counts,
-    /// row-major (row = E level).
-    public static func cooccurrenceCounts(levelsE: [[Int8]], levelsI: [[Int8]], gridEpochBins: [Int], offset d: Int,
+    /// and every m with both cells valid (level ≥ 0). `levelsE[s]`, `levelsI[s]` are one row per scale over the
+    /// state's concatenated reference grid; like every lagged measure (METHODS §2), the offset runs across the
+    /// joins of the concatenated epochs without masking. Returns L×L counts, row-major (row = E level).
+    public static func cooccurrenceCounts(levelsE: [[Int8]], levelsI: [[Int8]], offset d: Int,
                                           levels: Int) -> [Int64] {
         var p = [Int64](repeating: 0, count: levels * levels)
         for s in 0 ..< levelsE.count {
             let le = levelsE[s], li = levelsI[s]
-            var base = 0
-            for gm in gridEpochBins {
-                if gm > d {
-                    for m in base ..< (base + gm - d) {
-                        let a = le[m], b = li[m + d]
-                        if a >= 0 && b >= 0 { p[Int(a) * levels + Int(b)] += 1 }
-                    }
-                }
-                base += gm
+            let n = min(le.count, li.count)
+            if n <= d { continue }
+            for m in 0 ..< (n - d) {
+                let a = le[m], b = li[m + d]
+                if a >= 0 && b >= 0 { p[Int(a) * levels + Int(b)] += 1 }
             }
         }
         return p

@@ -5,8 +5,8 @@
 /// bins plus one partial tail bin, so every time in `[start, stop)` has a fine bin. `prefix[b]` is the number of
 /// spikes in global fine bins `< b` (epochs concatenated); `times[prefix[b] ..< prefix[b+1]]` are the spikes of
 /// global fine bin b (unordered inside a bin unless `sortWithinBins()` ran). A coarse edge that falls inside a
-/// fine bin is resolved exactly by comparing it with that bin's few spikes, so the counts of every scale equal
-/// the half-open binning of `BinGrid` exactly, without re-reading the spike array once per scale.
+/// fine bin is resolved by applying the METHODS §2 edge rule to that bin's few spikes, so the counts of every
+/// scale equal `BinGrid`'s binning exactly, without re-reading the spike array once per scale.
 public struct FineBinnedTrain: Sendable {
     public struct Epoch: Sendable, Equatable {
         public var start: Double
@@ -260,15 +260,19 @@ public struct FineBinnedTrain: Sendable {
                 }
                 let a0 = pa[base], b0 = pb[base]
                 let totalA = pa[base + nb] &- a0, totalB = pb[base + nb] &- b0
+                // A coarse edge's fine bin is found with a margin far above the 1e-8-bin tolerance and the rounding
+                // of the edge double: every spike in a fine bin below `lo` has coarse index < kk, every spike in a
+                // fine bin above `hi` has index ≥ kk, and the spikes of bins lo…hi are decided by the rule itself.
+                let margin = width * 1e-6
                 var prevA: Int32 = 0, prevB: Int32 = 0
                 for kk in 1 ... k {
                     let e = grid.edge(kk)
-                    let j = fine.index(e)
+                    let lo = max(fine.index(e - margin), 0)
                     var cumA: Int32, cumB: Int32
-                    if j >= nb { cumA = totalA; cumB = totalB } else {
-                        let jj = base + max(j, 0)
-                        cumA = pa[jj] &- a0 &+ Self.below(e, ta, Int(pa[jj]), Int(pa[jj + 1]))
-                        cumB = pb[jj] &- b0 &+ Self.below(e, tb, Int(pb[jj]), Int(pb[jj + 1]))
+                    if lo >= nb { cumA = totalA; cumB = totalB } else {
+                        let hi = min(max(fine.index(e + margin), lo), nb - 1)
+                        cumA = pa[base + lo] &- a0 &+ Self.below(kk, grid, ta, Int(pa[base + lo]), Int(pa[base + hi + 1]))
+                        cumB = pb[base + lo] &- b0 &+ Self.below(kk, grid, tb, Int(pb[base + lo]), Int(pb[base + hi + 1]))
                     }
                     outA[written + kk - 1] = cumA &- prevA
                     outB[written + kk - 1] = cumB &- prevB
@@ -280,16 +284,13 @@ public struct FineBinnedTrain: Sendable {
         return written
     }
 
-    /// Number of `t[lo ..< hi]` below `e`; branch-free SIMD4 compare for the usual ≤ 4 spikes of a fine bin
-    /// (`t` is padded by 4).
+    /// Number of `t[lo ..< hi]` whose bin on `grid` (METHODS §2 edge rule) is below `kk`: the spikes of the one or
+    /// two fine bins around a coarse edge.
     @inline(__always)
-    static func below(_ e: Double, _ t: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int) -> Int32 {
-        let n = hi - lo
-        let tv = UnsafeRawPointer(t.baseAddress! + lo).loadUnaligned(as: SIMD4<Double>.self)
-        let lane = SIMD4<Int64>(0, 1, 2, 3)
-        let hit = (tv .< SIMD4<Double>(repeating: e)) .& (lane .< SIMD4<Int64>(repeating: Int64(n)))
-        var c = Int32(truncatingIfNeeded: SIMD4<Int64>(repeating: 0).replacing(with: 1, where: hit).wrappedSum())
-        if n > 4 { for i in (lo + 4) ..< hi where t[i] < e { c &+= 1 } }
+    static func below(_ kk: Int, _ grid: BinGrid, _ t: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int) -> Int32 {
+        var c: Int32 = 0
+        var i = lo
+        while i < hi { if grid.index(t[i]) < kk { c &+= 1 }; i += 1 }
         return c
     }
 

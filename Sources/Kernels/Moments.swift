@@ -27,6 +27,17 @@ public struct CountMoments: Sendable, Equatable {
     public var varianceI: Double { Self.scaledCovariance(count, sumI, sumI, sumII) / (Double(count) * Double(count)) }
     /// Population covariance of E and I counts.
     public var covarianceEI: Double { Self.scaledCovariance(count, sumE, sumI, sumEI) / (Double(count) * Double(count)) }
+
+    /// `K·(K − 1)`, the divisor that turns a scaled covariance into the sample form (METHODS §2 moments
+    /// convention, revised 2026-12: every sd and Var of §3–4 uses K − 1); needs K ≥ 2.
+    @inline(__always)
+    var sampleDivisor: Double { Double(count) * Double(count - 1) }
+    /// Sample variance (divisor K − 1) of the E counts (spikes² per bin²); needs K ≥ 2.
+    public var sampleVarianceE: Double { Self.scaledCovariance(count, sumE, sumE, sumEE) / sampleDivisor }
+    /// Sample variance (divisor K − 1) of the I counts; needs K ≥ 2.
+    public var sampleVarianceI: Double { Self.scaledCovariance(count, sumI, sumI, sumII) / sampleDivisor }
+    /// Sample covariance (divisor K − 1) of E and I counts; needs K ≥ 2.
+    public var sampleCovarianceEI: Double { Self.scaledCovariance(count, sumE, sumI, sumEI) / sampleDivisor }
 }
 
 extension Kernels {
@@ -97,26 +108,27 @@ extension Kernels {
         return CountMoments.scaledCovariance(m.count, m.sumE, m.sumI, m.sumEI) / (ve.squareRoot() * vi.squareRoot())
     }
 
-    /// `fluctuation_variance` V_s (METHODS §3.3): population variance over bins of the rate-normalised signed
+    /// `fluctuation_variance` V_s (METHODS §3.3): sample variance (divisor K − 1) over bins of the rate-normalised signed
     /// fluctuation `(E_s(k) − I_s(k)) / Δt_s`, with `E_s = Σ_E c / N_E` (spikes per unit per bin) and Δt_s in
     /// seconds, so V_s is in (spikes/s/unit)². nil when a class has no units.
     public static func fluctuationVariance(_ m: CountMoments, unitsE: Int, unitsI: Int, dtSeconds: Double) -> Double? {
-        guard unitsE > 0, unitsI > 0, m.count > 0 else { return nil }
+        guard unitsE > 0, unitsI > 0, m.count > 1 else { return nil }
         let ne = Double(unitsE), ni = Double(unitsI)
-        let v = m.varianceE / (ne * ne) + m.varianceI / (ni * ni) - 2 * m.covarianceEI / (ne * ni)
+        let v = m.sampleVarianceE / (ne * ne) + m.sampleVarianceI / (ni * ni) - 2 * m.sampleCovarianceEI / (ne * ni)
         return max(v, 0) / (dtSeconds * dtSeconds)
     }
 
-    /// PCA of the sum-normalised cloud (Ê_s, Î_s) (METHODS §3.2), from its 2×2 population covariance.
+    /// PCA of the sum-normalised cloud (Ê_s, Î_s) (METHODS §3.2), from its 2×2 sample covariance (divisor K − 1;
+    /// the angle and the anisotropy do not depend on the divisor).
     /// - `angleDegrees` (`pca_angle_deg`): major-axis angle from the Ê axis, degrees in (−90, 90]; 45 = balanced.
     ///   nil when the cloud is isotropic (no major axis).
     /// - `anisotropy` (`pca_anisotropy`): λ_min/λ_max, dimensionless; nil when λ_max = 0.
     /// - `orthogonalWidth` (`orthogonal_width`): `sd((Ê − Î)/√2)`, in units of Ê (fraction of the window's
-    ///   spikes per bin).
+    ///   spikes per bin), sample sd (divisor K − 1).
     public static func pcaAxis(_ m: CountMoments) -> (angleDegrees: Double?, anisotropy: Double?,
                                                       orthogonalWidth: Double?) {
-        guard m.sumE > 0, m.sumI > 0, m.count > 0 else { return (nil, nil, nil) }
-        let k2 = Double(m.count) * Double(m.count)
+        guard m.sumE > 0, m.sumI > 0, m.count > 1 else { return (nil, nil, nil) }
+        let k2 = m.sampleDivisor
         let se = Double(m.sumE), si = Double(m.sumI)
         let cxx = CountMoments.scaledCovariance(m.count, m.sumE, m.sumE, m.sumEE) / k2 / (se * se)
         let cyy = CountMoments.scaledCovariance(m.count, m.sumI, m.sumI, m.sumII) / k2 / (si * si)

@@ -24,9 +24,10 @@ extension Kernels {
 
     /// `collapse_spread` (METHODS §3.4/§4): each scale's collapse curve (resampled, divided by its depth so its
     /// minimum is −1), the pointwise median curve over scales, and the mean over scales of the RMS distance
-    /// `sqrt(mean_x (y_s(x) − median(x))²)` to it (dimensionless; small = scale invariance). `curves` holds the
-    /// curves `C(x)/(K·sd f)` of the scales where they exist, `depths` their `collapse_depth`. nil with fewer than
-    /// 2 curves.
+    /// `sqrt(mean_x (y_s(x) − median(x))²)` to it (dimensionless; small = scale invariance; METHODS §3.4 revised
+    /// 2026-12). `curves` holds the curves `C(x)/(K·sd f)` of the scales to pool (scales 10–32 by default, chosen
+    /// by the caller) where they exist, `depths` their `collapse_depth`; a scale with depth 0 has no defined
+    /// normalised curve and is left out. nil with fewer than 2 curves.
     public static func collapseSpread(curves: [[Double]], depths: [Double]) -> Double? {
         let usable = zip(curves, depths).filter { $0.1 > 0 }
         guard usable.count >= 2 else { return nil }

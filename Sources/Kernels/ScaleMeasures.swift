@@ -16,7 +16,7 @@ public struct ScaleMeasures: Sendable, Equatable {
     public var partitionI: [Double]?
     /// Number of bins K.
     public var binCount: Int = 0
-    /// Population mean and sd of the E and I count series (spikes per bin), for z-scoring (§3.7).
+    /// Mean and sample sd (divisor K − 1) of the E and I count series (spikes per bin), for z-scoring (§3.7).
     public var meanE = 0.0, sdE = 0.0, meanI = 0.0, sdI = 0.0
 
     public init() {}
@@ -65,7 +65,7 @@ extension Kernels {
         }
         let m = countMoments(e: e, i: i)
         r.meanE = Double(m.sumE) / Double(k); r.meanI = Double(m.sumI) / Double(k)
-        r.sdE = max(m.varianceE, 0).squareRoot(); r.sdI = max(m.varianceI, 0).squareRoot()
+        r.sdE = max(m.sampleVarianceE, 0).squareRoot(); r.sdI = max(m.sampleVarianceI, 0).squareRoot()
         let noE = o.unitsE == 0 ? "no excitatory units" : "no excitatory spikes in the state at this scale"
         let noI = o.unitsI == 0 ? "no inhibitory units" : "no inhibitory spikes in the state at this scale"
         r.set("fluctuation_variance",

@@ -69,11 +69,12 @@ final class ReferenceTests: XCTestCase {
         }
         let ref = try TestData.runReference(mode: "glcm", input: [
             "levels_e": le.map { $0.map(Int.init) }, "levels_i": li.map { $0.map(Int.init) },
-            "epoch_bins": epochBins, "levels": 16, "offsets": [1, 2, 3, 4, 5],
+            // Offsets run across epoch joins without masking (METHODS §2, lagged measures): one piece for the reference.
+            "epoch_bins": [n], "levels": 16, "offsets": [1, 2, 3, 4, 5],
         ])
         for d in 1 ... 5 {
             let r = ref[String(d)] as! [String: Any]
-            let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, gridEpochBins: epochBins, offset: d, levels: 16)
+            let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: d, levels: 16)
             XCTAssertEqual(counts.map(Int.init), r["counts"] as! [Int], "counts d=\(d)")
             let f = Kernels.glcmFeatures(counts: counts, levels: 16)
             for name in ["contrast", "dissimilarity", "homogeneity", "energy", "entropy", "correlation"] {
