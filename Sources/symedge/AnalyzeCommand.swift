@@ -11,7 +11,7 @@ struct AnalyzeCommand: ParsableCommand {
         abstract: "Compute the multiscale E/I balance measures of one recording.",
         discussion: """
         Reads FILE (an NWB file, or a plain-text folder with spikes.csv, units.csv and \
-        states.csv) and, for each state, computes the per-scale measures of METHODS §3 \
+        states.csv) and, for each state, computes the per-scale measures of docs/methods.md §3 \
         at Δt_s = exp(0.3(s−1)) ms, their surrogate mean, sd and z (§5), the order \
         parameters and the balance-symmetry verdict (§4).
 
@@ -24,7 +24,7 @@ struct AnalyzeCommand: ParsableCommand {
           curves/                  collapse, partition and E–I xcorr (vs lag) curves per scale;
                                    surrogate collapse reference (mean, sd; ≤ 8 surrogates)
           series/                  E and I series at ≈67 ms, 299 ms, 1.3 s, 6 s
-          family_measures.csv      METHODS §6–9 families, with --families
+          family_measures.csv      docs/methods.md §6–9 families, with --families
           family_curves.csv        avalanche size/duration counts, rho(d), S(t) (--families)
           provenance.json          input SHA-256, parameters, version, host, time
 
@@ -47,10 +47,10 @@ struct AnalyzeCommand: ParsableCommand {
         valueName: "LIST"))
     var states: String?
 
-    @Option(name: .long, help: "Number of time scales s = 1…N, Δt_s = exp(0.3(s−1)) ms (METHODS §2).")
+    @Option(name: .long, help: "Number of time scales s = 1…N, Δt_s = exp(0.3(s−1)) ms (docs/methods.md §2).")
     var scales: Int = AnalysisParameters().scaleCount
 
-    @Option(name: .long, help: "Surrogates per kind (METHODS §5); 0 = none (z left empty).")
+    @Option(name: .long, help: "Surrogates per kind (docs/methods.md §5); 0 = none (z left empty).")
     var surrogates: Int = AnalysisParameters().surrogateCount
 
     @Option(name: .long, help: "Surrogate kinds, comma-separated; the first fills the main tables. Kinds: \(SurrogateKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -65,12 +65,12 @@ struct AnalyzeCommand: ParsableCommand {
     var classColumn: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Also compute these METHODS §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
+        "Also compute these docs/methods.md §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
         valueName: "LIST"))
     var families: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "YAML/JSON mapping of METHODS §6–9 parameters for --families, with the keys of a job file's family_parameters: (e.g. channels: [0, 8], spatial_bins_ms: [100]); recorded in provenance.json.",
+        "YAML/JSON mapping of docs/methods.md §6–9 parameters for --families, with the keys of a job file's family_parameters: (e.g. channels: [0, 8], spatial_bins_ms: [100]); recorded in provenance.json.",
         valueName: "FILE"))
     var familyParameters: String?
 
@@ -89,7 +89,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
     }
 
-    /// Scales at which the E and I series are written for the report (≈ 67 ms, 299 ms, 1.34 s, 6 s; METHODS §2).
+    /// Scales at which the E and I series are written for the report (≈ 67 ms, 299 ms, 1.34 s, 6 s; docs/methods.md §2).
     static let seriesScales = [15, 20, 25, 30]
     /// Bins per written series file.
     static let seriesBins = 4096

@@ -4,7 +4,7 @@ import ArgumentParser
 struct MeasuresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measures",
-        abstract: "List every measure name of the output tables, with its METHODS section, units and meaning.",
+        abstract: "List every measure name of the output tables, with its docs/methods.md section, units and meaning.",
         discussion: """
         The names are those of the `measure` column of measures.csv, order_parameters.csv, \
         family_measures.csv, surrogates_secondary.csv and missing.csv. `--markdown` prints docs/measures.md.

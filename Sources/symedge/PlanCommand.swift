@@ -8,7 +8,7 @@ struct PlanCommand: ParsableCommand {
         abstract: "Print the shard plan of a cohort job spec.",
         discussion: """
         Reads JOB.yaml, finds and hashes the recordings, and prints one row per shard: recording, state, \
-        family (balance, or a METHODS §6–9 family), part (a block of LFP channels `ch0-31`, a block of unit \
+        family (balance, or a docs/methods.md §6–9 family), part (a block of LFP channels `ch0-31`, a block of unit \
         pairs `pairs0-63x64-99`, or `all`), member block (observed, or a block of surrogates of one kind), the \
         scale band, the estimated cost (spikes × scales × members; families in the same units) and the shard \
         key (SHA-256 of input content, state, family, part, block, parameters and program version), then the \

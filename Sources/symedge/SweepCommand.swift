@@ -13,7 +13,7 @@ struct SweepCommand: ParsableCommand {
         Run under `mpirun -np N symedge sweep JOB.yaml`, `srun --mpi=pmix symedge sweep JOB.yaml`, or alone. \
         Rank 0 plans, hands out shards largest first and writes each result atomically to OUT/shards/ and \
         to OUT/ledger.jsonl; then it reduces them into OUT/tables/ (the tables of `symedge analyze` for all \
-        recordings, per-recording tables under tables/recordings/, and cohort_statistics.csv; with METHODS \
+        recordings, per-recording tables under tables/recordings/, and cohort_statistics.csv; with docs/methods.md \
         §6–9 families in `measures:`, also family_measures.csv and family_curves.csv, LFP channels and \
         spatial pair blocks sharded across ranks) and writes OUT/manifest.json. Rerunning on the same OUT \
         skips shards that are done.
