@@ -4,20 +4,15 @@ import Glibc
 #endif
 
 /// The cohort bootstrap's generator: Kernels' SplitMix64 (Steele, Lea & Flood 2014), seeded from stable
-/// identifiers only (`CohortRNG(seed:labels:)`), so the same cohort gives the same bootstrap on any machine or
-/// rank count.
+/// identifiers only (`CohortRNG(seed:labels:)`, through `StreamSeed.derive`), so the same cohort gives the same
+/// bootstrap on any machine or rank count.
 public typealias CohortRNG = SplitMix64
 
 extension SplitMix64 {
-    /// Seeds from a master seed and text labels (e.g. measure and state), hashed with FNV-1a 64 over UTF-8
-    /// with a unit separator between labels.
+    /// Seeds from a master seed and text labels (e.g. measure and state):
+    /// `StreamSeed.derive(master: seed, ["bootstrap"] + labels)`.
     public init(seed: UInt64, labels: [String]) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for l in labels {
-            for b in l.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-            h = (h ^ 0x1f) &* 0x0000_0100_0000_01b3
-        }
-        self.init(seed: seed ^ h)
+        self.init(seed: StreamSeed.derive(master: seed, ["bootstrap"] + labels))
     }
 
     /// A uniform integer in `0..<n` without modulo bias (the standard library's multiply-and-reject).

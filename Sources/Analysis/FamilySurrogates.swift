@@ -16,15 +16,14 @@ import Recordings
 /// Spikes outside every window are left unchanged (no family measure reads them).
 ///
 /// The random stream of surrogate `index` of a kind is `Xoshiro256StarStar` seeded with
-/// `SplitMix64.seed(master: parameters.seed, [recordingID, state, family, kind], index:)`; draws go window
+/// `StreamSeed.derive(master: parameters.seed, [recordingID, state, family, kind], index:)`; draws go window
 /// by window, unit by unit (circular shift) or unit by unit, window by window (ISI permutation), so a member's
 /// trains are the same whichever rank, shard or order computes it.
 public enum FamilySurrogates {
     /// The random stream of one surrogate member of one family.
     public static func rng(seed: UInt64, recordingID: String, state: String, family: MeasureFamily,
                            kind: SurrogateKind, index: Int) -> Xoshiro256StarStar {
-        Xoshiro256StarStar(seed: SplitMix64.seed(master: seed, [recordingID, state, family.rawValue, kind.rawValue],
-                                                 index: UInt64(index)))
+        StreamSeed.generator(master: seed, [recordingID, state, family.rawValue, kind.rawValue], index: UInt64(index))
     }
 
     /// Disjoint, sorted surrogate windows `[start, stop)` of a family in a state (see the type's description).

@@ -1,5 +1,5 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a 64-bit mixer used to hash stable identifiers into seeds
-/// and to expand one seed into a xoshiro256** state (METHODS §5: random streams seeded from identifiers only).
+/// SplitMix64 (Steele, Lea & Flood 2014): the 64-bit mixer behind `StreamSeed` (every seed of the program is
+/// derived there) and the expansion of one seed into a xoshiro256** state.
 /// Also a `RandomNumberGenerator` in its own right (the cohort bootstrap draws from it).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
@@ -21,18 +21,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// FNV-1a 64-bit hash of a string's UTF-8 bytes (stable across runs and platforms).
-    public static func hash(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
-
-    /// A seed derived only from the given identifiers, in order: `mix(…mix(mix(master ^ h(p0)) ^ h(p1))…)`.
+    /// `StreamSeed.derive(master:_:index:)`, under its former name (kept until its last caller moves).
     public static func seed(master: UInt64, _ parts: [String], index: UInt64) -> UInt64 {
-        var h = mix(master &+ 0x9E37_79B9_7F4A_7C15)
-        for p in parts { h = mix(h ^ hash(p)) }
-        return mix(h ^ (index &* 0xD1B5_4A32_D192_ED03))
+        StreamSeed.derive(master: master, parts, index: index)
     }
 }
 
@@ -47,12 +38,10 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     /// A stream keyed by `seed` and a list of stream keys (e.g. a restart index or a unit pair), in order:
-    /// equal inputs give equal streams, and any change of a key gives an unrelated stream.
+    /// equal inputs give equal streams, and any change of a key gives an unrelated stream
+    /// (seed `StreamSeed.chain([seed] + streams)`).
     public init(seed: UInt64, streams: [UInt64]) {
-        // Each step is one SplitMix64 output from the running value: mix(x + golden gamma).
-        var h = SplitMix64.mix(seed &+ 0x9E37_79B9_7F4A_7C15)
-        for key in streams { h = SplitMix64.mix((h ^ key) &+ 0x9E37_79B9_7F4A_7C15) }
-        var sm = SplitMix64(seed: h)
+        var sm = SplitMix64(seed: StreamSeed.chain([seed] + streams))
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }

@@ -64,7 +64,7 @@ public enum CohortSimulator {
     /// The subject model of subject `index`, deterministic for `(seed, index)`.
     public static func subject(_ index: Int, options: CohortOptions) -> SubjectModel {
         SubjectModel.draw(id: subjectID(index), base: options.parameters,
-                          seed: SplitMix64.hash([options.seed, UInt64(index), SplitMix64.hash("subject")]),
+                          seed: StreamSeed.simulator([options.seed, UInt64(index), StreamSeed.labelHash("subject")]),
                           spread: options.subjectSpread, regimeBase: options.regimeSettings)
     }
 
@@ -107,7 +107,7 @@ public enum CohortSimulator {
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     let sim = try SessionSimulator.simulate(
                         subject: subject, session: session,
-                        sessionSeed: SplitMix64.hash([options.seed, UInt64(si), UInt64(se), SplitMix64.hash("session")]),
+                        sessionSeed: StreamSeed.simulator([options.seed, UInt64(si), UInt64(se), StreamSeed.labelHash("session")]),
                         regimes: options.regimes, duration: options.duration, shuffle: true, lfp: options.lfp)
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
                     var path: String? = nil

@@ -30,12 +30,12 @@ public enum SessionSimulator {
         let p = subject.parameters
         let n = p.roundedNeuronCount, nE = p.excitatoryCount, nI = n - nE
         let schedule = SessionSchedule.make(regimes: regimes, duration: duration, settings: subject.settings(for:),
-                                            shuffleSeed: shuffle ? SplitMix64.hash([sessionSeed, 7]) : nil)
+                                            shuffleSeed: shuffle ? StreamSeed.simulator([sessionSeed, 7]) : nil)
 
         // Subject-level realisation: network, leak heterogeneity, array, sampled units and waveforms.
-        var srng = Xoshiro256StarStar(seed: SplitMix64.hash([subject.seed, 11]))
+        var srng = Xoshiro256StarStar(seed: StreamSeed.simulator([subject.seed, 11]))
         let conn = Connectivity(neuronCount: n, excitatoryCount: nE, probability: p.connectionProbability,
-                                seed: SplitMix64.hash([subject.seed, 12]))
+                                seed: StreamSeed.simulator([subject.seed, 12]))
         let leak = (0..<n).map { i in
             (i < nE ? p.leakReversalE : p.leakReversalI) + p.leakReversalSpread * srng.normal()
         }
@@ -53,7 +53,7 @@ public enum SessionSimulator {
         let probe = ProbeLayout(sampledNeurons: sampled, siteOfNeuron: siteOf, siteCount: sites,
                                 channelKernel: lfp ? array.lfpKernel() : [], lfpScale: 0.05)
         let network = SpikingNetwork(parameters: p, leakReversal: leak, connectivity: conn,
-                                     seed: SplitMix64.hash([subject.seed, sessionSeed, 13]))
+                                     seed: StreamSeed.simulator([subject.seed, sessionSeed, 13]))
         var out = network.run(schedule: schedule, probe: probe)
 
         // Units.
@@ -70,7 +70,7 @@ public enum SessionSimulator {
         }
         var signals: [SignalSeries] = []
         if lfp && out.lfpChannels > 0 {
-            finishLFP(&out.lfp, channels: out.lfpChannels, seed: SplitMix64.hash([subject.seed, sessionSeed, 14]))
+            finishLFP(&out.lfp, channels: out.lfpChannels, seed: StreamSeed.simulator([subject.seed, sessionSeed, 14]))
             let ticks = out.lfp.count / out.lfpChannels
             signals.append(SignalSeries(name: "LFP", sampleCount: ticks, channelCount: out.lfpChannels, rate: 1000,
                                         conversion: 1e-6, unit: "volts", electrodes: Array(0..<out.lfpChannels),

@@ -1,19 +1,7 @@
 import Kernels
 
-// The simulator draws from the project's one generator, Kernels' xoshiro256** (seeded through SplitMix64);
-// this file adds the distributions the network needs and a SIMD lane generator.
-
-extension SplitMix64 {
-    /// A seed derived from a list of stable identifiers (e.g. master seed, subject, session, stream).
-    public static func hash(_ parts: [UInt64]) -> UInt64 {
-        var h: UInt64 = 0x5EED_0F5E_ED5E_ED00
-        for p in parts {
-            var g = SplitMix64(seed: h ^ p)
-            h = g.next()
-        }
-        return h
-    }
-}
+// The simulator draws from the project's one generator, Kernels' xoshiro256**, seeded by
+// `StreamSeed.simulator(_:)`; this file adds the distributions the network needs and a SIMD lane generator.
 
 /// Distributions used by the simulator, on the shared xoshiro256** generator.
 extension Xoshiro256StarStar {

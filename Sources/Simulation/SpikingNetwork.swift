@@ -82,8 +82,8 @@ final class SpikingNetwork {
             return raw.bindMemory(to: Double.self, capacity: count)
         }
         v = alloc(); w = alloc(); ge = alloc(); gi = alloc(); refr = alloc(); el = alloc()
-        rng = Xoshiro256StarStar(seed: SplitMix64.hash([seed, 1]))
-        laneRandom = (0..<(n / 8)).map { LaneRandom(seed: SplitMix64.hash([seed, 2, UInt64($0)])) }
+        rng = Xoshiro256StarStar(seed: StreamSeed.simulator([seed, 1]))
+        laneRandom = (0..<(n / 8)).map { LaneRandom(seed: StreamSeed.simulator([seed, 2, UInt64($0)])) }
         for i in 0..<n {
             el[i] = leakReversal[i]
             // Start between reset and threshold so the network does not fire in one volley.

@@ -25,7 +25,7 @@ public struct SubjectModel: Sendable {
     /// `regimeBase` gives the regime settings the factors apply to (default: `RegimeSettings.defaults(for:)`).
     public static func draw(id: String, base: NetworkParameters, seed: UInt64, spread: Double = 0.05,
                             regimeBase: [Regime: RegimeSettings] = RegimeSettings.allDefaults) -> SubjectModel {
-        var rng = Xoshiro256StarStar(seed: SplitMix64.hash([seed, SplitMix64.hash("subject-parameters")]))
+        var rng = Xoshiro256StarStar(seed: StreamSeed.simulator([seed, StreamSeed.labelHash("subject-parameters")]))
         func factor(_ sd: Double) -> Double { _exp(sd * spread / 0.05 * rng.normal()) }
         var p = base
         p.weightE *= factor(0.04)

@@ -12,11 +12,27 @@ final class RandomTests: XCTestCase {
     }
 
     func testSeedsDependOnlyOnIdentifiers() {
-        let a = SplitMix64.seed(master: 1, ["rec", "wake", "circular_shift"], index: 3)
-        XCTAssertEqual(a, SplitMix64.seed(master: 1, ["rec", "wake", "circular_shift"], index: 3))
-        XCTAssertNotEqual(a, SplitMix64.seed(master: 1, ["rec", "wake", "circular_shift"], index: 4))
-        XCTAssertNotEqual(a, SplitMix64.seed(master: 1, ["rec", "rem", "circular_shift"], index: 3))
-        XCTAssertNotEqual(a, SplitMix64.seed(master: 2, ["rec", "wake", "circular_shift"], index: 3))
+        let a = StreamSeed.derive(master: 1, ["rec", "wake", "circular_shift"], index: 3)
+        XCTAssertEqual(a, StreamSeed.derive(master: 1, ["rec", "wake", "circular_shift"], index: 3))
+        XCTAssertNotEqual(a, StreamSeed.derive(master: 1, ["rec", "wake", "circular_shift"], index: 4))
+        XCTAssertNotEqual(a, StreamSeed.derive(master: 1, ["rec", "rem", "circular_shift"], index: 3))
+        XCTAssertNotEqual(a, StreamSeed.derive(master: 2, ["rec", "wake", "circular_shift"], index: 3))
+        XCTAssertNotEqual(StreamSeed.derive(master: 1, ["ab", "c"]), StreamSeed.derive(master: 1, ["a", "bc"]))
+    }
+
+    /// The streams of the program, pinned: values computed outside Swift (Python, from the formulas in
+    /// `StreamSeed`'s documentation), equal to what the surrogates, family surrogates, simulator and k-means
+    /// restarts drew before their seeds were gathered in `StreamSeed`. A change here changes every result.
+    func testStreamSeedsArePinned() {
+        XCTAssertEqual(StreamSeed.labelHash("subject"), 0x9640_7352_81E9_0C0F)
+        XCTAssertEqual(StreamSeed.derive(master: 1, ["rec", "wake", "circular_shift"], index: 3), 0x1A57_0D7E_CFB0_F642)
+        XCTAssertEqual(StreamSeed.derive(master: 20_230_619, ["sim01/01", "ictal", "seizure", "isi_permutation"]),
+                       0x6F84_1748_00FF_8D99)
+        XCTAssertEqual(StreamSeed.simulator([1, 0, StreamSeed.labelHash("subject")]), 0x73FA_640D_8FFB_B724)
+        XCTAssertEqual(StreamSeed.chain([42, 1, 2]), 0xF426_9628_263F_4C12)
+        // Xoshiro256StarStar(seed:streams:) is the xoshiro stream of the integer chain.
+        var a = Xoshiro256StarStar(seed: 42, streams: [1, 2]), b = Xoshiro256StarStar(seed: 0xF426_9628_263F_4C12)
+        XCTAssertEqual((0 ..< 4).map { _ in a.next() }, (0 ..< 4).map { _ in b.next() })
     }
 
     func testBoundedDrawsAreInRangeAndUniform() {
