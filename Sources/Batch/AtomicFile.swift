@@ -23,7 +23,42 @@ public enum AtomicFile {
     public static func write(_ raw: UnsafeRawBufferPointer, to path: String, syncDirectory sync: Bool = true) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        let tmp = (dir as NSString).appendingPathComponent(".tmp-\(name)-\(getpid())")
+        let tmp = temporaryPath(dir: dir, name: name)
+        try writeTemporary(raw, to: tmp)
+        if rename(tmp, path) != 0 { let m = errnoText(); unlink(tmp); throw BatchError.io(path: path, message: "rename: \(m)") }
+        if sync { syncDirectory(dir) }
+    }
+
+    /// Writes a result file only if none is there yet: the bytes go to a hidden temporary (fsync'd), which is
+    /// then hard-linked to `path` (`link` fails atomically with EEXIST when `path` exists, also on NFS and
+    /// Lustre) and removed. Returns false, writing nothing, when `path` already existed, so a process with a
+    /// stale view of the folder (another node, an orphaned job on a partitioned node, a second run) never
+    /// replaces a finished result. On a file system without hard links it falls back to check-then-rename.
+    public static func publish(_ bytes: [UInt8], to path: String) throws -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent
+        let tmp = temporaryPath(dir: dir, name: (path as NSString).lastPathComponent)
+        try bytes.withUnsafeBytes { try writeTemporary($0, to: tmp) }
+        defer { unlink(tmp) }
+        if link(tmp, path) == 0 { return true }
+        let err = errno
+        if err == EEXIST { return false }
+        guard err == EPERM || err == EOPNOTSUPP || err == EXDEV || err == EMLINK else {
+            throw BatchError.io(path: path, message: "link: \(String(cString: strerror(err)))")
+        }
+        if access(path, F_OK) == 0 { return false }
+        if rename(tmp, path) != 0 { throw BatchError.io(path: path, message: "rename: \(errnoText())") }
+        return true
+    }
+
+    /// `.tmp-<name>-<host>-<pid>`: unique among processes on different nodes writing to one shared folder.
+    static func temporaryPath(dir: String, name: String) -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, 255)
+        let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (dir as NSString).appendingPathComponent(".tmp-\(name)-\(host)-\(getpid())")
+    }
+
+    static func writeTemporary(_ raw: UnsafeRawBufferPointer, to tmp: String) throws {
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw BatchError.io(path: tmp, message: "cannot create: \(errnoText())") }
         var off = 0
@@ -35,8 +70,6 @@ public enum AtomicFile {
         }
         if fsync(fd) != 0 { let m = errnoText(); close(fd); unlink(tmp); throw BatchError.io(path: tmp, message: "fsync: \(m)") }
         close(fd)
-        if rename(tmp, path) != 0 { let m = errnoText(); unlink(tmp); throw BatchError.io(path: path, message: "rename: \(m)") }
-        if sync { syncDirectory(dir) }
     }
 
     /// fsyncs a folder so a rename or a new entry in it survives a crash.
