@@ -42,28 +42,31 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: Wrappers and data
-        .target(name: "MPI", dependencies: ["CMPI"]),
-        .target(name: "Recordings", dependencies: ["CHDF5", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"]),
+        .target(name: "Recordings", dependencies: ["CHDF5", .product(name: "Logging", package: "swift-log")],
+                exclude: ["README.md"]),
 
         // MARK: Numerics and science
-        .target(name: "Kernels", dependencies: ["CFFTW", "CBLAS"]),
-        .target(name: "Classification", dependencies: ["Kernels", "Recordings"]),
-        .target(name: "Simulation", dependencies: ["Recordings", "Kernels"]),
-        .target(name: "Analysis", dependencies: ["Kernels", "Recordings"]),
+        .target(name: "Kernels", dependencies: ["CFFTW", "CBLAS"], exclude: ["README.md"]),
+        .target(name: "Classification", dependencies: ["Kernels", "Recordings"], exclude: ["README.md"]),
+        .target(name: "Simulation", dependencies: ["Recordings", "Kernels"], exclude: ["README.md"]),
+        .target(name: "Analysis", dependencies: ["Kernels", "Recordings"], exclude: ["README.md"]),
 
         // MARK: Batch, scheduler, report
         .target(name: "Batch", dependencies: ["Analysis", "Kernels", "MPI", "Recordings", "Yams",
-                                              .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Scheduler", dependencies: ["Batch"]),
-        .target(name: "Report", dependencies: ["Analysis", "Batch", "Kernels", "Recordings"]),
+                                              .product(name: "Logging", package: "swift-log")],
+                exclude: ["README.md"]),
+        .target(name: "Scheduler", dependencies: ["Batch"], exclude: ["README.md"]),
+        .target(name: "Report", dependencies: ["Analysis", "Batch", "Kernels", "Recordings"], exclude: ["README.md"]),
 
         // MARK: Executables
         .executableTarget(name: "symedge", dependencies: [
             "MPI", "Recordings", "Kernels", "Classification", "Simulation", "Analysis", "Batch", "Scheduler", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "mpi-test-helper", dependencies: ["MPI"], path: "Sources/mpi-test-helper"),
+        ], exclude: ["README.md"]),
+        .executableTarget(name: "mpi-test-helper", dependencies: ["MPI"], path: "Sources/mpi-test-helper",
+                          exclude: ["README.md"]),
         .executableTarget(name: "recordings-bench", dependencies: ["Recordings"], path: "Benchmarks/recordings",
                           exclude: ["run.sh", "reference"]),
         .executableTarget(name: "lfp-bench", dependencies: ["Kernels", "Analysis", "Recordings"],
