@@ -206,7 +206,17 @@ final class Coordinator {
             if o.ok {
                 do {
                     _ = try ShardFile.provenance(of: o.payload, source: label)
-                    try AtomicFile.write(o.payload, to: folder.shardPath(key: shard.key), syncDirectory: false)
+                    // Never replaces a finished result: another run (a node with a stale view of the folder)
+                    // may have written this shard since the plan was made; its file stays, this copy is dropped.
+                    guard try AtomicFile.publish(o.payload, to: folder.shardPath(key: shard.key)) else {
+                        try ledger.append(LedgerEntry(event: "already_done", key: shard.key, shard: label,
+                                                      file: info.path, message: "another run finished this shard "
+                                                      + "first; its result file was kept, this copy discarded",
+                                                      rank: o.rank, host: o.host, seconds: o.seconds))
+                        summary.alreadyDone += 1
+                        progress.record(ok: true, cost: shard.cost)
+                        return
+                    }
                     try ledger.append(LedgerEntry(event: "done", key: shard.key, shard: label, file: info.path,
                                                   rank: o.rank, host: o.host, seconds: o.seconds,
                                                   bytes: o.payload.count))

@@ -64,7 +64,8 @@ public struct SweepFolder: Sendable {
 
 /// One line of the ledger (`ledger.jsonl`): a shard finished or failed, or a sweep phase began or ended.
 public struct LedgerEntry: Codable, Sendable, Equatable {
-    /// `done`, `failed`, `sweep_start`, `sweep_end`, `reduced`.
+    /// `done`, `already_done` (another run wrote the shard first; its file was kept), `failed`, `sweep_start`,
+    /// `sweep_end`, `reduced`.
     public var event: String
     /// ISO 8601 UTC.
     public var time: String
