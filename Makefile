@@ -17,7 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 
-.PHONY: all deps build venv demo test test-unit test-slurm container bench clean help
+.PHONY: all deps build venv demo test test-unit test-slurm test-multinode container bench clean help
 
 all: build
 
@@ -26,6 +26,7 @@ help:
 	@echo "make test        build and run every test (unit, mpirun, Slurm)"
 	@echo "make test-unit   swift tests only"
 	@echo "make test-slurm  end-to-end tests on a local Slurm cluster"
+	@echo "make test-multinode  end-to-end tests on a 3-node Slurm cluster in network namespaces (root)"
 	@echo "make container   build the podman image and run mpi-check inside it"
 	@echo "make bench       run the benchmarks (figures go to BENCHMARKS.md by hand)"
 	@echo "variables: ARCH=$(ARCH) (x86-64-v3 default; native; empty = generic), NP=$(NP)"
@@ -52,6 +53,7 @@ test: build venv
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) SYMEDGE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
 	  $(SWIFT) test $(BUILDFLAGS) --disable-swift-testing
 	$(MAKE) test-slurm
+	$(MAKE) test-multinode
 
 test-unit: build venv
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) SYMEDGE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
@@ -60,6 +62,10 @@ test-unit: build venv
 test-slurm: build
 	WITH_SLURM=1 bash scripts/install-deps.sh
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) bash Slurm/tests/run.sh
+
+test-multinode: build
+	WITH_SLURM=1 bash scripts/install-deps.sh
+	SYMEDGE_BIN=$(CURDIR)/$(BIN) bash Slurm/tests/multinode.sh
 
 container: build
 	bash Containers/build.sh

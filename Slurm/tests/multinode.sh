@@ -18,9 +18,10 @@
 #      the loss is computed again (ledger.jsonl);
 #   5. network partition of an array task's node (jobs submitted with SBATCH_NO_REQUEUE=1, the partitioned
 #      node's processes frozen): every shard recorded done is a complete file (status --verify), `status` shows the
-#      NODE_FAIL task and the pending shards, `rerun-failed --slurm` finishes them; then the frozen node resumes
-#      with its stale view of the ledger and must not replace any finished shard file (same inode and mtime);
-#   6. teardown leaves no namespace, link, mount or process.
+#      NODE_FAIL task and the pending shards; after the node is repaired `rerun-failed --slurm` finishes them;
+#   6. a node with a stale view of the ledger (a run of array group 0 frozen after planning while a second run on
+#      another node finishes the group) must not replace any finished shard file (same inode and mtime);
+#   7. teardown leaves no namespace, link, mount or process.
 # Prints `multinode: N passed, N failed` and the wall time; exits non-zero on any failure.
 set -uo pipefail
 
@@ -101,6 +102,15 @@ timeout 120 bash "$repo/Slurm/dev-multinode/on.sh" ctl sbatch -W -N 2 -n 2 -o mp
 grep -E 'now connected|PASSED' mpirun.out | sed 's/^/  mpirun| /'
 check "mpirun inside sbatch -N 2: mpi-check passes, and the ranks talk over TCP on the veth link" \
   bash -c 'grep -q "PASSED on 2 rank" mpirun.out && grep -q "btl:tcp: now connected to 10.213.0.1[1-3]" mpirun.out'
+
+# Coordinator message costs over the veth link (figures for docs/scaling.md).
+if mpicc -O2 -o "$work/bin/pingpong" "$repo/Slurm/tests/multinode-pingpong.c" 2>"$work/mpicc.log"; then
+  pp=$(timeout 120 bash "$repo/Slurm/dev-multinode/on.sh" ctl srun -K -N 2 -n 2 --mpi=pmix "$work/bin/pingpong" 2>&1)
+  echo "$pp" | sed 's/^/  /'
+  check "ping-pong of result-sized messages between n1 and n2" test "$(grep -c '^pingpong ' <<<"$pp")" -eq 4
+else
+  bad "mpicc multinode-pingpong.c (see $work/mpicc.log)"
+fi
 
 # ---- 3. a small cohort on the shared folder, and the one-process reference -----------------------------------
 if ! "$sym" simulate --subjects 3 --sessions 1 --duration 240 --neurons 300 --states wake,nrem_deep --no-lfp \
@@ -217,10 +227,21 @@ mpi_id=$(jobs_of "$out_mpi" mpi)
 wait_jobs "$mpi_id" 240
 note "mpi job $mpi_id: $(states_of "$mpi_id")"
 check "mpi job completed on two nodes" bash -c '[[ "$0" =~ :COMPLETED:n\[[1-3][-,][1-3]\] ]]' "$(states_of "$mpi_id")"
-grep -h '^sweep:' "$out_mpi"/slurm/logs/*-"$mpi_id".out | sed 's/^/  mpi| /'
+grep -h '^sweep: .* already done' "$out_mpi"/slurm/logs/*-"$mpi_id".out | sed 's/^/  mpi| /'
 hosts=$(grep -ho '"event":"done".*"host":"n[0-9]"' "$out_mpi/ledger.jsonl" | grep -o 'host":"n[0-9]' | sort -u | wc -l)
 check "shards were computed on both nodes (ledger hosts: $hosts)" test "$hosts" -eq 2
 check "mpi-mode tables (2 nodes) equal the one-process sweep byte for byte" same_tables "$out_mpi"
+python3 - "$out_mpi/ledger.jsonl" "$out_mpi"/slurm/logs/*-"$mpi_id".out <<'PY'
+import json, re, statistics, sys
+done = [e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "done"]
+secs = [e["seconds"] for e in done]
+size = [e["bytes"] for e in done]
+m = re.search(r"in ([0-9.]+) s \(compute ([0-9.]+) s, coordinator busy ([0-9.]+) s", open(sys.argv[2]).read())
+busy = float(m.group(3)) / len(done) * 1e3 if m else float("nan")
+print(f"  scaling| {len(done)} shards over 2 nodes: compute per shard median {statistics.median(secs):.3f} s "
+      f"(mean {statistics.mean(secs):.3f} s), result {statistics.mean(size) / 1e3:.1f} kB mean, "
+      f"coordinator busy {busy:.1f} ms per result; wall {m.group(1) if m else '?'} s")
+PY
 
 # ---- 5. array mode across nodes -------------------------------------------------------------------------------
 out_arr=$work/out-array
@@ -271,7 +292,7 @@ wait_jobs "$loss_id" 300
 note "job $loss_id after the requeue: $(states_of "$loss_id") ($(($(date +%s) - t_kill)) s after the loss)"
 check "the requeued job completed on the two remaining nodes" \
   bash -c '[[ "$0" =~ :COMPLETED: ]] && [[ ! "$0" =~ $1 ]] && [[ ! "$0" =~ n\[1-3\] ]]' "$(states_of "$loss_id")" "$victim"
-grep -h '^sweep:' "$out_loss"/slurm/logs/*-"$loss_id".out | sed 's/^/  loss| /'
+grep -h '^sweep: .* already done' "$out_loss"/slurm/logs/*-"$loss_id".out | sed 's/^/  loss| /'
 check "node-loss tables equal the one-process sweep byte for byte" same_tables "$out_loss"
 check "no shard recorded done twice ($(ledger_check "$out_loss"))" ledger_check "$out_loss"
 check "no shard finished before the loss was computed again" python3 - "$work/ledger-at-loss.jsonl" "$out_loss/ledger.jsonl" <<'PY'
@@ -312,6 +333,8 @@ if [ -z "$pnode" ]; then
   bad "no array task was caught mid-group"
   finish
 fi
+# The link goes down, and the node's ranks are frozen: cut off from the network they could not reach the shared
+# file system either, and this small group would otherwise finish behind Slurm's back.
 ip -n "symn-$pnode" link set eth0 down
 frozen=$(rank_pids "$pnode" | tr '\n' ' ')
 # shellcheck disable=SC2086  # a list of pids
@@ -340,6 +363,9 @@ missing = [k for k in keys if not os.path.isfile(f"{out}/shards/{k}.shard")]
 print(f"  {len(keys)} shards recorded done, {len(missing)} without a file")
 sys.exit(1 if missing else 0)
 PY
+# The node is repaired (as when it rejoins, Slurm ends the orphaned step: here by a reboot), then the rerun.
+kill_node "$pnode"
+revive_node "$pnode" || bad "node $pnode back in service"
 if on ctl "$sym" rerun-failed "$out_part" --slurm --time 10 >"$work/rerun.log" 2>&1; then
   ok "rerun-failed --slurm"
 else
@@ -350,28 +376,49 @@ re_arr=$(jobs_of "$out_part" array)
 re_red=$(jobs_of "$out_part" reduce)
 wait_jobs "$re_arr,$re_red" 240
 note "rerun array $re_arr: $(states_of "$re_arr")  reduce $re_red: $(states_of "$re_red")"
-check "rerun task and reduce completed on the other nodes" \
+check "rerun task and reduce completed" \
   bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
   "$repo/Slurm/dev-multinode/on.sh" "$re_arr,$re_red"
 check "partition tables equal the one-process sweep byte for byte" same_tables "$out_part"
 check "status: every shard done after the rerun" bash -c '"$0" status "$1" >/dev/null 2>&1' "$sym" "$out_part"
 
-# The partitioned node wakes up with the view of the ledger it had before the rerun and finishes its group.
-( cd "$out_part/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-before.txt"
-# shellcheck disable=SC2086
-[ -n "$frozen" ] && kill -CONT $frozen
+# ---- 8. a node with a stale view of the ledger never replaces a finished shard ---------------------------------
+# Two runs of one array group on two nodes (as when a partitioned node's orphaned task outlives its requeued copy;
+# array tasks share the folder). The run on n1 plans and is frozen; the run on n2 finishes the group; then n1
+# resumes with its stale plan and computes the same shards again.
+out_stale=$work/out-stale
+mkdir -p "$out_stale"
+on n1 "$sym" sweep "$job" --out "$out_stale" --group 0 >"$work/stale-n1.log" 2>&1 &
 t=0
-while [ "$t" -lt 120 ] && [ -n "$(rank_pids "$pnode")" ]; do sleep 1; t=$((t + 1)); done
-( cd "$out_part/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-after.txt"
-stale=$(grep -h '"event":"already_done"' "$out_part"/ledger*.jsonl | grep -c "\"host\":\"$pnode\"")
-note "stale node $pnode finished after ${t} s; ledger: $stale shard(s) it computed again were found done and discarded"
-check "the stale node's copies were discarded (already_done in the ledger: $stale)" test "$stale" -gt 0
-check "the stale node replaced no finished shard file (same inode, mtime, size)" \
+spid=""
+while [ "$t" -lt 600 ]; do
+  if grep -q '"event":"sweep_start"' "$out_stale/ledger.group-0.jsonl" 2>/dev/null; then
+    spid=$(rank_pids n1 | head -1)
+    [ -n "$spid" ] && kill -STOP "$spid"
+    break
+  fi
+  sleep 0.05
+  t=$((t + 1))
+done
+early=$(done_count "$out_stale")
+note "stale run on n1 (pid $spid) frozen after planning, $early shard(s) written"
+if on n2 "$sym" sweep "$job" --out "$out_stale" --group 0 >"$work/stale-n2.log" 2>&1; then
+  ok "the second run of group 0 on n2 finished: $(grep -h '^sweep: .* already done' "$work/stale-n2.log")"
+else
+  bad "second run of group 0 on n2 (see $work/stale-n2.log)"
+fi
+( cd "$out_stale/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-before.txt"
+[ -n "$spid" ] && kill -CONT "$spid"
+wait
+( cd "$out_stale/shards" && stat -c '%n %i %Y %s' -- *.shard ) >"$work/shards-after.txt"
+grep -h '^sweep: .* already done' "$work/stale-n1.log" | sed 's/^/  stale n1| /'
+stale=$(grep -h '"event":"already_done"' "$out_stale"/ledger*.jsonl | grep -c '"host":"n1"')
+check "the stale node found its $stale recomputed shard(s) done and discarded them (already_done in the ledger)" \
+  test "$stale" -gt 0
+check "the stale node replaced no finished shard file (same inode, mtime and size)" \
   cmp -s "$work/shards-before.txt" "$work/shards-after.txt"
-check "no shard recorded done twice ($(ledger_check "$out_part"))" ledger_check "$out_part"
-check "status --verify after the stale node: all done, all complete" \
-  bash -c '"$0" status "$1" --verify >/dev/null 2>&1' "$sym" "$out_part"
-kill_node "$pnode"
-revive_node "$pnode" || bad "node $pnode back in service"
+check "no shard recorded done twice ($(ledger_check "$out_stale"))" ledger_check "$out_stale"
+check "status --verify: every shard file of the group is a complete result" \
+  bash -c '"$0" status "$1" --verify 2>&1 | grep -q "every shard file is a complete result"' "$sym" "$out_stale"
 
 finish
