@@ -65,6 +65,13 @@ trap 'finish' EXIT
 trap 'bad "interrupted"; finish' INT TERM
 
 # ---- 1. the cluster --------------------------------------------------------------------------------------------
+shellcheck=$repo/.venv/bin/shellcheck
+[ -x "$shellcheck" ] || shellcheck=$(command -v shellcheck || true)
+if [ -n "$shellcheck" ]; then
+  check "shellcheck Slurm/dev-multinode and this script" "$shellcheck" -s bash "$repo"/Slurm/dev-multinode/*.sh "$0"
+else
+  echo "note: shellcheck not found (make venv installs it); Slurm/tests/run.sh lints this script"
+fi
 rm -rf "$work"
 mkdir -p "$work/bin"
 # A private copy: another build of .build/release/symedge during the test must not change the program version
@@ -138,7 +145,7 @@ if ! "$sym" sweep "$job" --out "$ref" >"$work/reference.log" 2>&1; then
   bad "one-process local reference sweep (see $work/reference.log)"
   finish
 fi
-ok "one-process local reference sweep ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s): $(head -1 "$work/reference.log")"
+ok "one-process local reference sweep ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s): $(grep -h '^sweep: .* already done' "$work/reference.log")"
 total=$(grep -o '^sweep: [0-9]* shards' "$work/reference.log" | awk '{print $2}')
 
 # ---- helpers -----------------------------------------------------------------------------------------------
