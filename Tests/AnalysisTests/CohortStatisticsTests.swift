@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Foundation
 import Analysis
@@ -82,11 +83,7 @@ final class CohortStatisticsTests: XCTestCase {
 
     /// The same resample indices through NumPy: mean per resample, np.percentile (linear) at 2.5 / 97.5.
     func testBootstrapCIMatchesNumPyOnTheSameIndices() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let python = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"]
-            ?? root.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw XCTSkip("no python at \(python)") }
+        let python = try Repository.python()
         let values: [Double] = (0..<17).map { (k: Int) -> Double in
             let a: Double = 0.37 * Double((k * 13) % 17) - 1.5
             return a + 1e-3 * Double(k)
@@ -102,7 +99,7 @@ final class CohortStatisticsTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: payload).write(to: input)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [root.appendingPathComponent("Tests/python/cohort_reference.py").path, input.path]
+        p.arguments = [Repository.root.appendingPathComponent("Tests/python/cohort_reference.py").path, input.path]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

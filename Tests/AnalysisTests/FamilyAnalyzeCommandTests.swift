@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import TestSupport
 import XCTest
 
 /// `symedge analyze --families` end to end on a plain-text recording: family z filled from spike surrogates,
@@ -17,12 +18,7 @@ final class FamilyAnalyzeCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: base) }
 
-    func binary() throws -> String {
-        let bin = ProcessInfo.processInfo.environment["SYMEDGE_BIN"]
-            ?? Self.root.appendingPathComponent(".build/release/symedge").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else { throw XCTSkip("no symedge binary at \(bin)") }
-        return bin
-    }
+    func binary() throws -> String { try Repository.symedge() }
 
     func run(_ args: [String]) throws -> (status: Int32, err: String) {
         let p = Process()

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Foundation
 import Analysis
@@ -18,12 +19,7 @@ final class SummaryAnalyzeCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: base) }
 
-    func binary() throws -> String {
-        let bin = ProcessInfo.processInfo.environment["SYMEDGE_BIN"]
-            ?? Self.root.appendingPathComponent(".build/release/symedge").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else { throw XCTSkip("no symedge binary at \(bin)") }
-        return bin
-    }
+    func binary() throws -> String { try Repository.symedge() }
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
@@ -41,33 +37,9 @@ final class SummaryAnalyzeCommandTests: XCTestCase {
     }
 
     /// 16 E units at ~5 Hz and 4 I units at ~25 Hz sharing a slow rate modulation, `seconds` long;
-    /// states wake / nrem_deep halves when `states`.
+    /// states wake / nrem_deep halves when `states` (`PlainTextRecording` of TestSupport, seed 77).
     func writeRecording(_ dir: String, seconds: Double = 120, states: Bool = true) throws {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var rng = CohortRNG(seed: 77)
-        func u() -> Double { (Double(rng.next() >> 11) + 0.5) / 9007199254740992.0 }
-        let dt = 0.002
-        let steps = Int(seconds / dt)
-        var mod = [Double](repeating: 1, count: steps)
-        var x = 0.0
-        for k in 0..<steps {
-            x = 0.99 * x + 0.14 * ((-2 * log(u())).squareRoot() * cos(2 * .pi * u()))
-            mod[k] = exp(0.5 * x)
-        }
-        var spikes = "unit_id,time_s\n", units = "unit_id,class,electrode,x_um,y_um\n"
-        for unit in 0..<20 {
-            let rate = unit < 16 ? 5.0 : 25.0
-            units += "\(unit),\(unit < 16 ? "E" : "I"),,,\n"
-            for k in 0..<steps where u() < rate * dt * mod[k] {
-                spikes += "\(unit),\(String(format: "%.6f", (Double(k) + u()) * dt))\n"
-            }
-        }
-        try spikes.write(toFile: dir + "/spikes.csv", atomically: true, encoding: .utf8)
-        try units.write(toFile: dir + "/units.csv", atomically: true, encoding: .utf8)
-        if states {
-            try "start_s,stop_s,state\n0,\(seconds / 2),wake\n\(seconds / 2),\(seconds),nrem_deep\n"
-                .write(toFile: dir + "/states.csv", atomically: true, encoding: .utf8)
-        }
+        try PlainTextRecording.write(to: dir, seconds: seconds, states: states, seed: 77)
     }
 
     func testRerunIsByteIdenticalAndLayoutMatchesTheContract() throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 import Foundation
 import Analysis
@@ -124,10 +125,7 @@ final class TidyCSVTests: XCTestCase {
     }
 
     func testPythonCsvModuleReadsTheSameValues() throws {
-        let python = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"]
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw XCTSkip("no python at \(python)") }
+        let python = try Repository.python()
         var t = TidyTables()
         t.append(sampleSummary(state: "wake", seedValue: 0.7))
         let text = TidyCSV.measures(t.measures)

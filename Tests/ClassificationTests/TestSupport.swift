@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Repository root, from this file's path.
@@ -6,26 +7,11 @@ let repoRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().de
     .deletingLastPathComponent()
 
 /// The shared real-data folder, or nil.
-var sharedData: URL? {
-    let u = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-    return FileManager.default.fileExists(atPath: u.path) ? u : nil
-}
+var sharedData: URL? { try? Repository.sharedData() }
 
-func pythonPath() throws -> String {
-    let p = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"] ?? repoRoot.appendingPathComponent(".venv/bin/python").path
-    guard FileManager.default.isExecutableFile(atPath: p) else {
-        throw XCTSkip("Python reference interpreter not found at \(p) (set SYMEDGE_PYTHON or run `make venv`)")
-    }
-    return p
-}
+func pythonPath() throws -> String { try Repository.python() }
 
-func symedgePath() throws -> String {
-    let p = ProcessInfo.processInfo.environment["SYMEDGE_BIN"] ?? repoRoot.appendingPathComponent(".build/release/symedge").path
-    guard FileManager.default.isExecutableFile(atPath: p) else {
-        throw XCTSkip("symedge binary not found at \(p) (set SYMEDGE_BIN or build release)")
-    }
-    return p
-}
+func symedgePath() throws -> String { try Repository.symedge() }
 
 /// Runs a process, returns (status, stdout, stderr).
 @discardableResult
@@ -47,7 +33,7 @@ func pythonReference(_ args: [String]) throws -> Any {
     let py = try pythonPath()
     let script = repoRoot.appendingPathComponent("Tests/python/classification_reference.py").path
     let (status, out, err) = try runProcess(py, [script] + args)
-    guard status == 0 else { throw XCTSkip("python reference failed (numpy/scipy/h5py missing?): \(err)") }
+    guard status == 0 else { try Repository.missing("python reference failed (numpy/scipy/h5py missing?): \(err)") }
     return try JSONSerialization.jsonObject(with: out)
 }
 

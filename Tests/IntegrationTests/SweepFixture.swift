@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Small cohorts written as plain-text recordings, job files, and runners for `symedge` under `mpirun`.
@@ -7,21 +8,9 @@ enum SweepFixture {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// `SYMEDGE_BIN`, else `<repo>/.build/release/symedge`.
-    static func binary() throws -> String {
-        let env = ProcessInfo.processInfo.environment["SYMEDGE_BIN"] ?? ""
-        let bin = env.isEmpty ? repo.appendingPathComponent(".build/release/symedge").path : env
-        guard FileManager.default.isExecutableFile(atPath: bin) else {
-            throw XCTSkip("symedge is not built at \(bin); run `make build` or set SYMEDGE_BIN")
-        }
-        return bin
-    }
+    static func binary() throws -> String { try Repository.symedge() }
 
-    static func mpirunPath() throws -> String {
-        for p in ["/usr/bin/mpirun", "/usr/local/bin/mpirun"] where FileManager.default.isExecutableFile(atPath: p) {
-            return p
-        }
-        throw XCTSkip("mpirun is not installed (apt-get install openmpi-bin)")
-    }
+    static func mpirunPath() throws -> String { try Repository.mpirun() }
 
     static func temporaryFolder(_ name: String) throws -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("symedge-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -103,8 +92,10 @@ enum SweepFixture {
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     /// Runs `symedge args` directly (np = nil) or under `mpirun -np N`.
-    static func symedge(_ args: [String], np: Int? = nil, timeout: TimeInterval = 300) throws -> Run {
-        let p = try process(args, np: np)
+    static func symedge(_ args: [String], np: Int? = nil, timeout: TimeInterval = 300,
+                        env extra: [String: String] = [:], cwd: URL? = nil) throws -> Run {
+        let p = try process(args, np: np, env: extra)
+        if let c = cwd { p.currentDirectoryURL = c }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -123,14 +114,17 @@ enum SweepFixture {
                    stderr: String(decoding: e, as: UTF8.self))
     }
 
-    static func process(_ args: [String], np: Int?) throws -> Process {
+    /// `env` entries are added to the environment (and passed to every rank with `-x`).
+    static func process(_ args: [String], np: Int?, env extra: [String: String] = [:]) throws -> Process {
         let bin = try binary()
         let p = Process()
         var env = ProcessInfo.processInfo.environment
         for k in env.keys where k.hasPrefix("OMPI_") || k.hasPrefix("PMIX_") || k.hasPrefix("OPAL_") { env[k] = nil }
+        for (k, v) in extra { env[k] = v }
         if let n = np {
             p.executableURL = URL(fileURLWithPath: try mpirunPath())
-            p.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(n)", bin] + args
+            p.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(n)"]
+                + extra.keys.sorted().flatMap { ["-x", $0] } + [bin] + args
         } else {
             p.executableURL = URL(fileURLWithPath: bin)
             p.arguments = args

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import TestSupport
 
 /// Test data generators and small wrappers over the public kernels.
 enum TestData {
@@ -60,11 +61,7 @@ enum TestData {
     }
 
     /// The Python interpreter for references, or nil.
-    static var python: String? {
-        if let p = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"], FileManager.default.isExecutableFile(atPath: p) { return p }
-        let p = repoRoot.appendingPathComponent(".venv/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
-    }
+    static var python: String? { Repository.pythonIfPresent }
 
     /// Runs `Tests/python/kernels_reference.py MODE` on a JSON input and returns the parsed JSON output.
     static func runReference(mode: String, input: Any) throws -> [String: Any] {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Deterministic SplitMix64 stream for the LFP/spatial/avalanche/seizure kernel tests.
@@ -39,11 +40,7 @@ enum LFPPython {
     }
 
     static func run(_ mode: String, _ input: [String: Any]) throws -> [String: Any] {
-        let env = ProcessInfo.processInfo.environment
-        let python = env["SYMEDGE_PYTHON"] ?? repoRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw XCTSkip("Python reference interpreter not found at \(python) (set SYMEDGE_PYTHON or create .venv)")
-        }
+        let python = try Repository.python()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lfp-ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -61,7 +58,7 @@ enum LFPPython {
         let msg = String(decoding: errData, as: UTF8.self)
         if p.terminationStatus != 0 {
             if msg.contains("ModuleNotFoundError") || msg.contains("ImportError") {
-                throw XCTSkip("Python reference package missing for mode \(mode): \(msg.suffix(300))")
+                try Repository.missing("Python reference package missing for mode \(mode): \(msg.suffix(300))")
             }
             throw LFPReferenceFailure(message: "lfp_reference.py \(mode) failed: \(msg.suffix(2000))")
         }

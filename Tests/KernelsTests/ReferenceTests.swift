@@ -1,12 +1,13 @@
 import Foundation
 import Kernels
+import TestSupport
 import XCTest
 
 /// Agreement with independent references (Elephant binning and corrcoef, NumPy/SciPy measures, scikit-image
 /// co-occurrence features) run from the project's virtualenv through temp files. Tolerance 1e-9 relative.
 final class ReferenceTests: XCTestCase {
     override func setUpWithError() throws {
-        guard TestData.python != nil else { throw XCTSkip("no Python virtualenv (.venv or SYMEDGE_PYTHON): reference tests skipped") }
+        _ = try Repository.python()
     }
 
     private func compareScales(e: [[Double]], i: [[Double]], epochs: [(Double, Double)], scales: [Int],

@@ -1,31 +1,18 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Real multi-rank runs: `mpirun -np 2` and `-np 4` (oversubscribed) on `symedge mpi-check`
 /// and on the `mpi-test-helper` executable.
 final class MultiRankTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     /// The directory holding the built executables: next to SYMEDGE_BIN, else .build/release or .build/debug.
-    static func binDir() throws -> URL {
-        if let bin = ProcessInfo.processInfo.environment["SYMEDGE_BIN"], !bin.isEmpty {
-            return URL(fileURLWithPath: bin).deletingLastPathComponent()
-        }
-        // The test bundle lives in the build products directory, beside the executables.
-        let bundleDir = Bundle.main.bundleURL
-        for dir in [bundleDir, repo.appendingPathComponent(".build/release"), repo.appendingPathComponent(".build/debug")]
-        where FileManager.default.fileExists(atPath: dir.appendingPathComponent("mpi-test-helper").path) {
-            return dir
-        }
-        throw XCTSkip("mpi-test-helper is not built; run `make build` or `swift build`")
-    }
+    static func binDir() throws -> URL { try Repository.productsFolder(containing: "mpi-test-helper") }
 
     struct Run { let status: Int32; let output: String }
 
     func mpirun(_ np: Int, _ exe: String, _ args: [String], timeout: TimeInterval = 120) throws -> Run {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/mpirun")
+        p.executableURL = URL(fileURLWithPath: try Repository.mpirun())
         p.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(np)",
                        try Self.binDir().appendingPathComponent(exe).path] + args
         var env = ProcessInfo.processInfo.environment

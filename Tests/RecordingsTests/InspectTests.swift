@@ -1,5 +1,6 @@
 import Foundation
 import Recordings
+import TestSupport
 import XCTest
 
 /// `RecordingSummary` (what `symedge inspect` prints) and the CLI itself when a built binary is available.
@@ -34,11 +35,7 @@ final class InspectTests: XCTestCase {
         for key in ["\"units_per_class\"", "\"duration_s\"", "\"warnings\"", "\"states\""] { XCTAssertTrue(json.contains(key), key) }
     }
 
-    private func binary() throws -> String {
-        let p = ProcessInfo.processInfo.environment["SYMEDGE_BIN"] ?? TestSupport.repoRoot.appendingPathComponent(".build/release/symedge").path
-        guard FileManager.default.isExecutableFile(atPath: p) else { throw XCTSkip("symedge binary not found at \(p)") }
-        return p
-    }
+    private func binary() throws -> String { try Repository.symedge() }
 
     func testCLIOnSharedDataFolderAndTextFolder() throws {
         let bin = try binary()

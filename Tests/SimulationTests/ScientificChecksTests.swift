@@ -33,15 +33,6 @@ final class ScientificChecksTests: XCTestCase {
         Self.summaries[state]?.orderParameters.first { $0.measure == name }
     }
 
-    func testPrintOrderParameters() {
-        for state in Fixtures.allStates.recording.states {
-            let rows = Self.summaries[state]!.orderParameters.map {
-                "\($0.measure)=\($0.value.map { String(format: "%.3f", $0) } ?? "-")(z \($0.z.map { String(format: "%.1f", $0) } ?? "-"))"
-            }
-            print(state, Self.summaries[state]!.verdict.holds as Any, rows.joined(separator: " "))
-        }
-    }
-
     func testWakeEICorrelationIsHighAndPeaksAtZeroLag() throws {
         let r = try XCTUnwrap(order("wake", "r_bar"))
         XCTAssertGreaterThan(try XCTUnwrap(r.value), 0.4)

@@ -1,19 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 import Simulation
 
 /// `symedge simulate` split across MPI ranks by session gives the same files and table as one process (issue 6),
 /// and the JSON parameter overrides.
 final class SimulateCommandTests: XCTestCase {
-    static func binary() throws -> String {
-        let env = ProcessInfo.processInfo.environment
-        let bin = env["SYMEDGE_BIN"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? Fixtures.repoRoot.appendingPathComponent(".build/release/symedge").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else {
-            throw XCTSkip("symedge is not built at \(bin); run `make build` or set SYMEDGE_BIN")
-        }
-        return bin
-    }
+    static func binary() throws -> String { try Repository.symedge() }
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
@@ -62,7 +55,7 @@ final class SimulateCommandTests: XCTestCase {
     }
 
     func testSessionsSplitAcrossRanksGiveByteIdenticalFiles() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/mpirun") else { throw XCTSkip("no mpirun") }
+        _ = try Repository.mpirun()
         let base = NSTemporaryDirectory() + "symedge-sim-mpi-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: base) }
         // 3 sessions: uneven on 2 ranks (2 + 1), and one idle rank on 4.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import Recordings
 import Simulation
@@ -65,11 +66,7 @@ final class SimulationNWBTests: XCTestCase {
     }
 
     func testPynwbReadsTheCohort() throws {
-        let python = ProcessInfo.processInfo.environment["SYMEDGE_PYTHON"]
-            ?? Fixtures.repoRoot.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw XCTSkip("no Python virtualenv at \(python); run `make venv`")
-        }
+        let python = try Repository.python()
         let path = CohortSimulator.path(directory: Self.cohortDir, subject: "sim01", session: "01")
         let script = """
         import sys
@@ -97,11 +94,7 @@ final class SimulationNWBTests: XCTestCase {
     }
 
     func testCLIWritesTheCohort() throws {
-        let bin = ProcessInfo.processInfo.environment["SYMEDGE_BIN"]
-            ?? Fixtures.repoRoot.appendingPathComponent(".build/release/symedge").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else {
-            throw XCTSkip("no symedge binary at \(bin); build it or set SYMEDGE_BIN")
-        }
+        let bin = try Repository.symedge()
         let dir = NSTemporaryDirectory() + "symedge-sim-cli-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let proc = Process()

@@ -1,5 +1,0 @@
-import XCTest
-
-final class AnalysisTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
