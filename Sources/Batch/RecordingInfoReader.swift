@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Analysis
 import Foundation
 import Recordings
 
@@ -27,13 +31,7 @@ public enum RecordingInfoReader {
 
     /// A recording without state epochs gets one pseudo-state `all` from its first to just past its last spike,
     /// exactly as `symedge analyze` does, so both give the same rows.
-    public static func withPseudoState(_ r: Recording) -> Recording {
-        guard r.epochs.isEmpty else { return r }
-        var out = r
-        let span = r.timeSpan
-        out.epochs = [StateEpoch(start: span.lowerBound, stop: span.upperBound.nextUp, state: "all")]
-        return out
-    }
+    public static func withPseudoState(_ r: Recording) -> Recording { StatePipeline.withPseudoState(r).recording }
 
     /// Spikes of E and I units inside each state's epochs; states in order of first appearance.
     public static func metadata(of r: Recording) -> Metadata {
@@ -69,12 +67,19 @@ public enum RecordingInfoReader {
     }
 }
 
-/// Content hashes and planning metadata of inputs, cached by (path, size, mtime, class column)
+/// Content hashes and planning metadata of inputs, cached by (path, size, mtime, ctime, class column)
 /// in `input-cache.json` so a resumed sweep doesn't re-hash or re-read unchanged inputs.
+///
+/// The ctime (inode change time) is what makes the cache safe against a file changed in place and given its
+/// old mtime back (`cp -p`, `rsync -a`, `touch -r`): every write, rename or `utime` sets it to the current
+/// time, and no user-level call can set it back. Entries written before ctime was recorded are re-hashed.
+/// `sweep --rehash` ignores the cache altogether.
 struct InputCache: Codable {
     struct Entry: Codable {
         var size: Int64
         var mtime: Double
+        /// Newest ctime (s since 1970) of the file, or of the folder's files; nil in caches of older versions.
+        var ctime: Double?
         var classColumn: String?
         var info: RecordingInfo
     }
@@ -95,26 +100,30 @@ struct InputCache: Codable {
         try AtomicFile.write(try enc.encode(self), to: (folder as NSString).appendingPathComponent(Self.fileName))
     }
 
-    /// Size and newest mtime of a file, or of all files in a folder.
-    static func stamp(_ path: String) -> (Int64, Double)? {
-        let fm = FileManager.default
-        guard let a = try? fm.attributesOfItem(atPath: path) else { return nil }
-        if (a[.type] as? FileAttributeType) != .typeDirectory {
-            return ((a[.size] as? NSNumber)?.int64Value ?? 0, (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+    /// Size, newest mtime and newest ctime of a file, or of all files in a folder.
+    static func stamp(_ path: String) -> (Int64, Double, Double)? {
+        func times(_ p: String) -> (size: Int64, mtime: Double, ctime: Double, dir: Bool)? {
+            var st = stat()
+            guard stat(p, &st) == 0 else { return nil }
+            return (Int64(st.st_size), Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
+                    Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9, (st.st_mode & S_IFMT) == S_IFDIR)
         }
-        var size: Int64 = 0, mtime = 0.0
-        for n in (try? fm.subpathsOfDirectory(atPath: path)) ?? [] {
-            guard let b = try? fm.attributesOfItem(atPath: (path as NSString).appendingPathComponent(n)) else { continue }
-            size += (b[.size] as? NSNumber)?.int64Value ?? 0
-            mtime = max(mtime, (b[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        guard let top = times(path) else { return nil }
+        guard top.dir else { return (top.size, top.mtime, top.ctime) }
+        var size: Int64 = 0, mtime = 0.0, ctime = 0.0
+        for n in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
+            guard let b = times((path as NSString).appendingPathComponent(n)), !b.dir else { continue }
+            size += b.size
+            mtime = max(mtime, b.mtime)
+            ctime = max(ctime, b.ctime)
         }
-        return (size, mtime)
+        return (size, mtime, ctime)
     }
 
     mutating func info(path: String, classColumn: String?,
                        reader: (String, String?) throws -> RecordingInfoReader.Metadata) -> RecordingInfo {
         let stamp = Self.stamp(path)
-        if let s = stamp, let e = entries[path], e.size == s.0, e.mtime == s.1, e.classColumn == classColumn,
+        if let s = stamp, let e = entries[path], e.size == s.0, e.mtime == s.1, e.ctime == s.2, e.classColumn == classColumn,
            e.info.readError == nil, e.info.units != nil {
             return e.info
         }
@@ -141,6 +150,6 @@ struct InputCache: Codable {
     /// Remembers `info` under the input's current size and mtime.
     mutating func store(_ info: RecordingInfo, classColumn: String?) {
         guard let s = Self.stamp(info.path) else { return }
-        entries[info.path] = Entry(size: s.0, mtime: s.1, classColumn: classColumn, info: info)
+        entries[info.path] = Entry(size: s.0, mtime: s.1, ctime: s.2, classColumn: classColumn, info: info)
     }
 }

@@ -4,7 +4,7 @@ import Recordings
 
 extension ReportInput {
     /// Surrogates behind the collapse figure's surrogate reference band.
-    public static let referenceSurrogates = 8
+    public static let referenceSurrogates = StatePipeline.collapseReferenceSurrogates
 
     /// For a sweep folder, which writes tables only: reads, for each state, the first recording of the
     /// manifest's inputs that has the state, and computes its collapse and partition curves (METHODS §3.4–3.5),
@@ -21,9 +21,10 @@ extension ReportInput {
             if let n = mp["curvePoints"] as? NSNumber { p.curvePoints = n.intValue }
             if let n = mp["seed"] as? NSNumber { p.seed = n.uint64Value }
         }
-        var surrogates = Self.referenceSurrogates
         if let n = (manifest?["parameters"] as? [String: Any])?["surrogateCount"] as? NSNumber {
-            surrogates = min(surrogates, n.intValue)
+            p.surrogateCount = n.intValue
+        } else {
+            p.surrogateCount = Self.referenceSurrogates
         }
         var log: [String] = []
         var pending = states
@@ -34,34 +35,24 @@ extension ReportInput {
             let has = ((i["states"] as? [Any]) ?? []).map { "\($0)" }
             let wanted = pending.filter { has.contains($0) || (has.isEmpty && $0 == "all") }
             guard !wanted.isEmpty else { continue }
-            let candidates = [path, root + "/" + path, (root as NSString).deletingLastPathComponent + "/" + path]
+            let candidates = [path, root + "/" + path, URL(fileURLWithPath: root).standardizedFileURL.deletingLastPathComponent().path + "/" + path]
             guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 notes.append("curves: input \(path) not found"); continue
             }
             guard seen.insert(found).inserted else { continue }
             read += 1
             do {
-                var rec = try RecordingReader.read(found)
-                if rec.epochs.isEmpty {
-                    let span = rec.timeSpan
-                    rec.epochs = [StateEpoch(start: span.lowerBound, stop: span.upperBound.nextUp, state: "all")]
-                }
+                let rec = StatePipeline.withPseudoState(try RecordingReader.read(found)).recording
                 let source = rec.session.isEmpty ? rec.subject : "\(rec.subject)/\(rec.session)"
                 var done: [String] = []
                 for state in wanted where rec.states.contains(state) {
-                    for c in try StateAnalysis.curves(recording: rec, state: state, parameters: p) {
-                        curves.append((source, AnalysisOutput.curveTable(state: state, c)))
-                    }
                     let id = "\(rec.subject)/\(rec.session)"
-                    for c in try StateAnalysis.collapseSurrogateReference(recording: rec, recordingID: id, state: state,
-                                                                          parameters: p, count: surrogates) {
+                    for c in try StatePipeline.curves(recording: rec, recordingID: id, state: state, parameters: p) {
                         curves.append((source, AnalysisOutput.curveTable(state: state, c)))
                     }
-                    for s in [15, 20, 25, 30] where s <= p.scaleCount {
-                        let r = try StateAnalysis.ensembleSeries(recording: rec, state: state, scaleIndex: s)
-                        series.append((source, SeriesTable(state: state, scaleIndex: s, e: Array(r.e.prefix(4096)),
-                                                           i: Array(r.i.prefix(4096)))))
-                    }
+                    let made = StatePipeline.series(recording: rec, state: state, parameters: p)
+                    series += made.tables.map { (source, $0) }
+                    if let failure = made.failure { throw failure.error }
                     pending.removeAll { $0 == state }
                     done.append(state)
                 }
