@@ -92,12 +92,8 @@ struct ClassifyCommand: ParsableCommand {
             let r = ConnectionCheck.run(spikes: recording.spikes, ids: recording.units.map(\.id),
                                         electrodes: recording.units.map(\.electrode), units: members,
                                         pairs: range, options: co)
-            // Directed pairs tested per presynaptic unit (all other units with spikes; fewer with --pair-block).
-            var tested = [Int](repeating: 0, count: recording.units.count)
-            for p in range ?? 0..<ConnectionCheck.pairCount(units: n) {
-                let (i, j) = ConnectionCheck.pair(p, units: n)
-                tested[members[i]] += 1; tested[members[j]] += 1
-            }
+            let tested = ConnectionCheck.testedPairsPerUnit(members: members, unitCount: recording.units.count,
+                                                            pairs: range)
             result.applyConnections(r.connections, tested: tested, options: co)
             check = r
         }

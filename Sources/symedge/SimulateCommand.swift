@@ -69,28 +69,9 @@ struct SimulateCommand: ParsableCommand {
             log.error("\(world.size > 1 ? "rank \(world.rank): " : "")\(error)")
         }
         // Every rank's reports to rank 0, which prints them in session order.
-        let reports: [SessionReport]
-        let failures: Int
-        if world.size > 1 {
-            // NaN (e.g. no ISI CV in a short state) crosses as a string.
-            let encoder = JSONEncoder(), decoder = JSONDecoder()
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            let bytes = [UInt8](try encoder.encode(local))
-            let gathered = try world.gatherv(bytes)
-            failures = try world.allreduce(failure == nil ? 0 : 1, .sum)
-            var all: [SessionReport] = []
-            var offset = 0
-            for count in gathered.counts {
-                all += try decoder.decode([SessionReport].self,
-                                                from: Data(gathered.values[offset ..< offset + count]))
-                offset += count
-            }
-            reports = all.sorted { $0.job < $1.job }
-        } else {
-            reports = local
-            failures = failure == nil ? 0 : 1
-        }
+        let gathered = try world.gather(codable: local)
+        let failures = try world.count(failure != nil)
+        let reports = world.size > 1 ? gathered.sorted { $0.job < $1.job } : gathered
         if failures > 0 {
             if world.isRoot && failure == nil { log.error("\(failures) rank(s) failed; see their messages above") }
             throw ExitCode(1)
