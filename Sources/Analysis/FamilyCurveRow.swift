@@ -61,10 +61,7 @@ extension TidyCSV {
         -> [FamilyCurveRow] {
         let t = try table(content, file: file, header: familyCurvesHeader)
         return try t.rows.map { r in
-            let f = t.string(r, "family")
-            guard let family = MeasureFamily(rawValue: f) else {
-                throw TidyCSVError.badValue(file: file, line: r.line, field: "family", text: f)
-            }
+            let family = try t.value(r, "family", as: MeasureFamily.self)
             guard let x = try t.double(r, "x") else {
                 throw TidyCSVError.badNumber(file: file, line: r.line, field: "x", text: "")
             }

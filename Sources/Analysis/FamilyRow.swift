@@ -135,10 +135,7 @@ extension TidyCSV {
         -> [FamilyRow] {
         let t = try table(content, file: file, header: familyMeasuresHeader)
         return try t.rows.map { r in
-            let f = t.string(r, "family")
-            guard let family = MeasureFamily(rawValue: f) else {
-                throw TidyCSVError.badValue(file: file, line: r.line, field: "family", text: f)
-            }
+            let family = try t.value(r, "family", as: MeasureFamily.self)
             return FamilyRow(subject: t.string(r, "subject"), session: t.string(r, "session"),
                              state: t.string(r, "state"), family: family, channel: t.string(r, "channel"),
                              group: t.string(r, "group"), binMilliseconds: try t.double(r, "bin_ms"),

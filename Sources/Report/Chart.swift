@@ -172,8 +172,7 @@ public struct XYChart: Sendable {
                                       ("fill-opacity", n(iv.opacity))], children: [Element("title", text: iv.name)]))
         }
         // Axes.
-        var xt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.end)),
-                                              ("y2", n(ys.start)), ("stroke", "#000")])]
+        var xt: [Element] = [AxisParts.xBaseline(xs, ys)]
         var categorical = false
         if case .categorical = xAxis { categorical = true }
         for t in xs.ticks() {
@@ -189,11 +188,9 @@ public struct XYChart: Sendable {
                 label,
             ]))
         }
-        xt.append(Element("text", [("class", "label"), ("x", n((xs.start + xs.end) / 2)), ("y", n(height - 8)),
-                                   ("text-anchor", "middle"), ("font-size", "12")], text: xLabel))
+        xt.append(AxisParts.xTitle(xs, height: height, xLabel))
         g.append(Element("g", [("class", "axis x")], children: xt))
-        var yt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.start)),
-                                              ("y2", n(ys.end)), ("stroke", "#000")])]
+        var yt: [Element] = [AxisParts.yBaseline(xs, ys)]
         for t in ys.ticks() {
             let py = ys.map(t.value)
             yt.append(Element("g", [("class", "tick")], children: [
@@ -205,9 +202,7 @@ public struct XYChart: Sendable {
                                  ("font-size", "11")], text: t.label),
             ]))
         }
-        let cy = (ys.start + ys.end) / 2
-        yt.append(Element("text", [("class", "label"), ("x", "14"), ("y", n(cy)), ("text-anchor", "middle"),
-                                   ("font-size", "12"), ("transform", "rotate(-90 14 \(n(cy)))")], text: yLabel))
+        yt.append(AxisParts.yTitle(ys, yLabel))
         g.append(Element("g", [("class", "axis y")], children: yt))
         // Reference lines.
         for r in references where xs.accepts(r.x1) && xs.accepts(r.x2) && ys.accepts(r.y1) && ys.accepts(r.y2) {
@@ -349,8 +344,7 @@ public struct Heatmap: Sendable {
         }
         g.append(Element("g", [("class", "cells"), ("data-count", "\(cells.count)")], children: cells))
         // Axes (reuse the chart's look).
-        var xt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.end)),
-                                              ("y2", n(ys.start)), ("stroke", "#000")])]
+        var xt: [Element] = [AxisParts.xBaseline(xs, ys)]
         for t in xs.ticks() {
             xt.append(Element("g", [("class", "tick")], children: [
                 Element("line", [("x1", n(xs.map(t.value))), ("y1", n(ys.start)), ("x2", n(xs.map(t.value))),
@@ -358,11 +352,9 @@ public struct Heatmap: Sendable {
                 Element("text", [("x", n(xs.map(t.value))), ("y", n(ys.start + 16)), ("text-anchor", "middle"),
                                  ("font-size", "11")], text: t.label)]))
         }
-        xt.append(Element("text", [("class", "label"), ("x", n((xs.start + xs.end) / 2)), ("y", n(height - 8)),
-                                   ("text-anchor", "middle"), ("font-size", "12")], text: xLabel))
+        xt.append(AxisParts.xTitle(xs, height: height, xLabel))
         g.append(Element("g", [("class", "axis x")], children: xt))
-        var yt: [Element] = [Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.start)),
-                                              ("y2", n(ys.end)), ("stroke", "#000")])]
+        var yt: [Element] = [AxisParts.yBaseline(xs, ys)]
         for t in ys.ticks() {
             yt.append(Element("g", [("class", "tick")], children: [
                 Element("line", [("x1", n(xs.start - 4)), ("y1", n(ys.map(t.value))), ("x2", n(xs.start)),
@@ -370,9 +362,7 @@ public struct Heatmap: Sendable {
                 Element("text", [("x", n(xs.start - 6)), ("y", n(ys.map(t.value) + 4)), ("text-anchor", "end"),
                                  ("font-size", "11")], text: t.label)]))
         }
-        let cy = (ys.start + ys.end) / 2
-        yt.append(Element("text", [("class", "label"), ("x", "14"), ("y", n(cy)), ("text-anchor", "middle"),
-                                   ("font-size", "12"), ("transform", "rotate(-90 14 \(n(cy)))")], text: yLabel))
+        yt.append(AxisParts.yTitle(ys, yLabel))
         g.append(Element("g", [("class", "axis y")], children: yt))
         if diagonal {
             let lo = max(xRange.lowerBound, yRange.lowerBound), hi = min(xRange.upperBound, yRange.upperBound)
@@ -402,5 +392,35 @@ public struct Heatmap: Sendable {
                                ("width", n(width)), ("height", n(height)), ("viewBox", "0 0 \(n(width)) \(n(height))"),
                                ("font-family", "Helvetica, Arial, sans-serif"), ("role", "img"),
                                ("aria-label", title)], children: g).render()
+    }
+}
+
+/// The parts of a frame's axes that every chart draws alike: the two axis lines and the two titles.
+enum AxisParts {
+    private static let n = Markup.num
+
+    /// The x axis line along the bottom of the frame.
+    static func xBaseline(_ xs: AxisScale, _ ys: AxisScale) -> Element {
+        Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.end)), ("y2", n(ys.start)),
+                         ("stroke", "#000")])
+    }
+
+    /// The y axis line along the left of the frame.
+    static func yBaseline(_ xs: AxisScale, _ ys: AxisScale) -> Element {
+        Element("line", [("x1", n(xs.start)), ("y1", n(ys.start)), ("x2", n(xs.start)), ("y2", n(ys.end)),
+                         ("stroke", "#000")])
+    }
+
+    /// The x axis title, centred under the frame, 8 px above the bottom of a figure `height` high.
+    static func xTitle(_ xs: AxisScale, height: Double, _ text: String) -> Element {
+        Element("text", [("class", "label"), ("x", n((xs.start + xs.end) / 2)), ("y", n(height - 8)),
+                         ("text-anchor", "middle"), ("font-size", "12")], text: text)
+    }
+
+    /// The y axis title, rotated, centred beside the frame.
+    static func yTitle(_ ys: AxisScale, _ text: String) -> Element {
+        let cy = (ys.start + ys.end) / 2
+        return Element("text", [("class", "label"), ("x", "14"), ("y", n(cy)), ("text-anchor", "middle"),
+                                ("font-size", "12"), ("transform", "rotate(-90 14 \(n(cy)))")], text: text)
     }
 }

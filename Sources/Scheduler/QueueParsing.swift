@@ -34,10 +34,7 @@ public enum SqueueParser {
     public static let format = "%i|%T|%r|%M"
 
     public static func parse(_ text: String) -> [QueueEntry] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
+        QueueEntry.records(text).compactMap { f in
             guard f.count >= 2, !f[0].isEmpty, f[0] != "JOBID" else { return nil }
             return QueueEntry(jobID: f[0], state: f[1], detail: f.count > 2 ? f[2] : "",
                               elapsed: f.count > 3 ? f[3] : "")
@@ -51,10 +48,7 @@ public enum SacctParser {
     public static let format = "JobID,State,ExitCode,Elapsed"
 
     public static func parse(_ text: String) -> [QueueEntry] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
+        QueueEntry.records(text).compactMap { f in
             guard f.count >= 2, !f[0].isEmpty, f[0] != "JobID" else { return nil }
             // Job steps (12.batch, 12_3.0) are not jobs.
             if f[0].contains(".") { return nil }
@@ -66,5 +60,14 @@ public enum SacctParser {
     /// True when sacct's error output says accounting is switched off on this cluster.
     public static func accountingDisabled(_ stderr: String) -> Bool {
         stderr.localizedCaseInsensitiveContains("accounting storage is disabled")
+    }
+}
+
+extension QueueEntry {
+    /// The `|`-separated fields of each line of `squeue`/`sacct` output, trimmed (empty fields kept).
+    static func records(_ text: String) -> [[String]] {
+        text.split(whereSeparator: \.isNewline).map { line in
+            line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
     }
 }
