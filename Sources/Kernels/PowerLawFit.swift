@@ -69,53 +69,142 @@ public enum PowerLawFit {
 
     /// Exact discrete MLE of α for the tail `x ≥ xmin` given Σ ln x and its count (golden section, concave).
     static func alphaMLE(sumLog: Double, n: Int, xmin: Int) -> Double {
-        let q = Double(xmin)
-        func ll(_ a: Double) -> Double { -a * sumLog - Double(n) * log(hurwitzZeta(a, q)) }
+        var g = AlphaSearch(sumLog: sumLog, n: n, xmin: xmin)
+        g.run()
+        return g.alpha
+    }
+
+    /// The golden-section search of `alphaMLE` on [1 + 10⁻⁶, 12] down to a bracket of 10⁻⁹, resumable: after any
+    /// number of steps the final α lies in [lo, hi], and finishing later gives the same bits as one run.
+    /// Golden-section steps between the tests of a candidate x_min against the best KS distance (brackets of α
+    /// ≈ 1.0, 0.15, 0.02, 0.003 wide).
+    static let coarseSteps = [5, 4, 4, 4]
+
+    struct AlphaSearch {
+        let sumLog: Double, n: Double, q: Double
         var lo = 1.0 + 1e-6, hi = 12.0
-        let g = (sqrt(5.0) - 1) / 2
-        var x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo)
-        var f1 = ll(x1), f2 = ll(x2)
-        while hi - lo > 1e-9 {
-            if f1 < f2 { lo = x1; x1 = x2; f1 = f2; x2 = lo + g * (hi - lo); f2 = ll(x2) }
-            else { hi = x2; x2 = x1; f2 = f1; x1 = hi - g * (hi - lo); f1 = ll(x1) }
+        var x1: Double, x2: Double, f1: Double, f2: Double
+        static let g = (sqrt(5.0) - 1) / 2
+
+        init(sumLog: Double, n: Int, xmin: Int) {
+            self.sumLog = sumLog; self.n = Double(n); self.q = Double(xmin)
+            let g = Self.g
+            x1 = hi - g * (hi - lo); x2 = lo + g * (hi - lo)
+            f1 = 0; f2 = 0
+            f1 = ll(x1); f2 = ll(x2)
         }
-        return (lo + hi) / 2
+
+        @inline(__always) func ll(_ a: Double) -> Double { -a * sumLog - n * log(hurwitzZeta(a, q)) }
+
+        /// Golden-section steps while the bracket is wider than 10⁻⁹, at most `steps`.
+        mutating func run(steps: Int = .max) {
+            let g = Self.g
+            var k = 0
+            while hi - lo > 1e-9 && k < steps {
+                if f1 < f2 { lo = x1; x1 = x2; f1 = f2; x2 = lo + g * (hi - lo); f2 = ll(x2) }
+                else { hi = x2; x2 = x1; f2 = f1; x1 = hi - g * (hi - lo); f1 = ll(x1) }
+                k += 1
+            }
+        }
+
+        var alpha: Double { (lo + hi) / 2 }
     }
 
     /// Discrete power law with x_min by minimum KS distance. `xmin` fixes it instead.
     /// `maximumAlpha`: candidates whose α ≥ this are skipped (the `powerlaw` package uses 3).
     /// Nil when fewer than two distinct positive values exist.
+    ///
+    /// The scan over candidate x_min (the U distinct values, the largest excluded) takes each candidate's α from
+    /// `alphaMLE` on suffix sums of ln x, then its KS distance over the distinct values ≥ it, stopping as soon as
+    /// the running maximum reaches the best distance so far (that candidate can no longer be chosen, since ties
+    /// keep the smaller x_min); the first distinct value checked is where the previous candidate's maximum or
+    /// stop was. Once a best candidate exists, each further candidate's golden-section search for α first runs
+    /// a few steps at a time: its bracket [lo, hi] surely holds the final α, and since the model CDF at every
+    /// value rises with α, the gap between the empirical CDF and the CDFs at lo and hi bounds the candidate's KS
+    /// from below; a candidate whose bound reaches the best distance is dropped without finishing α. Candidates
+    /// with α ≥ `maximumAlpha` get no KS at all. The chosen fit, its α and its KS are
+    /// bit-identical to the full quadratic scan (`powerLawQuadratic`), which tests keep as the oracle.
     public static func powerLaw(_ data: [Int], xmin fixed: Int? = nil, maximumAlpha: Double = .infinity) -> PowerLaw? {
         let x = data.filter { $0 > 0 }.sorted()
         guard !x.isEmpty else { return nil }
         // Distinct values and the index of their first occurrence.
         var uniq: [Int] = [], first: [Int] = []
         for (i, v) in x.enumerated() where uniq.last != v { uniq.append(v); first.append(i) }
-        // Suffix sums of ln x.
+        // Suffix sums of ln x (the same order of additions as the quadratic scan, so the same bits).
         var suffix = [Double](repeating: 0, count: x.count + 1)
         for i in stride(from: x.count - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] + log(Double(x[i])) }
-        func fit(_ u: Int) -> PowerLaw {
-            let start = first[u], n = x.count - start
-            let a = alphaMLE(sumLog: suffix[start], n: n, xmin: uniq[u])
+        let count = uniq.count
+        /// KS distance of candidate u at α = a, or nil once it reaches `bound`; `hint` is the distinct value
+        /// checked first and is updated to where the maximum (or the stop) was.
+        func distance(_ u: Int, _ a: Double, bound: Double?, hint: inout Int) -> Double? {
+            let start = first[u], n = Double(x.count - start)
             let zmin = hurwitzZeta(a, Double(uniq[u]))
-            var d = 0.0
-            for v in u..<uniq.count {
-                let emp = Double(first[v] - start) / Double(n)
+            @inline(__always) func term(_ v: Int) -> Double {
+                let emp = Double(first[v] - start) / n
                 let theo = 1 - hurwitzZeta(a, Double(uniq[v])) / zmin
-                d = max(d, abs(theo - emp))
+                return abs(theo - emp)
             }
+            var d = 0.0, at = u
+            let h = max(u, min(hint, count - 1))
+            d = max(d, term(h))
+            if let bound, d >= bound { hint = h; return nil }
+            if d > 0 { at = h }
+            for v in u..<count where v != h {
+                let t = term(v)
+                if t > d { at = v }
+                d = max(d, t)
+                if let bound, d >= bound { hint = v; return nil }
+            }
+            hint = at
+            return d
+        }
+        func result(_ u: Int, _ a: Double, _ d: Double) -> PowerLaw {
+            let n = x.count - first[u]
             return PowerLaw(alpha: a, xmin: uniq[u], ks: d, tailCount: n, alphaSE: (a - 1) / Double(n).squareRoot())
         }
+        func alpha(_ u: Int) -> Double {
+            alphaMLE(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u])
+        }
+        var hint = 0
         if let fixed {
             guard let u = uniq.firstIndex(where: { $0 >= fixed }) else { return nil }
-            return fit(u)
+            let a = alpha(u)
+            return result(u, a, distance(u, a, bound: nil, hint: &hint)!)
         }
-        guard uniq.count >= 2 else { return nil }
+        guard count >= 2 else { return nil }
+        /// A lower bound on candidate u's KS distance for any α in [lo, hi]: the model CDF at each distinct value
+        /// increases with α (monotone likelihood ratio), so |F_α(v) − emp(v)| ≥ max(emp − F_hi, F_lo − emp).
+        func lowerBound(_ u: Int, _ lo: Double, _ hi: Double, _ vs: [Int]) -> Double {
+            let start = first[u], n = Double(x.count - start)
+            let zl = hurwitzZeta(lo, Double(uniq[u])), zh = hurwitzZeta(hi, Double(uniq[u]))
+            var b = 0.0
+            for v in vs where v > u && v < count {
+                let emp = Double(first[v] - start) / n
+                let fl = 1 - hurwitzZeta(lo, Double(uniq[v])) / zl, fh = 1 - hurwitzZeta(hi, Double(uniq[v])) / zh
+                b = max(b, emp - fh, fl - emp)
+            }
+            return b
+        }
         var best: PowerLaw? = nil
-        for u in 0..<(uniq.count - 1) {
-            let r = fit(u)
-            guard r.alpha < maximumAlpha else { continue }
-            if best == nil || r.ks < best!.ks { best = r }
+        for u in 0..<(count - 1) {
+            var search = AlphaSearch(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u])
+            if let bound = best?.ks {
+                // A candidate whose distance cannot get below the best one's is dropped after a coarse bracket of α
+                // (the margin covers rounding in the bound; the exact scan would not choose it either).
+                var pruned = false
+                for steps in Self.coarseSteps {
+                    search.run(steps: steps)
+                    if search.lo >= maximumAlpha || lowerBound(u, search.lo, search.hi, [u + 1, hint]) - 1e-9 >= bound {
+                        pruned = true; break
+                    }
+                }
+                if pruned { continue }
+            }
+            search.run()
+            let a = search.alpha
+            guard a < maximumAlpha else { continue }
+            guard let d = distance(u, a, bound: best?.ks, hint: &hint) else { continue }
+            if best == nil || d < best!.ks { best = result(u, a, d) }
         }
         return best
     }
@@ -134,20 +223,40 @@ public enum PowerLawFit {
         log(-expm1(-l)) - l * Double(x - xmin)
     }
 
+    /// The distinct values of `tail`, ascending, and each observation's index among them.
+    static func distinctIndex(_ tail: [Int]) -> (values: [Int], index: [Int32]) {
+        let values = Array(Set(tail)).sorted()
+        let index = tail.map { x -> Int32 in
+            var lo = 0, hi = values.count
+            while lo < hi { let m = (lo + hi) / 2; if values[m] < x { lo = m + 1 } else { hi = m } }
+            return Int32(lo)
+        }
+        return (values, index)
+    }
+
     /// Two-component geometric mixture on the tail by EM (300 iterations or 1e-10 relative change).
+    /// Each iteration evaluates the responsibilities once per distinct tail value and then adds them up in the
+    /// observations' order, so the result is bit-identical to one evaluation per observation
+    /// (`biExponentialReference`).
     public static func biExponential(_ tail: [Int], xmin: Int) -> BiExponential? {
         guard tail.count >= 4, let one = exponential(tail, xmin: xmin) else { return nil }
+        let (values, index) = distinctIndex(tail)
+        let m = values.count
+        // Per distinct value: ln t, r, r·(x − x_min), (1 − r)·(x − x_min); zeros where t ≤ 0 (skipped).
+        var lt = [Double](repeating: 0, count: m), rr = lt, r1 = lt, r2 = lt
         var w = 0.5, l1 = one.lambda * 2, l2 = one.lambda / 2
         var prev = -Double.infinity
         for _ in 0..<300 {
-            var sw = 0.0, s1 = 0.0, s2 = 0.0, ll = 0.0
-            for x in tail {
+            for j in 0..<m {
+                let x = values[j]
                 let a = w * exp(logGeometric(x, xmin, l1)), b = (1 - w) * exp(logGeometric(x, xmin, l2))
                 let t = a + b
-                guard t > 0 else { continue }
+                guard t > 0 else { lt[j] = 0; rr[j] = 0; r1[j] = 0; r2[j] = 0; continue }
                 let r = a / t
-                ll += log(t); sw += r; s1 += r * Double(x - xmin); s2 += (1 - r) * Double(x - xmin)
+                lt[j] = log(t); rr[j] = r; r1[j] = r * Double(x - xmin); r2[j] = (1 - r) * Double(x - xmin)
             }
+            var sw = 0.0, s1 = 0.0, s2 = 0.0, ll = 0.0
+            for k in index { let j = Int(k); ll += lt[j]; sw += rr[j]; s1 += r1[j]; s2 += r2[j] }
             let n = Double(tail.count)
             w = min(max(sw / n, 1e-9), 1 - 1e-9)
             let m1 = s1 / max(sw, 1e-300), m2 = s2 / max(n - sw, 1e-300)
@@ -171,22 +280,28 @@ public enum PowerLawFit {
     }
 
     /// Power law (KS-selected x_min), exponential and bi-exponential on the same tail, and both comparisons.
+    /// Pointwise log-likelihoods are evaluated once per distinct tail value (same bits as per observation).
     public static func fitAll(_ data: [Int], maximumAlpha: Double = .infinity) -> Fits? {
         guard let pl = powerLaw(data, maximumAlpha: maximumAlpha) else { return nil }
         let tail = data.filter { $0 >= pl.xmin }
         let z = hurwitzZeta(pl.alpha, Double(pl.xmin))
-        let lpl = tail.map { -pl.alpha * log(Double($0)) - log(z) }
+        let (values, index) = distinctIndex(tail)
+        let lpl = values.map { -pl.alpha * log(Double($0)) - log(z) }
         let ex = exponential(tail, xmin: pl.xmin)
         let bi = biExponential(tail, xmin: pl.xmin)
         var ve: Comparison? = nil, vb: Comparison? = nil
-        if let ex { ve = compare(tail.indices.map { lpl[$0] - logGeometric(tail[$0], pl.xmin, ex.lambda) }) }
+        if let ex {
+            let d = values.indices.map { lpl[$0] - logGeometric(values[$0], pl.xmin, ex.lambda) }
+            ve = compare(index.map { d[Int($0)] })
+        }
         if let bi {
-            vb = compare(tail.indices.map { i in
-                let x = tail[i]
+            let d = values.indices.map { j in
+                let x = values[j]
                 let lb = log(bi.weight * exp(logGeometric(x, pl.xmin, bi.lambda1))
                              + (1 - bi.weight) * exp(logGeometric(x, pl.xmin, bi.lambda2)))
-                return lpl[i] - lb
-            })
+                return lpl[j] - lb
+            }
+            vb = compare(index.map { d[Int($0)] })
         }
         return Fits(powerLaw: pl, exponential: ex, biExponential: bi, versusExponential: ve, versusBiExponential: vb)
     }

@@ -2,6 +2,7 @@
 //
 //   lfp-bench spatial   [--units 200] [--hours 8] [--rate 5]        spike-count correlations at 10/100/1000 ms
 //   lfp-bench aperiodic [--channels 96] [--hours 1] [--fs 1000]     Welch + aperiodic fits per channel
+//   lfp-bench avalanches --file NWB [--surrogates 16]              §8 fits: quadratic x_min scan vs current
 //   lfp-bench validate  [--data ../shared/data]                     markdown tables for docs/lfp-validation.md
 import Analysis
 import Foundation
@@ -293,6 +294,7 @@ let args = CommandLine.arguments
 switch args.count > 1 ? args[1] : "" {
 case "spatial": benchSpatial()
 case "aperiodic": benchAperiodic()
+case "avalanches": benchAvalanches()
 case "validate":
     let data = stringOption("--data", "../shared/data")
     let only = stringOption("--only", "all")
@@ -305,5 +307,5 @@ case "validate":
         FileHandle.standardError.write(Data("validate: \(error)\n".utf8)); exit(1)
     }
 default:
-    FileHandle.standardError.write(Data("usage: lfp-bench spatial|aperiodic|validate [options]\n".utf8)); exit(2)
+    FileHandle.standardError.write(Data("usage: lfp-bench spatial|aperiodic|avalanches|validate [options]\n".utf8)); exit(2)
 }

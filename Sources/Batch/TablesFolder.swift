@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The reduction owns `OUT/tables/`: before writing, it removes what it will no longer produce (the folder of a
+/// recording that has no complete pair any more, e.g. after its input turned bad) and the hidden temporaries a
+/// killed writer left (`.name.tmp.<pid>`, `.tmp-name-…`). Rank 0 holds the output folder's lock meanwhile
+/// (`FolderLock`), so no other writer's temporaries are live.
+enum TablesFolder {
+    /// Removes `tables/recordings/<name>` for every name not in `keeping`, and every hidden temporary under
+    /// `tables/`. Returns the paths removed.
+    @discardableResult
+    static func prune(_ tablesDir: String, recordingsFolder: String, keeping: Set<String>) -> [String] {
+        let fm = FileManager.default
+        var removed: [String] = []
+        let recDir = (tablesDir as NSString).appendingPathComponent(recordingsFolder)
+        for n in (try? fm.contentsOfDirectory(atPath: recDir)) ?? [] where !keeping.contains(n) {
+            let p = (recDir as NSString).appendingPathComponent(n)
+            if (try? fm.removeItem(atPath: p)) != nil { removed.append(p) }
+        }
+        for rel in (try? fm.subpathsOfDirectory(atPath: tablesDir)) ?? [] {
+            let name = (rel as NSString).lastPathComponent
+            guard name.hasPrefix("."), name.contains(".tmp") else { continue }
+            let p = (tablesDir as NSString).appendingPathComponent(rel)
+            if unlink(p) == 0 { removed.append(p) }
+        }
+        return removed
+    }
+}
