@@ -37,13 +37,21 @@ public struct StateSummary: Codable, Sendable, Equatable {
 public enum StateAnalysis {
     /// Computes per-scale measures (§3), cross-scale values (§3.7, §4) for each member.
     /// - Parameter recordingID: a stable identifier (e.g. "subject/session") used to seed surrogates.
+    /// - Parameter threads: members computed in parallel, each thread keeping its own workspace (nil or 0 = every
+    ///   core); the values do not depend on it.
     public static func compute(recording: Recording, recordingID: String, state: String, members: [Member],
-                               parameters: AnalysisParameters) throws -> [Member: MeasureSet] {
-        var ws = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
-                                    parameters: parameters)
-        var out: [Member: MeasureSet] = [:]
-        for m in members where out[m] == nil { out[m] = ws.measures(for: m, spikes: recording.spikes) }
-        return out
+                               parameters: AnalysisParameters, threads: Int? = 1) throws -> [Member: MeasureSet] {
+        let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
+                                          parameters: parameters)
+        var unique: [Member] = []
+        var seen = Set<Member>()
+        for m in members where seen.insert(m).inserted { unique.append(m) }
+        let (spikes, list) = (recording.spikes, unique)
+        let sets = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
+                                           makeState: { template }) { ws, i in
+            ws.measures(for: list[i], spikes: spikes)
+        }
+        return Dictionary(uniqueKeysWithValues: zip(list, sets))
     }
 
     /// Collapse curves (§3.4) and partition curves of E and I (§3.5) of the observed data, every scale,

@@ -65,6 +65,23 @@ struct AnalyzeCommand: ParsableCommand {
     var classColumn: String?
 
     @Option(name: .long, help: ArgumentHelp(
+        "TimeIntervals table holding the states (NWB; default: every table with a 'state' column, else the tags of /intervals/epochs).",
+        valueName: "NAME"))
+    var stateTable: String?
+
+    @Option(name: .long, help: ArgumentHelp("Column of the state table holding the state label (default: state, else tags).",
+                                            valueName: "NAME"))
+    var stateColumn: String?
+
+    @Flag(name: .long, help: "Never take states from /intervals/epochs (e.g. overlapping stimulus or trial epochs); without another state table the file is analysed as the pseudo-state 'all'.")
+    var ignoreEpochs = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "HDF5 path of the Units table when the file has several (default: /units, else the only Units table).",
+        valueName: "PATH"))
+    var unitsPath: String?
+
+    @Option(name: .long, help: ArgumentHelp(
         "Also compute these docs/methods.md §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
         valueName: "LIST"))
     var families: String?
@@ -73,6 +90,11 @@ struct AnalyzeCommand: ParsableCommand {
         "YAML/JSON mapping of docs/methods.md §6–9 parameters for --families, with the keys of a job file's family_parameters: (e.g. channels: [0, 8], spatial_bins_ms: [100]); recorded in provenance.json.",
         valueName: "FILE"))
     var familyParameters: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads computing members (observed data and surrogates) in parallel; 0 = every core (default). Tables do not depend on it; recorded in provenance.json.",
+        valueName: "N"))
+    var threads: Int = 0
 
     @OptionGroup var global: GlobalOptions
 
@@ -98,6 +120,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(scales) else { throw ValidationError("--scales must be between 1 and 64, got \(scales)") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
         guard surrogates >= 0 else { throw ValidationError("--surrogates must be 0 or more, got \(surrogates)") }
         _ = try parsedKinds()
         _ = try parsedFamilies()
@@ -126,6 +149,16 @@ struct AnalyzeCommand: ParsableCommand {
                     .joined(separator: ",")]
     }
 
+    /// The reading choices of issue 18 that differ from the defaults, for provenance.json.
+    var readOptionsProvenance: [String: String] {
+        var o: [String: String] = [:]
+        if let stateTable { o["state_table"] = stateTable }
+        if let stateColumn { o["state_column"] = stateColumn }
+        if ignoreEpochs { o["ignore_epochs"] = "true" }
+        if let unitsPath { o["units_path"] = unitsPath }
+        return o
+    }
+
     func run() throws {
         let log = global.makeLogger()
         let started = Date()
@@ -135,15 +168,15 @@ struct AnalyzeCommand: ParsableCommand {
         parameters.surrogateKinds = try parsedKinds()
         parameters.seed = seed
 
+        let threadCount = ParallelMembers.resolve(threads)
         log.info("reading \(file)")
-        var recording = try RecordingReader.read(file, options: ReadOptions(classColumn: classColumn))
+        var recording = try RecordingReader.read(file, options: ReadOptions(
+            classColumn: classColumn, stateTable: stateTable, stateColumn: stateColumn, ignoreEpochs: ignoreEpochs,
+            unitsPath: unitsPath))
         for w in recording.warnings { log.warning("\(file): \(w)") }
         let nE = recording.unitIndices(of: .excitatory).count, nI = recording.unitIndices(of: .inhibitory).count
         log.info("\(recording.subject)/\(recording.session): \(recording.units.count) units (\(nE) E, \(nI) I), states: \(recording.states.joined(separator: ", "))")
-        if nE == 0 || nI == 0 {
-            let which = nE == 0 ? "E" : "I"
-            log.warning("\(file): no \(which) units, so most measures will be empty (see missing.csv); name the label column with --class-column, or classify the units first")
-        }
+        try recording.checkBalanceInput()
 
         // A file without epochs: one pseudo-state `all` from the first to just past the last spike.
         let pseudo = recording.epochs.isEmpty
@@ -153,17 +186,10 @@ struct AnalyzeCommand: ParsableCommand {
             log.notice("\(file) has no state epochs: analysing one pseudo-state 'all' over [\(span.lowerBound), \(span.upperBound)] s")
         }
         let available = recording.states
-        let chosen: [String]
-        if let s = states {
-            chosen = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let unknown = chosen.filter { !available.contains($0) }
-            guard unknown.isEmpty, !chosen.isEmpty else {
-                throw ValidationError("\(file): no epochs of state(s) \(unknown.joined(separator: ", ")); "
-                                      + "the file has: \(available.joined(separator: ", "))")
-            }
-        } else {
-            chosen = available
-        }
+        let (chosen, skipped) = try StateSelection.choose(
+            requested: states.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
+            available: available, file: file)
+        for s in skipped { log.warning("\(file): state \(s) has no usable epochs; skipped") }
 
         let recordingID = "\(recording.subject)/\(recording.session)"
         var members: [Member] = [.observed]
@@ -191,7 +217,8 @@ struct AnalyzeCommand: ParsableCommand {
                 while done < members.count {
                     let block = Array(members[done..<min(done + Self.memberBlock, members.count)])
                     let part = try StateAnalysis.compute(recording: recording, recordingID: recordingID, state: state,
-                                                         members: block, parameters: parameters)
+                                                         members: block, parameters: parameters,
+                                                         threads: threadCount)
                     sets.merge(part) { a, _ in a }
                     done += block.count
                     log.debug("state \(state): \(done)/\(members.count) members")
@@ -203,7 +230,11 @@ struct AnalyzeCommand: ParsableCommand {
                 surrogateSets[.observed] = nil
                 let summary = StateAnalysis.summarize(subject: recording.subject, session: recording.session,
                                                       state: state, observed: observed, surrogates: surrogateSets,
-                                                      parameters: parameters)
+                                                      parameters: parameters,
+                                                      seizureDeviationSD: familyList.contains(.seizure)
+                                                          ? SeizureAnalysis.stateDeviationSD(recording: recording, state: state,
+                                                                                             parameters: familyParameters)
+                                                          : nil)
                 let secondary = StateAnalysis.secondarySurrogates(subject: recording.subject,
                                                                   session: recording.session, state: state,
                                                                   observed: observed, surrogates: surrogateSets,
@@ -233,7 +264,7 @@ struct AnalyzeCommand: ParsableCommand {
                     }
                 }
                 let v = summary.verdict
-                let verdict = v.holds.map { $0 ? "balance symmetry holds" : "broken: \(v.broken)" } ?? "undecidable: \(v.broken)"
+                let verdict = v.failed.isEmpty ? v.verdict.rawValue : "\(v.verdict.rawValue): \(v.failed)"
                 log.info("state \(state) done in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s: \(verdict)")
             } catch {
                 log.error("state \(state): \(error)")
@@ -250,10 +281,14 @@ struct AnalyzeCommand: ParsableCommand {
                                                           parameters: familyParameters)
                     var surrogateResults: [FamilyResult] = []
                     if let kind = familyKind, FamilyAnalysis.supportsSurrogates(family) {
-                        for i in 0..<familySurrogates {
-                            surrogateResults.append(try FamilyAnalysis.run(
-                                family: family, recording: recording, recordingID: recordingID, state: state,
-                                member: .surrogate(kind, i), parameters: familyParameters))
+                        // Spike-only families in parallel (results in member order); the others read LFP via HDF5.
+                        let parallel = family == .avalanches || family == .spatial
+                        let (rec, fp) = (recording, familyParameters)
+                        surrogateResults = try ParallelMembers.map(count: familySurrogates,
+                                                                   threads: parallel ? threadCount : 1,
+                                                                   makeState: {}) { _, i in
+                            try FamilyAnalysis.run(family: family, recording: rec, recordingID: recordingID,
+                                                   state: state, member: .surrogate(kind, i), parameters: fp)
                         }
                     }
                     let f = FamilyAnalysis.score(observed: observed, surrogates: surrogateResults,
@@ -280,7 +315,7 @@ struct AnalyzeCommand: ParsableCommand {
             parameters: parameters, states: chosen, pseudoStateAll: pseudo, classColumn: classColumn,
             options: familyOptions(kind: familyKind, count: familySurrogates, families: familyList).merging(
                 ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
-                 "series_max_bins": "\(Self.seriesBins)"]) { a, _ in a },
+                 "series_max_bins": "\(Self.seriesBins)", "threads": "\(threadCount)"]) { a, _ in a }.merging(readOptionsProvenance) { a, _ in a },
             startedAt: started, finishedAt: finished, stateSeconds: stateSeconds,
             families: familyList.isEmpty ? nil : familyList, familyParameters: familyList.isEmpty ? nil : familyParameters)
         try AnalysisOutput.write(tables, curves: curves, series: series, provenance: provenance,
@@ -288,11 +323,10 @@ struct AnalyzeCommand: ParsableCommand {
         log.info("wrote \(out) in \(String(format: "%.2f", finished.timeIntervalSince(started))) s")
         print(out)
         for v in tables.verdicts.sorted(by: { $0.state < $1.state }) {
-            print("\(v.state)\t\(v.holds.map { $0 ? "holds" : "broken" } ?? "undecidable")\t\(v.broken)")
+            print("\(v.state)\t\(v.verdict.rawValue)\t\(v.failed)")
         }
         if !failures.isEmpty {
-            throw ValidationError("\(failures.count) of \(chosen.count) state(s) failed (see \(out)/missing.csv): "
-                                  + failures.joined(separator: "; "))
+            throw AnalyzeFailure.statesFailed(failed: failures, total: chosen.count, out: out)
         }
     }
 }
