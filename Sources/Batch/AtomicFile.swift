@@ -50,12 +50,14 @@ public enum AtomicFile {
         return true
     }
 
-    /// `.tmp-<name>-<host>-<pid>`: unique among processes on different nodes writing to one shared folder.
+    /// `.tmp-<name>-<host>-<pid>-<random>`: unique among processes on different nodes writing to one shared
+    /// folder, and among threads of one process.
     static func temporaryPath(dir: String, name: String) -> String {
         var buf = [CChar](repeating: 0, count: 256)
         gethostname(&buf, 255)
         let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return (dir as NSString).appendingPathComponent(".tmp-\(name)-\(host)-\(getpid())")
+        let tag = String(UInt32.random(in: 0 ... .max), radix: 16)
+        return (dir as NSString).appendingPathComponent(".tmp-\(name)-\(host)-\(getpid())-\(tag)")
     }
 
     static func writeTemporary(_ raw: UnsafeRawBufferPointer, to tmp: String) throws {
