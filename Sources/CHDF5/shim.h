@@ -41,4 +41,97 @@ static inline hsize_t  symedge_h5s_unlimited(void)  { return H5S_UNLIMITED; }
 /* Silence HDF5's automatic error-stack printing; errors are reported as Swift errors. */
 static inline void symedge_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 static inline void symedge_h5_version(unsigned *maj, unsigned *min, unsigned *rel) { H5get_libversion(maj, min, rel); }
+
+/* ---- issue 18: object walk and dataset-region references (NWB 2.0b) ---------------------------------- */
+#include <stdlib.h>
+#include <string.h>
+
+/* A growing buffer of NUL-separated names. */
+typedef struct { char *buf; size_t len, cap; int failed; } symedge_name_list;
+
+#if H5_VERSION_GE(1, 12, 0)
+static inline herr_t symedge__collect_group(hid_t o, const char *name, const H5O_info2_t *info, void *op)
+#else
+static inline herr_t symedge__collect_group(hid_t o, const char *name, const H5O_info_t *info, void *op)
+#endif
+{
+    (void)o;
+    symedge_name_list *l = (symedge_name_list *)op;
+    if (info->type != H5O_TYPE_GROUP || strcmp(name, ".") == 0) return 0;
+    size_t n = strlen(name) + 1;
+    if (l->len + n > l->cap) {
+        size_t cap = (l->cap ? l->cap * 2 : 4096) + n;
+        char *b = (char *)realloc(l->buf, cap);
+        if (!b) { l->failed = 1; return -1; }
+        l->buf = b; l->cap = cap;
+    }
+    memcpy(l->buf + l->len, name, n);
+    l->len += n;
+    return 0;
+}
+
+/* Paths (relative to the root, NUL-separated, in `*len` bytes) of every group reachable by hard links, each
+   object once (H5Ovisit). The caller frees the result with free(). NULL on failure. */
+static inline char *symedge_h5_group_paths(hid_t file, size_t *len)
+{
+    symedge_name_list l = {0, 0, 0, 0};
+#if H5_VERSION_GE(1, 12, 0)
+    herr_t st = H5Ovisit3(file, H5_INDEX_NAME, H5_ITER_INC, symedge__collect_group, &l, H5O_INFO_BASIC);
+#else
+    herr_t st = H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, symedge__collect_group, &l, H5O_INFO_BASIC);
+#endif
+    if (st < 0 || l.failed) { free(l.buf); return NULL; }
+    *len = l.len;
+    if (!l.buf) l.buf = (char *)malloc(1);
+    return l.buf;
+}
+
+/* For a dataset of `n` dataset-region references (H5T_STD_REF_DSETREG, the NWB 2.0b VectorIndex and
+   DynamicTableRegion): for each, the number of selected points and the first and last selected index along
+   dimension 0 (its bounding box). `target` receives the referenced dataset's path of the first reference
+   (`target_size` bytes). Returns 0, or -1 when the dataset cannot be read as region references, -2 when a
+   reference cannot be resolved. */
+static inline int symedge_h5_region_bounds(hid_t dset, size_t n, hssize_t *npoints, hsize_t *lo, hsize_t *hi,
+                                           char *target, size_t target_size)
+{
+    if (n == 0) return 0;
+    hdset_reg_ref_t *refs = (hdset_reg_ref_t *)calloc(n, sizeof(hdset_reg_ref_t));
+    if (!refs) return -1;
+    if (H5Dread(dset, H5T_STD_REF_DSETREG, H5S_ALL, H5S_ALL, H5P_DEFAULT, refs) < 0) { free(refs); return -1; }
+    if (target && target_size > 0) {
+        target[0] = 0;
+        if (H5Rget_name(dset, H5R_DATASET_REGION, refs[0], target, target_size) < 0) target[0] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hid_t sp = H5Rget_region(dset, H5R_DATASET_REGION, refs[i]);
+        if (sp < 0) { free(refs); return -2; }
+        npoints[i] = H5Sget_select_npoints(sp);
+        int rank = H5Sget_simple_extent_ndims(sp);
+        hsize_t start[H5S_MAX_RANK], end[H5S_MAX_RANK];
+        lo[i] = 0; hi[i] = 0;
+        if (npoints[i] > 0 && rank >= 1 && rank <= H5S_MAX_RANK) {
+            if (H5Sget_select_bounds(sp, start, end) < 0) { H5Sclose(sp); free(refs); return -2; }
+            lo[i] = start[0]; hi[i] = end[0];
+        }
+        H5Sclose(sp);
+    }
+    free(refs);
+    return 0;
+}
+/* A number identifying the object at `path` (its address in the file), to tell two links to one object apart from
+   two objects; 0 when it cannot be opened. */
+static inline unsigned long long symedge_h5_object_key(hid_t file, const char *path)
+{
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    if (H5Oget_info_by_name3(file, path, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+    unsigned long long key = 0;
+    memcpy(&key, &info.token, sizeof key < sizeof info.token ? sizeof key : sizeof info.token);
+    return key;
+#else
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(file, path, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+    return (unsigned long long)info.addr;
+#endif
+}
 #endif

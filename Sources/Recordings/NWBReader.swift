@@ -12,6 +12,8 @@ struct NWBReader {
     let options: ReadOptions
     let file: HDF5File
     var warnings: [String] = []
+    /// The Units table being read (`/units` unless `ReadOptions.unitsPath` or discovery says otherwise).
+    var unitsTable = "/units"
 
     static let electrodesPath = "/general/extracellular_ephys/electrodes"
 
@@ -36,6 +38,7 @@ struct NWBReader {
     }
 
     private mutating func readUnchecked() throws -> Recording {
+        try checkFormat()
         let electrodes = try readElectrodes()
         var (units, spikes) = try readUnits(electrodes: electrodes)
         let epochs = try readEpochs()
@@ -112,15 +115,16 @@ struct NWBReader {
 
     // MARK: units
 
-    private func unitLabel(_ ids: [Int64], _ u: Int) -> String { "/units row \(u) (id \(ids[u]))" }
+    private func unitLabel(_ ids: [Int64], _ u: Int) -> String { "\(unitsTable) row \(u) (id \(ids[u]))" }
 
     private mutating func readUnits(electrodes: [Electrode]) throws -> ([Unit], SpikeTrains) {
-        let t = "/units"
-        guard file.isGroup(t) else {
+        guard let table = try resolveUnitsTable() else {
             if options.requireUnits { throw RecordingError.missing(file: path, path: "/units") }
             warnings.append("\(path): no /units table (no spike trains; only signals/states are available)")
             return ([], SpikeTrains(times: [], offsets: [0]))
         }
+        unitsTable = table
+        let t = table
         // Row count: id, else the spike index, else the waveform table.
         var ids: [Int64]
         if file.isDataset(t + "/id") {
@@ -128,7 +132,7 @@ struct NWBReader {
         } else if file.isDataset(t + "/spike_times_index") {
             ids = (0..<Int64(try file.shape(t + "/spike_times_index").first ?? 0)).map { $0 }
         } else {
-            throw RecordingError.missing(file: path, path: "/units/id")
+            throw RecordingError.missing(file: path, path: unitsTable + "/id")
         }
         let n = ids.count
 
@@ -136,13 +140,20 @@ struct NWBReader {
         var times: [Double] = []
         var offsets = [Int](repeating: 0, count: n + 1)
         if file.isDataset(t + "/spike_times") {
+            if (try? file.kind(t + "/spike_times")) == .integer {
+                warnings.append("\(path): \(t)/spike_times is stored as integers (\(file.typeDescription(t + "/spike_times"))), "
+                                + "not floating-point seconds; the values are used as seconds as stored (if they are "
+                                + "milliseconds or sample indices, convert them to seconds first)")
+            }
             // Large gzip datasets: inflate chunks on all cores (HDF5 alone decompresses on one).
             times = try file.readDoublesInflatingInParallel(t + "/spike_times")
                 ?? file.readDoublesContiguousDirect(t + "/spike_times") ?? file.readDoubles(t + "/spike_times")
             if file.isDataset(t + "/spike_times_index") {
-                let index = try file.readUInt64s(t + "/spike_times_index")
+                let index = file.isRegionReference(t + "/spike_times_index")
+                    ? try regionIndexEnds(t + "/spike_times_index", target: t + "/spike_times", count: times.count)
+                    : try file.readUInt64s(t + "/spike_times_index")
                 guard index.count == n else {
-                    throw RecordingError.invalidValue(file: path, location: "/units", field: "spike_times_index",
+                    throw RecordingError.invalidValue(file: path, location: unitsTable, field: "spike_times_index",
                                                       reason: "\(index.count) entries for \(n) units")
                 }
                 var prev = 0
@@ -156,20 +167,20 @@ struct NWBReader {
                     prev = end
                 }
                 if prev != times.count {
-                    warnings.append("\(path): /units/spike_times has \(times.count - prev) values past the last unit's end; ignored")
+                    warnings.append("\(path): \(unitsTable)/spike_times has \(times.count - prev) values past the last unit's end; ignored")
                     times.removeLast(times.count - prev)
                 }
             } else if n == 1 {
                 offsets[1] = times.count
             } else {
-                throw RecordingError.missing(file: path, path: "/units/spike_times_index")
+                throw RecordingError.missing(file: path, path: unitsTable + "/spike_times_index")
             }
         } else if n > 0 {
-            warnings.append("\(path): /units has no spike_times column (waveforms/metadata only)")
+            warnings.append("\(path): \(unitsTable) has no spike_times column (waveforms/metadata only)")
         }
-        let labelIDs = ids
+        let labelIDs = ids, tableName = t
         warnings += try RecordingValidation.checkSpikes(times: &times, offsets: offsets, ids: ids, file: path,
-                                                        field: "spike_times") { u in "/units row \(u) (id \(labelIDs[u]))" }
+                                                        field: "spike_times") { u in "\(tableName) row \(u) (id \(labelIDs[u]))" }
 
         var units = ids.map { Unit(id: $0) }
         try readWaveforms(into: &units)
@@ -180,7 +191,7 @@ struct NWBReader {
     }
 
     private mutating func readWaveforms(into units: inout [Unit]) throws {
-        let p = "/units/waveform_mean"
+        let p = unitsTable + "/waveform_mean"
         guard file.isDataset(p) else { return }
         let n = units.count
         if file.exists(p + "_index") {
@@ -192,9 +203,9 @@ struct NWBReader {
             warnings.append("\(path): waveform_mean has shape \(shape), expected (\(n), samples[, channels]); ignored")
             return
         }
-        var rate = file.doubleAttribute(p, "sampling_rate") ?? file.doubleAttribute("/units", "waveform_rate")
+        var rate = file.doubleAttribute(p, "sampling_rate") ?? file.doubleAttribute(unitsTable, "waveform_rate")
         var perUnitRate: [Double]?
-        if rate == nil, let col = column("/units/waveform_sampling_rate_hz", rows: n) {
+        if rate == nil, let col = column(unitsTable + "/waveform_sampling_rate_hz", rows: n) {
             perUnitRate = col.map { if case .number(let d) = $0 { return d } else { return .nan } }
         }
         if rate == nil && perUnitRate == nil {
@@ -222,9 +233,13 @@ struct NWBReader {
         }
     }
 
-    private func readUnitElectrodes(into units: inout [Unit], electrodes: [Electrode]) throws {
-        let p = "/units/electrodes"
+    private mutating func readUnitElectrodes(into units: inout [Unit], electrodes: [Electrode]) throws {
+        let p = unitsTable + "/electrodes"
         guard file.isDataset(p) else { return }
+        if file.isRegionReference(p) {
+            warnings.append("\(path): \(p) is a region-reference column (NWB 2.0b); unit electrodes not read")
+            return
+        }
         let n = units.count
         let rows = try file.readInt64s(p)
         var slices: [Range<Int>] = []
@@ -261,12 +276,12 @@ struct NWBReader {
     private mutating func readClasses(into units: inout [Unit]) throws {
         let n = units.count
         let candidates = options.classColumn.map { [$0] } ?? ReadOptions.defaultClassColumns
-        guard let name = candidates.first(where: { file.isDataset("/units/" + $0) }) else {
-            if let c = options.classColumn { throw RecordingError.missing(file: path, path: "/units/" + c) }
+        guard let name = candidates.first(where: { file.isDataset(unitsTable + "/" + $0) }) else {
+            if let c = options.classColumn { throw RecordingError.missing(file: path, path: unitsTable + "/" + c) }
             return
         }
-        guard let values = column("/units/" + name, rows: n) else {
-            throw RecordingError.invalidValue(file: path, location: "/units", field: name,
+        guard let values = column(unitsTable + "/" + name, rows: n) else {
+            throw RecordingError.invalidValue(file: path, location: unitsTable, field: name,
                                               reason: "class column is not a 1-D column with one value per unit")
         }
         var unknown: [String: Int] = [:]
@@ -284,7 +299,7 @@ struct NWBReader {
         }
         if !unknown.isEmpty {
             let list = unknown.keys.sorted().map { "'\($0)' (\(unknown[$0]!) unit\(unknown[$0]! == 1 ? "" : "s"))" }
-            warnings.append("\(path): /units/\(name): unknown class label(s) \(list.joined(separator: ", ")) left unclassified")
+            warnings.append("\(path): \(unitsTable)/\(name): unknown class label(s) \(list.joined(separator: ", ")) left unclassified")
         }
     }
 
@@ -292,8 +307,8 @@ struct NWBReader {
         let n = units.count
         let skip: Set<String> = ["spike_times", "waveform_mean", "waveform_sd", "waveforms", "electrodes",
                                  "electrode_group", "obs_intervals", "id"]
-        for name in colnames("/units") where !skip.contains(name) && !file.exists("/units/" + name + "_index") {
-            guard let values = column("/units/" + name, rows: n) else { continue }
+        for name in colnames(unitsTable) where !skip.contains(name) && !file.exists(unitsTable + "/" + name + "_index") {
+            guard let values = column(unitsTable + "/" + name, rows: n) else { continue }
             for u in 0..<n { units[u].extra[name] = values[u] }
         }
     }
@@ -305,9 +320,14 @@ struct NWBReader {
             if let t = options.stateTable { throw RecordingError.missing(file: path, path: "/intervals/" + t) }
             return []
         }
-        var epochs: [StateEpoch] = []
+        var epochs: [(epoch: StateEpoch, location: String)] = []
         if let t = options.stateTable {
             let table = t.hasPrefix("/") ? t : "/intervals/" + t
+            if options.ignoreEpochs && table == "/intervals/epochs" {
+                throw RecordingError.invalidValue(file: path, location: table, field: "state table",
+                                                  reason: "chosen as the state table and ignored (--ignore-epochs) at once")
+            }
+            guard file.isGroup(table) else { throw RecordingError.missing(file: path, path: table) }
             let col = options.stateColumn ?? (file.isDataset(table + "/state") ? "state" : "tags")
             guard file.isDataset(table + "/" + col) else { throw RecordingError.missing(file: path, path: table + "/" + col) }
             epochs = try readStateTable(table, column: col)
@@ -316,7 +336,7 @@ struct NWBReader {
             let tables = try file.members("/intervals").map { "/intervals/" + $0 }
                 .filter { file.isGroup($0) && file.isDataset($0 + "/" + col) && !$0.hasSuffix("/epochs") }
             for table in tables { epochs += try readStateTable(table, column: col) }
-            if tables.isEmpty, file.isGroup("/intervals/epochs") {
+            if tables.isEmpty, !options.ignoreEpochs, file.isGroup("/intervals/epochs") {
                 if file.isDataset("/intervals/epochs/" + col) {
                     epochs = try readStateTable("/intervals/epochs", column: col)
                 } else if file.isDataset("/intervals/epochs/tags") {
@@ -324,11 +344,13 @@ struct NWBReader {
                 }
             }
         }
-        return try RecordingValidation.sortAndCheckOverlaps(epochs, file: path)
+        let normalized = try RecordingValidation.normalizeEpochs(epochs, file: path)
+        warnings += normalized.warnings
+        return normalized.epochs
     }
 
     /// Reads one TimeIntervals table; `column` is a 1-D label column or the ragged `tags` column.
-    private mutating func readStateTable(_ table: String, column col: String) throws -> [StateEpoch] {
+    private mutating func readStateTable(_ table: String, column col: String) throws -> [(epoch: StateEpoch, location: String)] {
         let starts = try file.readDoubles(table + "/start_time")
         let stops = try file.readDoubles(table + "/stop_time")
         guard starts.count == stops.count else {
@@ -367,12 +389,12 @@ struct NWBReader {
                                                   reason: "\(labels.count) labels for \(n) rows")
             }
         }
-        var out: [StateEpoch] = []
+        var out: [(epoch: StateEpoch, location: String)] = []
         for r in 0..<n {
             guard let label = labels[r]?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { continue }
             let e = StateEpoch(start: starts[r], stop: stops[r], state: label)
             try RecordingValidation.checkEpoch(e, file: path, location: "\(table) row \(r)")
-            out.append(e)
+            out.append((e, "\(table) row \(r)"))
         }
         return out
     }
@@ -381,7 +403,7 @@ struct NWBReader {
 
     private func neurodataType(_ p: String) -> String? { file.stringAttribute(p, "neurodata_type")?.first }
 
-    private func readSignals(electrodes: [Electrode]) throws -> [SignalSeries] {
+    private mutating func readSignals(electrodes: [Electrode]) throws -> [SignalSeries] {
         var groups: [String] = []
         func scan(_ parent: String, depth: Int) throws {
             guard file.isGroup(parent) else { return }
@@ -397,6 +419,12 @@ struct NWBReader {
         }
         try scan("/acquisition", depth: 0)
         try scan("/processing/ecephys", depth: 1)
+        // ElectricalSeries elsewhere (e.g. inside an LFP container in /acquisition), found by neurodata_type;
+        // after the usual places so their order is unchanged.
+        var seen = Set(groups.map { file.objectKey($0) })
+        for (g, _) in try file.groups(ofNeurodataType: ["ElectricalSeries"]) where seen.insert(file.objectKey(g)).inserted {
+            groups.append(g)
+        }
         var out: [SignalSeries] = []
         for g in groups {
             let data = g + "/data"
@@ -416,7 +444,9 @@ struct NWBReader {
                 start = ts.first ?? 0
             }
             var channelElectrodes: [Int] = []
-            if file.isDataset(g + "/electrodes") {
+            if file.isDataset(g + "/electrodes"), file.isRegionReference(g + "/electrodes") {
+                channelElectrodes = regionElectrodes(g + "/electrodes", electrodes: electrodes)
+            } else if file.isDataset(g + "/electrodes") {
                 channelElectrodes = try file.readInt64s(g + "/electrodes").map { r in
                     let row = Int(r)
                     return row >= 0 && row < electrodes.count ? electrodes[row].id : row

@@ -13,6 +13,9 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible, Sendable 
     case overlappingEpochs(file: String, first: StateEpoch, second: StateEpoch)
     /// A feature not supported by this reader/writer.
     case unsupported(file: String, what: String)
+    /// The recording reads, but has nothing the balance analysis can use (no units, no spikes, no E or no I
+    /// units); `reason` says which (issue 18 item 7).
+    case nothingToAnalyse(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,8 +24,11 @@ public enum RecordingError: Error, Equatable, CustomStringConvertible, Sendable 
         case let .missing(file, path): return "\(file): required \(path) is missing"
         case let .invalidValue(file, location, field, reason): return "\(file): \(location), field '\(field)': \(reason)"
         case let .overlappingEpochs(file, a, b):
-            return "\(file): epochs overlap: '\(a.state)' [\(a.start), \(a.stop)) and '\(b.state)' [\(b.start), \(b.stop))"
+            return "\(file): epochs overlap: '\(a.state)' [\(a.start), \(a.stop)) and '\(b.state)' [\(b.start), \(b.stop)); "
+                + "states must not overlap (if these are stimulus or trial epochs, choose the annotation that holds "
+                + "brain states with --state-table/--state-column, or --ignore-epochs)"
         case let .unsupported(file, what): return "\(file): unsupported: \(what)"
+        case let .nothingToAnalyse(file, reason): return "\(file): nothing to analyse: \(reason)"
         }
     }
 }

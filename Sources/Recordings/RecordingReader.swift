@@ -10,11 +10,17 @@ public struct ReadOptions: Sendable, Equatable {
     /// When true, an NWB file without `/units` is an error (`RecordingError.missing`); when false (default) it
     /// reads as a recording with no units and a warning (LFP/EEG-only and hypnogram-only files).
     public var requireUnits: Bool
+    /// When true, `/intervals/epochs` is never used as the state annotation (NWB; e.g. stimulus or trial
+    /// epochs that overlap). With no other state table the recording has no epochs.
+    public var ignoreEpochs: Bool
+    /// The Units table to read (an HDF5 path such as `/acquisition/UnitsTest`); nil = `/units`, else the one
+    /// group anywhere in the file whose `neurodata_type` is `Units`.
+    public var unitsPath: String?
 
     public init(classColumn: String? = nil, stateTable: String? = nil, stateColumn: String? = nil,
-                requireUnits: Bool = false) {
+                requireUnits: Bool = false, ignoreEpochs: Bool = false, unitsPath: String? = nil) {
         self.classColumn = classColumn; self.stateTable = stateTable; self.stateColumn = stateColumn
-        self.requireUnits = requireUnits
+        self.requireUnits = requireUnits; self.ignoreEpochs = ignoreEpochs; self.unitsPath = unitsPath
     }
 
     public static let defaultClassColumns = ["cell_class", "cell_type", "gt_class", "putative_cell_type"]

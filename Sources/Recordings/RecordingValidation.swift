@@ -65,9 +65,57 @@ enum RecordingValidation {
         }
     }
 
-    /// Sorts epochs by start and throws when two epochs of different states overlap (`[a, b)` half-open).
-    static func sortAndCheckOverlaps(_ epochs: [StateEpoch], file: String) throws -> [StateEpoch] {
-        let sorted = epochs.sorted { ($0.start, $0.stop, $0.state) < ($1.start, $1.stop, $1.state) }
+    /// Makes a state annotation usable (issue 18 items 1-2), in this order:
+    /// 1. zero-length epochs (`stop == start`) are dropped, one warning naming each;
+    /// 2. a state whose epochs were all dropped gets one warning saying it is skipped;
+    /// 3. overlapping epochs of the same state are merged into their union, one warning naming the pair, so no
+    ///    time is counted twice (METHODS §0: a state is a set of disjoint half-open intervals);
+    /// 4. epochs of different states that overlap throw `RecordingError.overlappingEpochs`.
+    /// Touching epochs (`[a, b)` and `[b, c)`) are neither merged nor reported. The result is sorted by start.
+    /// - Parameter epochs: each epoch with where it came from (e.g. "/intervals/sleep_states row 3"), used in
+    ///   warnings; an empty location is left out.
+    static func normalizeEpochs(_ epochs: [(epoch: StateEpoch, location: String)], file: String)
+        throws -> (epochs: [StateEpoch], warnings: [String]) {
+        var warnings: [String] = []
+        func name(_ e: StateEpoch, _ loc: String) -> String {
+            "'\(e.state)' [\(e.start), \(e.stop)) s" + (loc.isEmpty ? "" : " (\(loc))")
+        }
+        var usable: [(epoch: StateEpoch, location: String)] = []
+        var zeroStates: [String] = []
+        for (e, loc) in epochs {
+            if e.stop == e.start {
+                warnings.append("\(file): zero-length epoch \(name(e, loc)) skipped")
+                if !zeroStates.contains(e.state) { zeroStates.append(e.state) }
+            } else {
+                usable.append((e, loc))
+            }
+        }
+        for s in zeroStates where !usable.contains(where: { $0.epoch.state == s }) {
+            warnings.append("\(file): state '\(s)' has no epochs of non-zero length; skipped")
+        }
+        // Merge overlaps within each state (sorted by start; a running union per state).
+        var byState: [String: [(epoch: StateEpoch, location: String)]] = [:]
+        for item in usable { byState[item.epoch.state, default: []].append(item) }
+        var merged: [StateEpoch] = []
+        for state in byState.keys.sorted() {
+            let list = byState[state]!.sorted { ($0.epoch.start, $0.epoch.stop) < ($1.epoch.start, $1.epoch.stop) }
+            var current = list[0]
+            for next in list.dropFirst() {
+                if next.epoch.start < current.epoch.stop {
+                    let union = StateEpoch(start: current.epoch.start, stop: max(current.epoch.stop, next.epoch.stop),
+                                           state: state)
+                    warnings.append("\(file): overlapping epochs of state \(name(current.epoch, current.location)) "
+                                    + "and \(name(next.epoch, next.location)) merged into [\(union.start), \(union.stop)) s "
+                                    + "(the overlap is counted once)")
+                    current = (union, current.location)
+                } else {
+                    merged.append(current.epoch)
+                    current = next
+                }
+            }
+            merged.append(current.epoch)
+        }
+        let sorted = merged.sorted { ($0.start, $0.stop, $0.state) < ($1.start, $1.stop, $1.state) }
         var active: [StateEpoch] = []
         for e in sorted {
             active.removeAll { $0.stop <= e.start }
@@ -76,7 +124,7 @@ enum RecordingValidation {
             }
             active.append(e)
         }
-        return sorted
+        return (sorted, warnings)
     }
 
     /// Number of spikes lying outside every epoch (0 when there are no epochs).

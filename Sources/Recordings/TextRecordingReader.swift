@@ -87,7 +87,8 @@ struct TextRecordingReader {
     private func unitID(_ s: String?, table: Table, line: Int) throws -> Int64 {
         guard let s, let v = Int64(s) ?? Double(s).flatMap({ $0 == $0.rounded() ? Int64(exactly: $0) : nil }) else {
             throw RecordingError.invalidValue(file: table.file, location: "line \(line)", field: "unit_id",
-                                              reason: "'\(s ?? "")' is not an integer id")
+                                              reason: "'\(s ?? "")' is not an integer id (unit_id must be an integer; "
+                                                + "keep text names in another units.csv column)")
         }
         return v
     }
@@ -122,6 +123,11 @@ struct TextRecordingReader {
             pairs.append((id, t))
         }
         let newIDs = Set(pairs.map { $0.0 }).filter { rowOf[$0] == nil }.sorted()
+        if !newIDs.isEmpty && fm.fileExists(atPath: unitsPath) {
+            let shown = newIDs.prefix(20).map(String.init).joined(separator: ", ") + (newIDs.count > 20 ? ", …" : "")
+            warnings.append("\(spikesPath): \(newIDs.count) unit(s) of spikes.csv are missing from units.csv (ids \(shown)); "
+                            + "they are read without a class (unclassified)")
+        }
         for id in newIDs { rowOf[id] = units.count; units.append(Unit(id: id)) }
 
         // Flat layout, keeping file order within each unit (the check below sorts and warns).
@@ -137,6 +143,7 @@ struct TextRecordingReader {
                                                         field: "time_s") { u in "unit \(ids[u])" }
 
         var epochs: [StateEpoch] = []
+        var located: [(epoch: StateEpoch, location: String)] = []
         let statesPath = (folder as NSString).appendingPathComponent("states.csv")
         if fm.fileExists(atPath: statesPath) {
             let table = try Self.parseCSV(statesPath)
@@ -151,9 +158,11 @@ struct TextRecordingReader {
                 let epoch = StateEpoch(start: start, stop: stop, state: label)
                 try RecordingValidation.checkEpoch(epoch, file: statesPath, location: "line \(row.line)",
                                                    startField: "start_s", stopField: "stop_s")
-                epochs.append(epoch)
+                located.append((epoch, "line \(row.line)"))
             }
-            epochs = try RecordingValidation.sortAndCheckOverlaps(epochs, file: statesPath)
+            let normalized = try RecordingValidation.normalizeEpochs(located, file: statesPath)
+            epochs = normalized.epochs
+            warnings += normalized.warnings
         }
         warnings += RecordingValidation.epochWarnings(times: times, epochs: epochs, file: spikesPath)
 

@@ -30,9 +30,16 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Column of --state-table holding the state label.")
     var stateColumn: String?
 
+    @Flag(help: "Never take states from /intervals/epochs (e.g. overlapping stimulus or trial epochs).")
+    var ignoreEpochs = false
+
+    @Option(help: "HDF5 path of the Units table when the file has several (default: /units, else the only Units table).")
+    var unitsPath: String?
+
     func run() throws {
         let logger = global.makeLogger("symedge.inspect")
-        let options = ReadOptions(classColumn: classColumn, stateTable: stateTable, stateColumn: stateColumn)
+        let options = ReadOptions(classColumn: classColumn, stateTable: stateTable, stateColumn: stateColumn,
+                                  ignoreEpochs: ignoreEpochs, unitsPath: unitsPath)
         let paths = try DatasetDiscovery.recordingPaths(in: path)
         let single = paths == [path]
         if paths.isEmpty { logger.warning("no recordings found under \(path)") }

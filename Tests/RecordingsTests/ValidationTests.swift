@@ -215,11 +215,13 @@ final class ValidationTests: XCTestCase {
         assertError(try RecordingReader.read(noColumn)) { e in e.description.contains("unit_id") }
     }
 
-    func testSameStateOverlapIsAllowedAdjacentEpochsAreNotOverlaps() throws {
+    func testSameStateOverlapIsMergedAdjacentEpochsAreNotOverlaps() throws {
         let ok = try writeText(["spikes.csv": "unit_id,time_s\n1,0.5\n1,5\n",
                                 "states.csv": "start_s,stop_s,state\n0,5,wake\n5,10,rem\n2,4,wake\n"])
         let r = try RecordingReader.read(ok)
-        XCTAssertEqual(r.epochs.count, 3)
+        // [2, 4) lies inside [0, 5): merged (issue 18 item 1), never counted twice; [0, 5) and [5, 10) only touch.
+        XCTAssertEqual(r.epochs, [StateEpoch(start: 0, stop: 5, state: "wake"), StateEpoch(start: 5, stop: 10, state: "rem")])
+        XCTAssertEqual(r.warnings.filter { $0.contains("merged") }.count, 1)
         XCTAssertFalse(r.warnings.contains { $0.contains("outside") })
     }
 }

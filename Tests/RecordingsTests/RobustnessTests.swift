@@ -1,0 +1,140 @@
+import Foundation
+@testable import Recordings
+import XCTest
+
+/// Issue 18: overlapping and zero-length epochs, choosing the state annotation, nothing to analyse, NWB 2.0b
+/// region references, NWB 1.x and non-NWB files, Units and ElectricalSeries elsewhere, integer spike times.
+/// The NWB inputs are built from scratch by Tests/python/recordings_make_robust.py (h5py; no shared data).
+final class RobustnessTests: XCTestCase {
+    private var dir: URL!
+    private var cases: [String: [String: Any]] = [:]
+
+    override func setUpWithError() throws {
+        dir = try TestSupport.tempDir(name)
+        let out = try TestSupport.runPython("recordings_make_robust.py", [dir.path])
+        cases = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: [String: Any]]
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func path(_ c: String) -> String { cases[c]!["path"] as! String }
+
+    private func read(_ c: String, _ options: ReadOptions = ReadOptions()) throws -> Recording {
+        try RecordingReader.read(path(c), options: options)
+    }
+
+    private func error(_ body: @autoclosure () throws -> Recording) -> RecordingError? {
+        do { _ = try body(); return nil } catch { return error as? RecordingError }
+    }
+
+    // MARK: item 1
+
+    func testOverlappingEpochsOfOneStateAreMergedWithAWarning() throws {
+        let r = try read("overlap_same")
+        XCTAssertEqual(r.epochs(of: "wake"), [StateEpoch(start: 0, stop: 70, state: "wake")])
+        let w = r.warnings.first { $0.contains("overlapping epochs of state") }
+        XCTAssertNotNil(w, "\(r.warnings)")
+        XCTAssertTrue(w!.contains("[0.0, 40.0)") && w!.contains("[30.0, 70.0)") && w!.contains("sleep_states row"), w!)
+        let s = RecordingSummary(r)
+        XCTAssertEqual(s.states.first { $0.state == "wake" }?.totalSeconds, 70, "inspect must not count the overlap twice")
+        XCTAssertEqual(r.epochs, try read("overlap_merged").epochs)
+    }
+
+    // MARK: item 2
+
+    func testZeroLengthEpochIsSkippedAndItsStateDropped() throws {
+        let r = try read("zero_length")
+        XCTAssertEqual(r.states, ["wake", "nrem_deep"])
+        XCTAssertTrue(r.warnings.contains { $0.contains("zero-length epoch 'rem' [70.0, 70.0)") && $0.contains("row 1") }, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.contains { $0.contains("state 'rem' has no epochs of non-zero length; skipped") }, "\(r.warnings)")
+    }
+
+    func testPlainTextEpochsMergedAndZeroLengthSkipped() throws {
+        let folder = dir.appendingPathComponent("text")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "unit_id,time_s\n1,0.5\n2,1.5\n9,2.5\n".write(to: folder.appendingPathComponent("spikes.csv"), atomically: true, encoding: .utf8)
+        try "unit_id,class\n1,E\n2,I\n".write(to: folder.appendingPathComponent("units.csv"), atomically: true, encoding: .utf8)
+        try "start_s,stop_s,state\n0,4,wake\n3,8,wake\n8,8,rem\n".write(to: folder.appendingPathComponent("states.csv"), atomically: true, encoding: .utf8)
+        let r = try RecordingReader.read(folder.path)
+        XCTAssertEqual(r.epochs, [StateEpoch(start: 0, stop: 8, state: "wake")])
+        XCTAssertTrue(r.warnings.contains { $0.contains("line 2") && $0.contains("line 3") && $0.contains("merged") }, "\(r.warnings)")
+        XCTAssertTrue(r.warnings.contains { $0.contains("zero-length") && $0.contains("line 4") }, "\(r.warnings)")
+        // item 8: a unit of spikes.csv missing from units.csv is warned about.
+        XCTAssertTrue(r.warnings.contains { $0.contains("missing from units.csv (ids 9)") }, "\(r.warnings)")
+    }
+
+    // MARK: item 3
+
+    func testStateAnnotationCanBeChosenAndOnlyItIsValidated() throws {
+        // Overlapping stimulus tags in /intervals/epochs stop the file by default (with a hint) ...
+        let e = error(try read("trial_epochs"))
+        guard case .overlappingEpochs? = e else { return XCTFail("\(String(describing: e))") }
+        XCTAssertTrue(e!.description.contains("--ignore-epochs"), e!.description)
+        // ... and are left out with ignoreEpochs, or by choosing the hypnogram table.
+        XCTAssertTrue(try read("trial_epochs", ReadOptions(ignoreEpochs: true)).epochs.isEmpty)
+        let chosen = try read("trial_epochs", ReadOptions(stateTable: "hypnogram", stateColumn: "stage"))
+        XCTAssertEqual(chosen.states, ["wake", "nrem_deep"])
+        XCTAssertEqual(chosen.epochs.count, 2)
+        // Two state tables that disagree: an error by default, fine when one is chosen.
+        XCTAssertNotNil(error(try read("two_state_tables")))
+        XCTAssertEqual(try read("two_state_tables", ReadOptions(stateTable: "scored_b")).epochs.last?.start, 60)
+    }
+
+    // MARK: item 7
+
+    func testNothingToAnalyseNamesTheRightReason() throws {
+        XCTAssertTrue(try read("no_units").balanceInputProblem?.hasPrefix("no units") ?? false)
+        XCTAssertTrue(try read("no_spikes").balanceInputProblem?.hasPrefix("no spikes") ?? false)
+        XCTAssertTrue(try read("no_i").balanceInputProblem?.hasPrefix("no I units (4 units: 4 E, 0 I") ?? false)
+        XCTAssertTrue(try read("no_e").balanceInputProblem?.hasPrefix("no E units") ?? false)
+        XCTAssertNil(try read("overlap_merged").balanceInputProblem)
+        XCTAssertThrowsError(try read("no_units").checkBalanceInput()) { e in
+            XCTAssertTrue("\(e)".contains("nothing to analyse: no units"), "\(e)")
+        }
+    }
+
+    // MARK: item 4
+
+    func testRegionReferenceIndexIsRead() throws {
+        let r = try read("region_index")
+        XCTAssertEqual((0..<r.spikes.unitCount).map { r.spikes.count(unit: $0) }, cases["region_index"]!["counts"] as! [Int])
+    }
+
+    // MARK: item 5
+
+    func testNWB1AndNonNWBFilesAreNamed() throws {
+        let e1 = error(try read("nwb1"))
+        XCTAssertTrue(e1?.description.contains("NWB 1.x file (nwb_version 'NWB-1.0.6')") ?? false, "\(String(describing: e1))")
+        let e2 = error(try read("plain"))
+        XCTAssertTrue(e2?.description.contains("not an NWB file") ?? false, "\(String(describing: e2))")
+        for e in [e1, e2] { XCTAssertFalse(e?.description.contains("corrupt") ?? true) }
+    }
+
+    // MARK: item 6
+
+    func testUnitsAndElectricalSeriesFoundByNeurodataType() throws {
+        let c = cases["units_elsewhere"]!
+        let r = try read("units_elsewhere")
+        XCTAssertEqual(r.units.count, 4)
+        XCTAssertEqual(r.spikes.spikeCount, c["spikes"] as? Int)
+        XCTAssertEqual(r.unitIndices(of: .inhibitory), [2, 3], "classes read from the table found elsewhere")
+        XCTAssertTrue(r.warnings.contains { $0.contains("/acquisition/UnitsTest") })
+        let shapes = c["signals"] as! [String: [Int]]
+        XCTAssertEqual(Set(r.signals.map(\.name)), Set(shapes.keys))
+        for s in r.signals { XCTAssertEqual([s.sampleCount, s.channelCount], shapes[s.name]) }
+        // Several Units tables: an error naming them and --units-path; then the chosen one is read.
+        let e = error(try read("two_units"))
+        XCTAssertTrue(e?.description.contains("/acquisition/A, /processing/B") ?? false, "\(String(describing: e))")
+        XCTAssertTrue(e?.description.contains("--units-path") ?? false)
+        XCTAssertEqual(try read("two_units", ReadOptions(unitsPath: "/processing/B")).spikes.spikeCount,
+                       cases["two_units"]!["spikes_b"] as? Int)
+    }
+
+    // MARK: item 8
+
+    func testIntegerSpikeTimesAreWarnedAbout() throws {
+        let r = try read("int_spikes")
+        XCTAssertEqual(r.spikes.spikeCount, cases["int_spikes"]!["spikes"] as? Int)
+        XCTAssertTrue(r.warnings.contains { $0.contains("stored as integers (int32)") }, "\(r.warnings)")
+    }
+}
