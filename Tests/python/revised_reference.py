@@ -18,6 +18,7 @@ Variants reproduce the rules before the 2026-12 revision, so that a test can che
   spread_median=fine  median curve over scales 10-32 only (the default takes it over every scale with a depth)
   theta=all         theta_bar over every scale (not 10-32)
   resample=centre   glcm resampling by bin centres (the rule before 2026-12) instead of overlap weights
+  resample=float    diagnostic: overlap weights applied to the z-scores in plain doubles (ties not kept exact)
   glcm_pairs=epoch  co-occurrence pairs stay inside one epoch (default: like every lagged measure of METHODS §2,
                     the offsets run across the joins of a state's concatenated epochs without masking)
   glcm=skip         leave out §3.7 (faster, for variants that only change §3.1-3.6 or §4)
@@ -346,6 +347,41 @@ def resample_overlap(c, per_epoch, epochs, s, variant):
     return out
 
 
+def resample_float_z(c, per_epoch, epochs, s, variant, mean=0.0, sdv=1.0):
+    """Diagnostic variant (resample=float): the overlap-weighted average of the z-scores in plain double arithmetic,
+    Σ z(k)·o_k / Σ o_k with o_k = min(B end, bin end) − max(B start, bin start). Equal in exact arithmetic to
+    `resample_overlap`, but B's with equal exact averages get doubles that differ in the last bits, so a
+    quantisation edge on a tied value splits the tie differently. Returns z directly (mean, sd applied here)."""
+    dt, d20 = scale_seconds(s), scale_seconds(20)
+    out = []
+    src = 0
+    for (a, b), ks in zip(epochs, per_epoch):
+        m20 = whole_bins(a, b, d20, variant)
+        z = (c[src: src + ks].astype(float) - mean) / sdv
+        src += ks
+        vals = np.full(m20, np.nan)
+        limit = ks * dt
+        for m in range(m20):
+            lo, hi = m * d20, min((m + 1) * d20, limit)
+            if not hi > lo:
+                continue
+            k = max(0, int(math.floor(lo / dt)) - 1)
+            num = den = 0.0
+            while k < ks:
+                blo = k * dt
+                if blo >= hi:
+                    break
+                o = min(blo + dt, hi) - max(blo, lo)
+                if o > 0:
+                    num += z[k] * o
+                    den += o
+                k += 1
+            if den > 0:
+                vals[m] = num / den
+        out.append(vals)
+    return out
+
+
 def resample_centre(c, per_epoch, epochs, s, variant):
     """The rule before 2026-12: mean count of the bins whose centre lies in B, else the bin holding B's centre."""
     dt, d20 = scale_seconds(s), scale_seconds(20)
@@ -382,7 +418,9 @@ def glcm(series_e, series_i, epochs, scales, variant, levels=16, offsets=(1, 2, 
             c, per_epoch = series[s]
             k = len(c)
             mean, sdv = count_moments(c, ddof) if k >= 2 else (0.0, 0.0)
-            if sdv > 0:
+            if sdv > 0 and variant.get("resample") == "float":
+                rows.append(resample_float_z(c, per_epoch, epochs, s, variant, mean, sdv))
+            elif sdv > 0:
                 rows.append([(u - mean) / sdv for u in res_fn(c, per_epoch, epochs, s, variant)])
             else:
                 rows.append([np.full(whole_bins(a, b, scale_seconds(20), variant), np.nan) for (a, b) in epochs])
