@@ -16,6 +16,7 @@
 #   4. node loss: the batch node of a running mpi-mode job loses its link, its slurmd and its ranks (SIGKILL);
 #      Slurm requeues the job onto the two other nodes, it resumes; tables identical, and no shard finished before
 #      the loss is computed again (ledger.jsonl);
+#      the same for an array job: the task on the lost node requeues onto another node;
 #   5. network partition of an array task's node (jobs submitted with SBATCH_NO_REQUEUE=1, the partitioned
 #      node's processes frozen): every shard recorded done is a complete file (status --verify), `status` shows the
 #      NODE_FAIL task and the pending shards; after the node is repaired `rerun-failed --slurm` finishes them;
@@ -179,6 +180,7 @@ same_tables() {  # DIR
   diff -r "$ref/tables" "$1/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
 }
 done_count() { cat "$1"/ledger*.jsonl 2>/dev/null | grep -c '"event":"done"'; }
+done_count_file() { cat "$1" 2>/dev/null | grep -c '"event":"done"'; }
 node_pids() {  # NODE: processes of the node (its network namespace), without the host's anchor
   local anchor p
   anchor=$(cat "$base/run/host-$1.pid")
@@ -220,6 +222,22 @@ for p in glob.glob(sys.argv[1] + "/ledger*.jsonl"):
 twice = [k for k, n in done.items() if n > 1]
 print(f"done={len(done)} already_done={kept}" + (f" recorded done twice: {twice[:5]}" if twice else ""))
 sys.exit(1 if twice else 0)
+PY
+}
+
+not_recomputed() {  # LEDGER_COPY_AT_LOSS LEDGER_NOW: no shard done before the loss ran in the resumed run
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def entries(p):
+    for line in open(p):
+        try: yield json.loads(line)
+        except ValueError: pass
+before = {e["key"] for e in entries(sys.argv[1]) if e.get("event") == "done"}
+all_ = list(entries(sys.argv[2]))
+starts = [i for i, e in enumerate(all_) if e.get("event") == "sweep_start"]
+after = {e.get("key") for e in all_[starts[-1]:] if e.get("event") in ("done", "already_done", "failed")}
+print(f"  {len(before)} shards done before the loss; the resumed run: {all_[starts[-1]]['message']}")
+sys.exit(1 if before & after or len(starts) < 2 else 0)
 PY
 }
 
@@ -302,20 +320,49 @@ check "the requeued job completed on the two remaining nodes" \
 grep -h '^sweep: .* already done' "$out_loss"/slurm/logs/*-"$loss_id".out | sed 's/^/  loss| /'
 check "node-loss tables equal the one-process sweep byte for byte" same_tables "$out_loss"
 check "no shard recorded done twice ($(ledger_check "$out_loss"))" ledger_check "$out_loss"
-check "no shard finished before the loss was computed again" python3 - "$work/ledger-at-loss.jsonl" "$out_loss/ledger.jsonl" <<'PY'
-import json, sys
-def entries(p):
-    for line in open(p):
-        try: yield json.loads(line)
-        except ValueError: pass
-before = {e["key"] for e in entries(sys.argv[1]) if e.get("event") == "done"}
-all_ = list(entries(sys.argv[2]))
-starts = [i for i, e in enumerate(all_) if e.get("event") == "sweep_start"]
-after = {e.get("key") for e in all_[starts[-1]:] if e.get("event") in ("done", "already_done", "failed")}
-print(f"  {len(before)} shards done before the loss; the resumed run: {all_[starts[-1]]['message']}")
-sys.exit(1 if before & after or len(starts) < 2 else 0)
-PY
+check "no shard finished before the loss was computed again" not_recomputed "$work/ledger-at-loss.jsonl" "$out_loss/ledger.jsonl"
 revive_node "$victim" || bad "node $victim back in service"
+
+# ---- 6b. node loss under an array job: the task on the lost node requeues onto another node ------------------
+out_aloss=$work/out-array-loss
+on ctl "$sym" submit "$job" --out "$out_aloss" --time 10 >"$work/submit-aloss.log" 2>&1 \
+  || bad "submit the array node-loss job (see $work/submit-aloss.log)"
+al_id=$(jobs_of "$out_aloss" array)
+al_red=$(jobs_of "$out_aloss" reduce)
+anode=""
+agroup=""
+t=0
+while [ "$t" -lt 1200 ]; do   # the first running task whose group has finished shards and is not done
+  while IFS=: read -r k st nd; do
+    [ "$st" = RUNNING ] || continue
+    f=$out_aloss/ledger.group-$k.jsonl
+    if [ "$(done_count_file "$f")" -ge 3 ] && ! grep -q '"event":"sweep_end"' "$f"; then anode=$nd; agroup=$k; break; fi
+  done < <(states_of "$al_id")
+  [ -n "$anode" ] && break
+  sleep 0.1
+  t=$((t + 1))
+done
+if [ -n "$anode" ]; then
+  kill_node "$anode"
+  t_kill=$(date +%s)
+  cp "$out_aloss/ledger.group-$agroup.jsonl" "$work/ledger-aloss-at-loss.jsonl"
+  note "killed node $anode under array task ${al_id}_$agroup with $(done_count_file "$work/ledger-aloss-at-loss.jsonl") of its group's shards done"
+  wait_jobs "$al_id,$al_red" 300
+  note "array $al_id: $(states_of "$al_id" | tr '\n' ' ') reduce $al_red: $(states_of "$al_red") ($(($(date +%s) - t_kill)) s after the loss)"
+  check "Slurm requeued the lost node's array task (NODE_FAIL)" \
+    grep -Eq "requeue job JobId=[0-9]+ due to failure of node $anode" "$base/log/slurmctld.log"
+  check "every array task (the requeued one on another node) and the reduce job completed" \
+    bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ] &&
+             ! grep -q "^$2:.*:$3\$" <<<"$4"' "$repo/Slurm/dev-multinode/on.sh" "$al_id,$al_red" "$agroup" "$anode" \
+    "$(states_of "$al_id")"
+  check "array node-loss tables equal the one-process sweep byte for byte" same_tables "$out_aloss"
+  check "no shard recorded done twice ($(ledger_check "$out_aloss"))" ledger_check "$out_aloss"
+  check "no shard of the lost task's group finished before the loss was computed again" \
+    not_recomputed "$work/ledger-aloss-at-loss.jsonl" "$out_aloss/ledger.group-$agroup.jsonl"
+  revive_node "$anode" || bad "node $anode back in service"
+else
+  bad "no array task was caught mid-group"
+fi
 
 # ---- 7. network partition of an array task's node; status; rerun-failed --slurm; the stale node ------------------
 out_part=$work/out-partition
