@@ -11,7 +11,8 @@
 # shell-injection string; a local reference sweep; array mode with one corrupted input (its task fails, the
 # others succeed); repair; `rerun-failed --slurm` resubmits only that group; tables equal the local sweep byte
 # for byte; one `--mode mpi` job with 2 tasks; an array task that gets the time-limit warning, requeues itself
-# and finishes. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
+# and finishes; SIGTERM to `srun` of a 2-task sweep stops every task with exit 75 and a summary, and the
+# resume gives the tables of a clean sweep. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -295,6 +296,74 @@ else
 fi
 check "reduce job ran after the requeued task and completed" test "$state" = COMPLETED
 check "requeued job's tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_req"
+
+# ---- 7b. SIGTERM to srun: every task stops within the grace, exit 75, summary, resume (issue #19) -----------
+# A cohort whose shards take seconds (plain-text recordings written here), so that a stop cannot wait for them.
+sig_root=$work/sigterm
+python3 - "$sig_root/data" <<'PY'
+import os, random, sys
+random.seed(3)
+for k in (1, 2):
+    d = os.path.join(sys.argv[1], f"sub-0{k}", f"sub-0{k}_ses-1")
+    os.makedirs(d, exist_ok=True)
+    T = 600.0
+    with open(os.path.join(d, "units.csv"), "w") as f:
+        f.write("unit_id,class\n" + "".join(f"{u + 1},{'E' if u < 22 else 'I'}\n" for u in range(30)))
+    with open(os.path.join(d, "spikes.csv"), "w") as f:
+        f.write("unit_id,time_s\n")
+        for u in range(30):
+            t, rate = 0.0, (6 if u < 22 else 18)
+            while True:
+                t += random.expovariate(rate)
+                if t >= T:
+                    break
+                f.write(f"{u + 1},{t:.6f}\n")
+    with open(os.path.join(d, "states.csv"), "w") as f:
+        f.write(f"start_s,stop_s,state\n0,{T / 2},wake\n{T / 2},{T},nrem_deep\n")
+PY
+cat >"$sig_root/job.yaml" <<'YAML'
+name: srun-sigterm
+inputs: data
+states: [wake, nrem_deep]
+scales: 8
+measures: [balance]
+surrogates: 80
+surrogate_kinds: [isi_permutation]
+surrogates_per_shard: 40
+seed: 7
+bootstrap_resamples: 50
+output: out
+YAML
+done_count() {
+  local n
+  n=$(grep -c '"event":"done"' "$1/ledger.jsonl" 2>/dev/null)
+  echo "${n:-0}"
+}
+sig_out=$sig_root/out
+srun -n 2 --mpi=pmix "$bin" sweep "$sig_root/job.yaml" --out "$sig_out" >"$work/srun-sigterm.out" 2>"$work/srun-sigterm.err" &
+srun_pid=$!
+t=0
+while [ "$t" -lt 600 ] && kill -0 "$srun_pid" 2>/dev/null && [ "$(done_count "$sig_out")" -lt 2 ]; do
+  sleep 0.2
+  t=$((t + 1))
+done
+kill -TERM "$srun_pid"
+t0=$(date +%s)
+wait "$srun_pid"
+srun_rc=$?
+took=$(($(date +%s) - t0))
+echo "srun SIGTERM: exit $srun_rc after ${took}s; $(done_count "$sig_out") shards done"
+sed 's/^/  srun| /' "$work/srun-sigterm.out"
+check "SIGTERM to srun: exit status 75" test "$srun_rc" = 75
+check "SIGTERM to srun: every task stopped within 25 s (Slurm's KillWait is 30 s)" test "$took" -le 25
+check "SIGTERM to srun: rank 0 printed the summary" grep -q "interrupted by a stop request (signal 15)" "$work/srun-sigterm.out"
+check "SIGTERM to srun: the stop is in the ledger" grep -q '"event":"interrupted"' "$sig_out/ledger.jsonl"
+check "SIGTERM to srun: no damaged shard file" bash -c '"$0" status "$1" --verify >/dev/null; [ $? != 6 ]' "$bin" "$sig_out"
+check "resume after the srun SIGTERM finishes" \
+  bash -c 'srun -n 2 --mpi=pmix "$0" sweep "$1/job.yaml" --out "$1/out" >/dev/null 2>&1' "$bin" "$sig_root"
+check "local clean sweep of the SIGTERM cohort" \
+  bash -c '"$0" sweep "$1/job.yaml" --out "$1/clean" >/dev/null 2>&1' "$bin" "$sig_root"
+check "tables after the srun SIGTERM and resume equal a clean sweep byte for byte" same_tables "$sig_root/clean" "$sig_out"
 
 # ---- 8. nothing injected ran ---------------------------------------------------------------------------------
 pwned=$(find "$work" -name pwned 2>/dev/null)

@@ -79,12 +79,21 @@ public enum FamilyParameterKeys {
             }
             json[f.property] = try value(v, field: f, path: path, reader: r)
         }
+        let fp: FamilyParameters
         do {
             let data = try JSONSerialization.data(withJSONObject: json)
-            return try JSONDecoder().decode(FamilyParameters.self, from: data)
+            fp = try JSONDecoder().decode(FamilyParameters.self, from: data)
         } catch {
             throw r.error(n, "family_parameters", "cannot apply the values: \(error)")
         }
+        // Band edges must be ordered (low < high); name the key that was given.
+        for (lo, hi, a, b) in [(fp.narrowBandLow, fp.narrowBandHigh, "narrow_band_low", "narrow_band_high"),
+                               (fp.wideBandLow, fp.wideBandHigh, "wide_band_low", "wide_band_high")] where !(lo < hi) {
+            let given = map.first { $0.key.string == a || $0.key.string == b }
+            throw r.error(given?.value ?? n, "family_parameters.\(given?.key.string ?? a)",
+                          "\(a) (\(fmt(lo)) Hz) must be below \(b) (\(fmt(hi)) Hz)")
+        }
+        return fp
     }
 
     /// Limits of a field: indices (`*_index`, `*channels`) are ≥ 0; `welch_overlap` lies in [0, 1); every other

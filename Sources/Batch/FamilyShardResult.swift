@@ -211,7 +211,9 @@ public struct FamilyShardResult: Codable, Sendable, Equatable {
     }
 
     /// Decodes `bytes`; `source` names the file or message in errors.
-    public init(decoding bytes: [UInt8], source: String) throws {
+    /// A sealed result (`ShardSeal`) is checked against its SHA-256 first.
+    public init(decoding sealed: [UInt8], source: String) throws {
+        let bytes = try ShardSeal.open(sealed, source: source)
         if bytes.starts(with: Self.jsonMagic) {     // the first encoding: JSON between the magic and `END1`
             guard bytes.count >= 12, Array(bytes.suffix(4)) == ShardResult.trailer else {
                 throw BatchError.corruptShard(path: source, message: "truncated or trailing bytes")
@@ -308,7 +310,8 @@ public struct FamilyShardResult: Codable, Sendable, Equatable {
 /// Either kind of shard file.
 enum ShardFile {
     /// Decodes a balance or family shard result; returns its provenance.
-    static func provenance(of bytes: [UInt8], source: String) throws -> ShardProvenance {
+    static func provenance(of sealed: [UInt8], source: String) throws -> ShardProvenance {
+        let bytes = try ShardSeal.open(sealed, source: source)
         if bytes.starts(with: FamilyShardResult.magic) || bytes.starts(with: FamilyShardResult.jsonMagic) {
             return try FamilyShardResult(decoding: bytes, source: source).provenance
         }

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Recordings
 import Yams
 
 /// The measure families a job may name: `balance` (METHODS §2–5) and the §6–9 families of
@@ -56,6 +57,27 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// `spatialBlockUnits` × `spatialBlockUnits` blocks of unit pairs, one shard each, and assembled by the
     /// reducer; 0 = the whole matrix in one shard [default 64].
     public var spatialBlockUnits: Int
+    /// How recordings are read (issue 18; keys `state_table`, `state_column`, `ignore_epochs`, `units_path`):
+    /// the TimeIntervals table and column holding the states, whether `/intervals/epochs` is never used, and the
+    /// Units table's HDF5 path; nil = the reader's defaults.
+    public var stateTable: String?
+    public var stateColumn: String?
+    public var ignoreEpochs: Bool?
+    public var unitsPath: String?
+
+    /// The `ReadOptions` every read of the job uses (planning and shards).
+    public var readOptions: ReadOptions {
+        ReadOptions(classColumn: classColumn, stateTable: stateTable, stateColumn: stateColumn,
+                    ignoreEpochs: ignoreEpochs ?? false, unitsPath: unitsPath)
+    }
+
+    /// What enters the input cache and the shard keys for the reading choices: the class column alone when the
+    /// issue-18 keys are unset (so existing keys are unchanged), else the class column and every choice.
+    public var readKey: String? {
+        guard stateTable != nil || stateColumn != nil || ignoreEpochs == true || unitsPath != nil else { return classColumn }
+        return "\(classColumn ?? "")|state_table=\(stateTable ?? "")|state_column=\(stateColumn ?? "")"
+            + "|ignore_epochs=\(ignoreEpochs ?? false)|units_path=\(unitsPath ?? "")"
+    }
 
     public static let defaultLFPChannelsPerShard = 32
     public static let defaultSpatialBlockUnits = 64
@@ -80,6 +102,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, jobFile, inputs, states, measures, parameters, classColumn, output, surrogatesPerShard
         case shardGroupSize, bootstrapResamples, familyParameters, lfpChannelsPerShard, spatialBlockUnits
+        case stateTable, stateColumn, ignoreEpochs, unitsPath
     }
 
     /// Decodes `job.json`; the family keys may be absent (a folder written before the families were sharded).
@@ -100,6 +123,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
                     ?? Self.defaultLFPChannelsPerShard,
                   spatialBlockUnits: try c.decodeIfPresent(Int.self, forKey: .spatialBlockUnits)
                     ?? Self.defaultSpatialBlockUnits)
+        stateTable = try c.decodeIfPresent(String.self, forKey: .stateTable)
+        stateColumn = try c.decodeIfPresent(String.self, forKey: .stateColumn)
+        ignoreEpochs = try c.decodeIfPresent(Bool.self, forKey: .ignoreEpochs)
+        unitsPath = try c.decodeIfPresent(String.self, forKey: .unitsPath)
     }
 
     /// The family parameters in effect: `familyParameters` with the job's seed (which seeds the surrogates).
@@ -118,12 +145,15 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// Top-level keys a job file may have.
     public static let keys = ["name", "inputs", "states", "scales", "measures", "surrogates", "surrogate_kinds", "seed",
                               "class_column", "output", "surrogates_per_shard", "shard_group_size", "bootstrap_resamples",
-                              "parameters", "family_parameters", "lfp_channels_per_shard", "spatial_block_units"]
+                              "parameters", "family_parameters", "lfp_channels_per_shard", "spatial_block_units",
+                              "state_table", "state_column", "ignore_epochs", "units_path"]
 
     /// Keys of the `parameters:` mapping (METHODS §2–4 defaults in `AnalysisParameters`).
     public static let parameterKeys = ["max_lag_bins", "pair_grid_size", "glcm_levels", "glcm_max_offset",
-                                       "glcm_reference_scale", "mean_correlation_first_scale", "width_scale",
-                                       "lag_scale", "theta_threshold_degrees", "z_threshold", "curve_points"]
+                                       "glcm_reference_scale", "mean_correlation_first_scale",
+                                       "collapse_spread_first_scale", "theta_bar_first_scale", "width_scale",
+                                       "lag_scale", "theta_threshold_degrees", "z_threshold",
+                                       "seizure_deviation_threshold_sd", "curve_points"]
 
     /// Reads and validates a job file.
     /// - Throws: `BatchError.jobSpec` naming the key and line, or `BatchError.yaml`.
@@ -249,10 +279,20 @@ public struct JobSpec: Codable, Sendable, Equatable {
         var fp = FamilyParameters()
         if let n = value("family_parameters") { fp = try FamilyParameterKeys.parse(n, reader: r) }
 
-        return JobSpec(name: name, jobFile: jobFile, inputs: inputs, states: states, measures: measures,
-                       parameters: p, classColumn: classColumn, output: output, surrogatesPerShard: perShard,
-                       shardGroupSize: groupSize, bootstrapResamples: resamples, familyParameters: fp,
-                       lfpChannelsPerShard: channelsPerShard, spatialBlockUnits: blockUnits)
+        var job = JobSpec(name: name, jobFile: jobFile, inputs: inputs, states: states, measures: measures,
+                          parameters: p, classColumn: classColumn, output: output, surrogatesPerShard: perShard,
+                          shardGroupSize: groupSize, bootstrapResamples: resamples, familyParameters: fp,
+                          lfpChannelsPerShard: channelsPerShard, spatialBlockUnits: blockUnits)
+        job.stateTable = try value("state_table").map { try r.string($0, "state_table") }
+        job.stateColumn = try value("state_column").map { try r.string($0, "state_column") }
+        job.unitsPath = try value("units_path").map { try r.string($0, "units_path") }
+        if let n = value("ignore_epochs") {
+            guard let text = n.scalar?.string, let b = ["true": true, "false": false, "yes": true, "no": false][text] else {
+                throw r.error(n, "ignore_epochs", "expected true or false")
+            }
+            job.ignoreEpochs = b ? true : nil
+        }
+        return job
     }
 }
 
@@ -347,10 +387,24 @@ struct SpecReader {
             case "glcm_reference_scale": p.glcmReferenceScale = try int(v, path, in: 1...64, hint: "scale index")
             case "mean_correlation_first_scale":
                 p.meanCorrelationFirstScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "collapse_spread_first_scale":
+                p.collapseSpreadFirstScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "theta_bar_first_scale": p.thetaBarFirstScale = try int(v, path, in: 1...64, hint: "scale index")
+            case "seizure_deviation_threshold_sd":
+                p.seizureDeviationThresholdSD = try double(v, path)
+                guard p.seizureDeviationThresholdSD > 0 else {
+                    throw error(v, path, "\(p.seizureDeviationThresholdSD) must be > 0 (pre-ictal sd of S(t))")
+                }
             case "width_scale": p.widthScale = try int(v, path, in: 1...64, hint: "scale index")
             case "lag_scale": p.lagScale = try int(v, path, in: 1...64, hint: "scale index")
-            case "theta_threshold_degrees": p.thetaThresholdDegrees = try double(v, path)
-            case "z_threshold": p.zThreshold = try double(v, path)
+            case "theta_threshold_degrees":
+                p.thetaThresholdDegrees = try double(v, path)
+                guard p.thetaThresholdDegrees > 0 && p.thetaThresholdDegrees < 90 else {
+                    throw error(v, path, "\(p.thetaThresholdDegrees) must be an angle in degrees with 0 < θ < 90")
+                }
+            case "z_threshold":
+                p.zThreshold = try double(v, path)
+                guard p.zThreshold > 0 else { throw error(v, path, "\(p.zThreshold) must be > 0 (a |z| threshold)") }
             case "curve_points": p.curvePoints = try int(v, path, in: 2...100_000, hint: "points")
             default:
                 throw error(k, path, "unknown parameter; allowed: " + JobSpec.parameterKeys.joined(separator: ", "))

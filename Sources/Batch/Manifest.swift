@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Analysis
 import Foundation
+import Recordings
 
 /// `OUT/manifest.json`: what a sweep output folder holds and how it was made (METHODS §10).
 public struct Manifest: Codable, Sendable {
@@ -83,33 +87,110 @@ public struct SweepStatus: Codable, Sendable, Equatable {
     public var corrupt: [String]?
     /// Counts per measure family (`balance`, `lfp`, `spatial`, `avalanches`, `seizure`).
     public var perMeasure: [String: Counts]?
+    /// Shards whose last run was stopped while they were in flight (pending; they run again on resume), with
+    /// rank, host and signal in `message`.
+    public var interrupted: [Failed]?
+    /// Whether `tables/` is complete and current: nil when shards are still missing, else "complete" or the
+    /// reason it is not (no reduction yet, a reduction that failed, a table missing or changed).
+    public var tables: String?
+    /// Whether the tables are known to be incomplete or stale although every shard is done or failed.
+    public var tablesIncomplete: Bool { tables != nil && tables != "complete" }
 
     public struct Counts: Codable, Sendable, Equatable {
         public var total = 0, done = 0, pending = 0, failed = 0
     }
 
-    /// A shard is done when its result file exists; failed when not done and its last ledger entry is a
-    /// failure; pending otherwise.
-    public static func compute(plan: SweepPlan, folder: SweepFolder) -> SweepStatus {
+    /// A shard is done when its result file exists and is intact; failed when its file is damaged, or when
+    /// its last ledger entry is a failure (`failed`, or `crashed`: its rank died while it was in flight);
+    /// pending otherwise. Intact means: the file size equals the `bytes` of its ledger entry, and with
+    /// `verify` also its envelope checksum, its decoding, its key and the ledger's SHA-256 of the file
+    /// (`SweepFolder.readCheckedShard`). Damaged files are reported here, not moved (`sweep` and
+    /// `rerun-failed` move them to `OUT/damaged/` and recompute them).
+    public static func compute(plan: SweepPlan, folder: SweepFolder, verify: Bool = false) -> SweepStatus {
         let finished = folder.finishedKeys()
         var last: [String: LedgerEntry] = [:]
-        for e in Ledger.readAll(in: folder) {
-            if let k = e.key, e.event == "done" || e.event == "failed" { last[k] = e }
+        var lastDone: [String: LedgerEntry] = [:]
+        let entries = Ledger.readAll(in: folder)
+        for e in entries {
+            guard let k = e.key else { continue }
+            if ["done", "failed", "crashed", "interrupted", "damaged"].contains(e.event) { last[k] = e }
+            if e.event == "done" { lastDone[k] = e }
         }
         var done = 0, pending = 0
         var failed: [Failed] = []
+        var interrupted: [Failed] = []
+        var corrupt: [String] = []
         var per: [String: Counts] = [:]
         for s in plan.shards {
             per[s.measureName, default: Counts()].total += 1
-            if finished.contains(s.key) { done += 1; per[s.measureName]!.done += 1; continue }
-            if let e = last[s.key], e.event == "failed" {
+            if finished.contains(s.key) {
+                if let problem = damage(key: s.key, folder: folder, ledger: lastDone[s.key], verify: verify) {
+                    let p = folder.shardPath(key: s.key)
+                    failed.append(Failed(shard: s.label(in: plan), key: s.key, file: p,
+                                         message: "damaged shard file: \(problem)", time: LedgerEntry.now()))
+                    corrupt.append("\(p): \(problem)")
+                    per[s.measureName]!.failed += 1
+                    continue
+                }
+                done += 1; per[s.measureName]!.done += 1; continue
+            }
+            if let e = last[s.key], e.event == "failed" || e.event == "crashed" {
+                let where_ = e.event == "crashed" ? " [rank \(e.rank ?? -1) on host \(e.host ?? "?")"
+                    + (e.signal.map { ", signal \($0)" } ?? "") + "]" : ""
                 failed.append(Failed(shard: s.label(in: plan), key: s.key, file: e.file ?? "",
-                                     message: e.message ?? "", time: e.time))
+                                     message: (e.message ?? "") + where_, time: e.time))
                 per[s.measureName]!.failed += 1
-            } else { pending += 1; per[s.measureName]!.pending += 1 }
+            } else {
+                if let e = last[s.key], e.event == "interrupted" {
+                    interrupted.append(Failed(shard: s.label(in: plan), key: s.key, file: e.file ?? "",
+                                              message: e.message ?? "", time: e.time))
+                }
+                pending += 1; per[s.measureName]!.pending += 1
+            }
         }
-        return SweepStatus(total: plan.shards.count, done: done, pending: pending, failed: failed,
-                           groups: plan.groupCount, corrupt: nil, perMeasure: per)
+        var st = SweepStatus(total: plan.shards.count, done: done, pending: pending, failed: failed,
+                             groups: plan.groupCount, corrupt: verify ? corrupt : nil, perMeasure: per)
+        if !interrupted.isEmpty { st.interrupted = interrupted }
+        if pending == 0 { st.tables = tablesState(folder: folder, entries: entries) }
+        return st
+    }
+
+    /// Why the shard file of `key` is not an intact result, or nil.
+    static func damage(key: String, folder: SweepFolder, ledger: LedgerEntry?, verify: Bool) -> String? {
+        let p = folder.shardPath(key: key)
+        var st = stat()
+        guard stat(p, &st) == 0 else { return "cannot stat" }
+        if let b = ledger?.bytes, b != Int(st.st_size) {
+            return "\(st.st_size) bytes, the ledger recorded \(b) (truncated or overwritten)"
+        }
+        guard verify else { return nil }
+        do {
+            let bytes = try folder.readCheckedShard(key: key)
+            if let sum = ledger?.sha256, ShardSeal.fileDigest(bytes) != sum {
+                return "SHA-256 differs from the one recorded in the ledger"
+            }
+        } catch let BatchError.corruptShard(_, message) { return message } catch { return "\(error)" }
+        return nil
+    }
+
+    /// "complete" when `manifest.json` records a complete reduction made after the last finished shard and
+    /// every table it lists is present with its SHA-256; else the reason.
+    static func tablesState(folder: SweepFolder, entries: [LedgerEntry]) -> String {
+        guard let data = FileManager.default.contents(atPath: folder.manifestPath),
+              let m = try? JSONDecoder().decode(Manifest.self, from: data) else {
+            return "no tables yet (no manifest.json): run `symedge sweep JOB --reduce-only` (or the sweep again)"
+        }
+        if !m.reduction.complete { return "the last reduction left some recording×state pairs out (see manifest.json)" }
+        if let lastDone = entries.last(where: { $0.event == "done" })?.time, lastDone > m.writtenAt {
+            return "shards finished after the last reduction (\(m.writtenAt)); it failed or did not run: "
+                + "run `symedge sweep JOB --reduce-only`"
+        }
+        for (rel, sum) in m.reduction.tables.sorted(by: { $0.key < $1.key }) {
+            let p = folder.path(rel)
+            guard FileManager.default.fileExists(atPath: p) else { return "\(p) is missing" }
+            if let h = try? ContentHash.sha256(file: p), h != sum { return "\(p) differs from the reduction's" }
+        }
+        return "complete"
     }
 
     /// Decodes every visible file under `shards/`; returns those that are not complete shard results.

@@ -29,6 +29,11 @@ public enum RecordingInfoReader {
         metadata(of: withPseudoState(try RecordingReader.read(path, options: ReadOptions(classColumn: classColumn))))
     }
 
+    /// Reads `path` with `RecordingReader` and the job's reading choices (issue 18) and summarises it.
+    @Sendable public static func read(_ path: String, options: ReadOptions) throws -> Metadata {
+        metadata(of: withPseudoState(try RecordingReader.read(path, options: options)))
+    }
+
     /// A recording without state epochs gets one pseudo-state `all` from its first to just past its last spike,
     /// exactly as `symedge analyze` does, so both give the same rows.
     public static func withPseudoState(_ r: Recording) -> Recording { StatePipeline.withPseudoState(r).recording }

@@ -46,6 +46,27 @@ public enum Reductions {
         var incomplete: [String] = []
         var reduced = 0
         let finished = folder.finishedKeys()
+        // Families first: the seizure family's S(t) criterion enters the balance verdict (METHODS §4).
+        var seizureDeviation: [String: Double] = [:]
+        var familiesReduced = 0
+        var familiesIncomplete: [String] = []
+        for unit in plan.familyUnits {
+            let rec = plan.recordings[unit.recording]
+            let name = "\(rec.recordingID) \(unit.state) \(unit.family.rawValue)"
+            let absent = unit.shards.filter { !finished.contains($0.key) }
+            if !absent.isEmpty {
+                familiesIncomplete.append("\(name): \(absent.count) of \(unit.shards.count) shards not done ("
+                                          + absent.map { "\($0.part ?? .whole) \($0.block)" }.joined(separator: ", ") + ")")
+                continue
+            }
+            let f = try reduceFamily(unit.shards, family: unit.family, state: unit.state, plan: plan, folder: folder)
+            if unit.family == .seizure, let d = f.seizureDeviationSD(state: unit.state) {
+                seizureDeviation["\(unit.recording)\u{1F}\(unit.state)"] = d
+            }
+            perRecording[unit.recording, default: TidyTables()].append(f)
+            cohort.append(f)
+            familiesReduced += 1
+        }
         for pair in plan.pairs {
             let rec = plan.recordings[pair.recording]
             let absent = pair.shards.filter { !finished.contains($0.key) }
@@ -70,7 +91,8 @@ public enum Reductions {
                 incomplete.append("\(rec.recordingID) \(pair.state): no observed member"); continue
             }
             let summary = StateAnalysis.summarize(subject: rec.subject, session: rec.session, state: pair.state,
-                                                  observed: obs, surrogates: surrogates, parameters: p)
+                                                  observed: obs, surrogates: surrogates, parameters: p,
+                                                  seizureDeviationSD: seizureDeviation["\(pair.recording)\u{1F}\(pair.state)"])
             let secondary = StateAnalysis.secondarySurrogates(subject: rec.subject, session: rec.session,
                                                               state: pair.state, observed: obs,
                                                               surrogates: surrogates, parameters: p)
@@ -79,23 +101,11 @@ public enum Reductions {
             cohort.append(summary, secondary: secondary)
             reduced += 1
         }
-        var familiesReduced = 0
-        var familiesIncomplete: [String] = []
-        for unit in plan.familyUnits {
-            let rec = plan.recordings[unit.recording]
-            let name = "\(rec.recordingID) \(unit.state) \(unit.family.rawValue)"
-            let absent = unit.shards.filter { !finished.contains($0.key) }
-            if !absent.isEmpty {
-                familiesIncomplete.append("\(name): \(absent.count) of \(unit.shards.count) shards not done ("
-                                          + absent.map { "\($0.part ?? .whole) \($0.block)" }.joined(separator: ", ") + ")")
-                continue
-            }
-            let f = try reduceFamily(unit.shards, family: unit.family, state: unit.state, plan: plan, folder: folder)
-            perRecording[unit.recording, default: TidyTables()].append(f)
-            cohort.append(f)
-            familiesReduced += 1
-        }
         let tablesDir = folder.tablesDirectory
+        TablesFolder.prune(tablesDir, recordingsFolder: recordingsFolder, keeping: Set(perRecording.keys.map { ri in
+            let rec = plan.recordings[ri]
+            return TidyCSV.fileSafe(rec.session.isEmpty ? rec.subject : "\(rec.subject)_\(rec.session)")
+        }))
         for (ri, tables) in perRecording.sorted(by: { $0.key < $1.key }) {
             let rec = plan.recordings[ri]
             let name = TidyCSV.fileSafe(rec.session.isEmpty ? rec.subject : "\(rec.subject)_\(rec.session)")

@@ -54,7 +54,7 @@ public final class AnalysisShardComputer: ShardComputer {
             cache.append(hit)
         } else {
             recording = RecordingInfoReader.withPseudoState(
-                try RecordingReader.read(info.path, options: ReadOptions(classColumn: plan.job.classColumn)))
+                try RecordingReader.read(info.path, options: plan.job.readOptions))
             cache.append((info.path, recording))
             if cache.count > capacity { cache.removeFirst() }
         }
@@ -67,6 +67,7 @@ public final class AnalysisShardComputer: ShardComputer {
     public func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet] {
         let recording = try recording(shard, plan)
         let info = plan.recordings[shard.recording]
+        try recording.checkBalanceInput()  // no units, spikes, E or I: a failed shard with the reason (issue 18)
         return try StateAnalysis.compute(recording: recording, recordingID: info.recordingID, state: shard.state,
                                          members: shard.block.members, parameters: plan.job.parameters)
     }
@@ -110,7 +111,7 @@ public final class AnalysisShardComputer: ShardComputer {
 struct ShardOutcome: Sendable {
     var index: Int
     var ok: Bool
-    /// Encoded `ShardResult` when ok, else UTF-8 failure message.
+    /// Sealed (`ShardSeal`) encoded `ShardResult` or `FamilyShardResult` when ok, else UTF-8 failure message.
     var payload: [UInt8]
     var seconds: Double
     var rank: Int
@@ -160,7 +161,7 @@ struct ShardOutcome: Sendable {
             let prov = ShardProvenance(key: shard.key, shard: shard.label(in: plan), inputPath: info.path,
                                        inputSHA256: info.contentHash, programVersion: plan.programVersion,
                                        rank: rank, host: host, seconds: seconds)
-            let bytes = try ShardResult(provenance: prov, members: kept).encoded()
+            let bytes = ShardSeal.seal(try ShardResult(provenance: prov, members: kept).encoded())
             return ShardOutcome(index: shard.index, ok: true, payload: bytes, seconds: seconds, rank: rank, host: host)
         } catch {
             return ShardOutcome(index: shard.index, ok: false, payload: Array("\(error)".utf8),
@@ -191,7 +192,8 @@ struct ShardOutcome: Sendable {
         let prov = ShardProvenance(key: shard.key, shard: shard.label(in: plan), inputPath: info.path,
                                    inputSHA256: info.contentHash, programVersion: plan.programVersion,
                                    rank: rank, host: host, seconds: Date().timeIntervalSince(t0))
-        return try FamilyShardResult(provenance: prov, family: shard.family!, part: part, members: members,
-                                     moments: out.moments, layout: out.layout).encoded()
+        return ShardSeal.seal(try FamilyShardResult(provenance: prov, family: shard.family!, part: part,
+                                                    members: members, moments: out.moments,
+                                                    layout: out.layout).encoded())
     }
 }

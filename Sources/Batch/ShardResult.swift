@@ -71,7 +71,9 @@ public struct ShardResult: Sendable, Equatable {
     }
 
     /// Decodes `bytes`; `source` names the file or message in errors.
-    public init(decoding bytes: [UInt8], source: String) throws {
+    /// A sealed result (`ShardSeal`) is checked against its SHA-256 first.
+    public init(decoding sealed: [UInt8], source: String) throws {
+        let bytes = try ShardSeal.open(sealed, source: source)
         var r = ByteReader(bytes: bytes, source: source)
         guard try r.take(8) == Self.magic else { throw BatchError.corruptShard(path: source, message: "bad magic") }
         let hlen = Int(try r.u32())

@@ -18,8 +18,10 @@ public final class StopRequest: @unchecked Sendable {
 
     public init() {}
 
-    /// A stop request raised by any of `signals` (default SIGTERM and SIGINT).
-    public static func observing(signals: [Int32] = [SIGTERM, SIGINT]) -> StopRequest {
+    /// A stop request raised by any of `signals` (default SIGTERM, SIGINT and SIGUSR1; `mpirun` forwards
+    /// SIGUSR1 to every rank without killing them, while after a SIGTERM of its own it kills them 1 s after
+    /// forwarding it).
+    public static func observing(signals: [Int32] = [SIGTERM, SIGINT, SIGUSR1]) -> StopRequest {
         let stop = StopRequest()
         for s in signals {
             Glibc.signal(s, SIG_IGN)    // the dispatch source receives it instead of the default action

@@ -16,13 +16,29 @@ public struct SweepOptions: Sendable {
     public var coordinatorComputes: Bool?
     /// Shards in flight per worker rank (1 = strict request/reply; 2 hides the round trip).
     public var prefetch: Int
-    /// When raised (e.g. by SIGTERM before a Slurm time limit), no new shard starts; running ones finish.
+    /// When raised (e.g. by SIGTERM before a Slurm time limit), no new shard starts; running ones finish
+    /// within `stopGrace`.
     public var stop: StopRequest?
+    /// Seconds after a SIGTERM or SIGINT stop request that running shards may still take to finish; those
+    /// still running then are abandoned (recorded as `interrupted`, rerun on resume) and every rank ends.
+    /// nil = automatic: 0.5 s under `mpirun` (Open MPI SIGKILLs the ranks 1 s after forwarding SIGTERM),
+    /// 20 s otherwise (Slurm's default KillWait is 30 s). A SIGUSR1 stop (which `mpirun` forwards without
+    /// killing) always lets running shards finish.
+    public var stopGrace: Double?
 
     public init(group: Int? = nil, progressInterval: Double = 30, coordinatorComputes: Bool? = nil, prefetch: Int = 2,
-                stop: StopRequest? = nil) {
+                stop: StopRequest? = nil, stopGrace: Double? = nil) {
         self.group = group; self.progressInterval = progressInterval
         self.coordinatorComputes = coordinatorComputes; self.prefetch = prefetch; self.stop = stop
+        self.stopGrace = stopGrace
+    }
+
+    /// The grace in effect for a stop by `signal` (see `stopGrace`).
+    public func grace(for signal: Int32) -> Double {
+        if signal == SIGUSR1 { return .infinity }
+        if let g = stopGrace { return g }
+        return ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+            && ProcessInfo.processInfo.environment["SLURM_STEP_ID"] == nil ? 0.5 : 20
     }
 }
 
@@ -48,8 +64,15 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var coordinatorBusySeconds: Double
     /// Bytes of shard results moved to the coordinator (and written under `shards/`).
     public var resultBytes: Int
-    /// Shards left pending because a stop was requested (nil when the sweep ran to the end).
+    /// Shards left pending because a stop was requested (nil when the sweep ran to the end), including
+    /// `abandoned`.
     public var interrupted: Int?
+    /// Shards that were running when the stop grace ran out (recorded `interrupted` in the ledger).
+    public var abandoned: Int?
+    /// Shard files found damaged at the start (checksum, truncation) and moved to `OUT/damaged/`; they ran again.
+    public var damaged: [String]?
+    /// The signal that stopped the sweep.
+    public var signal: Int?
 }
 
 /// MPI message tags of the coordinator protocol.
@@ -58,6 +81,25 @@ enum SweepTag {
     static let assign = 102    // coordinator → worker, shard index (u64)
     static let result = 103    // worker → coordinator, encoded ShardOutcome
     static let stop = 104      // coordinator → worker, empty
+    static let drop = 105      // coordinator → worker, empty: start none of the shards already assigned
+    static let declined = 106  // worker → coordinator: shard index (u64), signal (i32; 0 = none) — not started
+}
+
+/// A test hook: `SYMEDGE_INJECT_FATAL=R:K` makes rank R fail fatally (as on a disk error) after it has
+/// handled K shards. Used by the integration tests of "a fatal error on any rank ends every rank".
+struct InjectedFault {
+    let rank: Int
+    let after: Int
+    static func fromEnvironment() -> InjectedFault? {
+        guard let v = ProcessInfo.processInfo.environment["SYMEDGE_INJECT_FATAL"] else { return nil }
+        let parts = v.split(separator: ":").compactMap { Int($0) }
+        return parts.count == 2 ? InjectedFault(rank: parts[0], after: parts[1]) : nil
+    }
+    func check(rank r: Int, handled: Int) throws {
+        if r == rank && handled >= after {
+            throw BatchError.io(path: "(injected fault)", message: "SYMEDGE_INJECT_FATAL: rank \(r) fails after \(handled) shard(s)")
+        }
+    }
 }
 
 /// Runs a plan over the MPI world: rank 0 coordinates a dynamic queue (largest shards first) and, when
@@ -68,7 +110,7 @@ public enum Sweep {
     public static func execute(plan: SweepPlan, folder: SweepFolder, world: Communicator, options: SweepOptions,
                                factory: @escaping ShardComputerFactory, logger: Logger) throws -> SweepSummary? {
         if world.rank != 0 {
-            try workerLoop(plan: plan, world: world, factory: factory)
+            try workerLoop(plan: plan, world: world, factory: factory, stop: options.stop)
             return nil
         }
         return try Coordinator(plan: plan, folder: folder, world: world, options: options, factory: factory,
@@ -91,16 +133,36 @@ public enum Sweep {
         return try JSONDecoder().decode(SweepPlan.self, from: Data(bytes.dropFirst()))
     }
 
-    static func workerLoop(plan: SweepPlan, world: Communicator, factory: ShardComputerFactory) throws {
+    /// A worker: announces itself (pid, host), then computes what it is assigned until told to stop. After a
+    /// stop request of its own (a signal) or a `drop` from the coordinator it starts no further shard and
+    /// declines the ones already assigned.
+    static func workerLoop(plan: SweepPlan, world: Communicator, factory: ShardComputerFactory,
+                           stop: StopRequest?) throws {
         let computer = factory()
         let host = BuildInfo.hostNameShort
-        try world.send([], to: 0, tag: SweepTag.ready)
+        var hello = ByteWriter()
+        hello.u32(UInt32(bitPattern: getpid()))
+        let h = Array(host.utf8); hello.u32(UInt32(h.count)); hello.bytes(h)
+        try world.send(hello.out, to: 0, tag: SweepTag.ready)
+        let fault = InjectedFault.fromEnvironment()
+        var dropping = false
+        var computed = 0
         while true {
             let (bytes, info) = try world.receive(from: 0, tag: nil)
             if info.tag == SweepTag.stop { return }
+            if info.tag == SweepTag.drop { dropping = true; continue }
             guard info.tag == SweepTag.assign else { continue }
             var r = ByteReader(bytes: bytes, source: "assignment")
             let index = Int(try r.u64())
+            if !dropping, try world.poll(source: 0, tag: SweepTag.drop) != nil { dropping = true }
+            let signal = stop?.signal
+            if dropping || signal != nil {
+                var w = ByteWriter(); w.u64(UInt64(index)); w.i32(signal ?? 0)
+                try world.send(w.out, to: 0, tag: SweepTag.declined)
+                continue
+            }
+            try fault?.check(rank: world.rank, handled: computed)
+            computed += 1
             let outcome = ShardOutcome.run(plan.shards[index], plan: plan, computer: computer, rank: world.rank,
                                            host: host)
             try world.send(outcome.encoded(), to: 0, tag: SweepTag.result)
@@ -122,10 +184,19 @@ final class WorkBoard: @unchecked Sendable {
     private var pending: [Int]          // shard indices, largest last (popped first)
     private var outbox: [ShardOutcome] = []
     private var localRunning = false
+    private var localCurrent: Int?
 
     init(pending: [Int]) { self.pending = pending }
 
     func pop() -> Int? { lock.lock(); defer { lock.unlock() }; return pending.popLast() }
+    /// Pops for the coordinator's compute thread and remembers the shard it is working on.
+    func popLocal() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        localCurrent = pending.popLast()
+        return localCurrent
+    }
+    /// The shard the coordinator's compute thread is working on, if any.
+    var currentLocal: Int? { lock.lock(); defer { lock.unlock() }; return localCurrent }
     /// Empties the queue; returns how many shards were still waiting.
     func cancelPending() -> Int { lock.lock(); defer { pending = []; lock.unlock() }; return pending.count }
     var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return pending.isEmpty }
@@ -160,6 +231,15 @@ final class Coordinator {
             guard g >= 0 && g < plan.groupCount else { throw BatchError.noSuchGroup(g, groups: plan.groupCount) }
             scope = plan.shards(inGroup: g)
         }
+        // Every result file in scope is checked (length and SHA-256, decoding, key); a damaged one is moved to
+        // OUT/damaged/ and its shard runs again.
+        let damaged = folder.quarantineDamaged(keys: scope.map(\.key))
+        for d in damaged {
+            let label = scope.first { $0.key == d.key }.map { $0.label(in: plan) } ?? d.key
+            log.warning("damaged shard file \(d.path): \(d.reason); moved to \(d.movedTo ?? "(nowhere)"), it runs again")
+            try ledger.append(LedgerEntry(event: "damaged", key: d.key, shard: label, file: d.movedTo ?? d.path,
+                                          message: d.reason, rank: 0, host: host))
+        }
         let finished = folder.finishedKeys()
         let todo = scope.filter { !finished.contains($0.key) }
         // Largest first: the board pops from the end, so sort ascending by cost (ties by index, descending).
@@ -175,6 +255,7 @@ final class Coordinator {
         var summary = SweepSummary(planned: scope.count, alreadyDone: scope.count - todo.count, succeeded: 0,
                                    failures: [], ranks: world.size, wallSeconds: 0, computeSeconds: 0,
                                    coordinatorBusySeconds: 0, resultBytes: 0)
+        if !damaged.isEmpty { summary.damaged = damaged.map { "\($0.path): \($0.reason)" } }
 
         let computes = options.coordinatorComputes ?? (world.size <= 16)
         if computes || world.size == 1 {
@@ -182,7 +263,7 @@ final class Coordinator {
             let plan = self.plan, factory = self.factory, host = self.host
             let thread = Thread {
                 let computer = factory()
-                while let i = board.pop() {
+                while let i = board.popLocal() {
                     board.post(ShardOutcome.run(plan.shards[i], plan: plan, computer: computer, rank: 0, host: host))
                 }
                 board.setLocalRunning(false)
@@ -193,12 +274,17 @@ final class Coordinator {
 
         var handled = 0
         var inflight = [Int](repeating: 0, count: world.size)
+        var assigned = [[Int]](repeating: [], count: world.size)    // shard indices sent to each worker, in order
         var ready = [Bool](repeating: false, count: world.size)
         var stopped = [Bool](repeating: false, count: world.size)
+        var pids = [Int32](repeating: 0, count: world.size)
+        var hosts = [String](repeating: "", count: world.size)
         stopped[0] = true
         var busy = 0.0
+        let fault = InjectedFault.fromEnvironment()
 
         func handle(_ o: ShardOutcome) throws {
+            try fault?.check(rank: 0, handled: handled)
             let shard = plan.shards[o.index]
             let info = plan.recordings[shard.recording]
             let label = shard.label(in: plan)
@@ -219,7 +305,7 @@ final class Coordinator {
                     }
                     try ledger.append(LedgerEntry(event: "done", key: shard.key, shard: label, file: info.path,
                                                   rank: o.rank, host: o.host, seconds: o.seconds,
-                                                  bytes: o.payload.count))
+                                                  bytes: o.payload.count, sha256: ShardSeal.fileDigest(o.payload)))
                     summary.succeeded += 1
                     summary.resultBytes += o.payload.count
                     progress.record(ok: true, cost: shard.cost)
@@ -244,34 +330,66 @@ final class Coordinator {
                 var wr = ByteWriter(); wr.u64(UInt64(i))
                 try world.send(wr.out, to: w, tag: SweepTag.assign)
                 inflight[w] += 1
+                assigned[w].append(i)
             }
             if inflight[w] == 0 && ready[w] && !stopped[w] && board.isEmpty {
                 try world.send([], to: w, tag: SweepTag.stop)
                 stopped[w] = true
             }
         }
+        func settle(_ w: Int, _ index: Int) {
+            inflight[w] -= 1
+            if let k = assigned[w].firstIndex(of: index) { assigned[w].remove(at: k) }
+        }
 
         var idleSleep: UInt32 = 50
         var target = todo.count
+        var stopSignal: Int32?
+        var stopDeadline = Date.distantFuture
+        func beginStop(_ sig: Int32) throws {
+            stopSignal = sig
+            summary.signal = Int(sig)
+            let cancelled = board.cancelPending()
+            summary.interrupted = cancelled
+            target -= cancelled
+            let grace = options.grace(for: sig)
+            stopDeadline = grace.isFinite ? Date().addingTimeInterval(grace) : .distantFuture
+            let graceText = grace.isFinite ? String(format: "within %.1f s", grace) : "however long they take"
+            log.warning("signal \(sig): stopping; running shards may finish \(graceText), \(cancelled) not started stay pending")
+            try ledger.append(LedgerEntry(event: "interrupted", message: "signal \(sig): \(cancelled) shards left pending",
+                                          rank: 0, host: host, signal: Int(sig)))
+            // Shards already assigned but not yet started are declined by the workers.
+            for w in 1..<max(world.size, 1) where !stopped[w] { try world.send([], to: w, tag: SweepTag.drop) }
+        }
+        var abandoned = false
         while handled < target || stopped.contains(false) {
             var progressed = false
-            if summary.interrupted == nil, let stop = options.stop, let sig = stop.signal {
-                let cancelled = board.cancelPending()
-                summary.interrupted = cancelled
-                target -= cancelled
-                log.warning("signal \(sig): stopping; running shards finish, \(cancelled) not started stay pending")
-                try ledger.append(LedgerEntry(event: "interrupted", message: "signal \(sig): \(cancelled) shards left pending",
-                                              rank: 0, host: host))
-            }
+            if stopSignal == nil, let stop = options.stop, let sig = stop.signal { try beginStop(sig) }
             if world.size > 1 {
                 while let m = try world.poll() {
                     let b0 = Date()
                     let (bytes, info) = try world.receive(from: m.source, tag: m.tag)
-                    if info.tag == SweepTag.ready { ready[info.source] = true }
-                    else if info.tag == SweepTag.result {
-                        inflight[info.source] -= 1
-                        try handle(try ShardOutcome(decoding: bytes))
+                    if info.tag == SweepTag.ready {
+                        ready[info.source] = true
+                        var r = ByteReader(bytes: bytes, source: "ready message")
+                        if let pid = try? r.u32(), let n = try? r.u32(), let h = try? r.take(Int(n)) {
+                            pids[info.source] = Int32(bitPattern: pid)
+                            hosts[info.source] = String(decoding: h, as: UTF8.self)
+                        }
+                    } else if info.tag == SweepTag.result {
+                        let o = try ShardOutcome(decoding: bytes)
+                        settle(info.source, o.index)
+                        try handle(o)
                         handled += 1
+                    } else if info.tag == SweepTag.declined {
+                        var r = ByteReader(bytes: bytes, source: "declined message")
+                        let index = Int(try r.u64()), sig = try r.i32()
+                        settle(info.source, index)
+                        target -= 1
+                        summary.interrupted = (summary.interrupted ?? 0) + 1
+                        if stopSignal == nil {      // that worker was signalled itself: the whole sweep stops
+                            try beginStop(sig != 0 ? sig : SIGTERM)
+                        }
                     }
                     try topUp(info.source)
                     busy += Date().timeIntervalSince(b0)
@@ -288,19 +406,61 @@ final class Coordinator {
                 progressed = true
             }
             if handled >= target && world.size == 1 { break }
+            if let sig = stopSignal, Date() >= stopDeadline {
+                try abandonRunning(signal: sig, assigned: assigned, pids: pids, hosts: hosts, board: board,
+                                   ledger: ledger, summary: &summary)
+                abandoned = true
+                break
+            }
             progress.tick()
             if progressed { idleSleep = 50 } else {
                 usleep(idleSleep)
                 idleSleep = min(idleSleep * 2, 2000)
             }
         }
-        while board.isLocalRunning { usleep(1000) }
+        if !abandoned { while board.isLocalRunning { usleep(1000) } }
         AtomicFile.syncDirectory(folder.shardsDirectory)
         if todo.count > 0 { progress.tick(force: true) }
         summary.wallSeconds = Date().timeIntervalSince(t0)
         summary.coordinatorBusySeconds = busy
-        try ledger.append(LedgerEntry(event: "sweep_end", message: "\(summary.succeeded) done, \(summary.failures.count) failed",
+        try ledger.append(LedgerEntry(event: "sweep_end", message: "\(summary.succeeded) done, \(summary.failures.count) failed"
+                                      + (summary.abandoned.map { ", \($0) abandoned at the stop" } ?? ""),
                                       rank: 0, host: host, seconds: summary.wallSeconds))
         return summary
+    }
+
+    /// The stop grace ran out: every shard still assigned (on a worker or on the coordinator's compute thread)
+    /// is recorded in the ledger — `crashed` (a failure) when its worker's process is gone (same host only:
+    /// a rank that died, after which the launcher stopped the job), `interrupted` otherwise — with rank, host and
+    /// signal. They run again on resume.
+    func abandonRunning(signal sig: Int32, assigned: [[Int]], pids: [Int32], hosts: [String], board: WorkBoard,
+                        ledger: Ledger, summary: inout SweepSummary) throws {
+        var list: [(index: Int, rank: Int)] = []
+        if let i = board.currentLocal, board.isLocalRunning { list.append((i, 0)) }
+        for w in assigned.indices where w > 0 { for i in assigned[w] { list.append((i, w)) } }
+        for (i, w) in list {
+            let shard = plan.shards[i]
+            let label = shard.label(in: plan)
+            let file = plan.recordings[shard.recording].path
+            let h = w == 0 ? host : (hosts[w].isEmpty ? "?" : hosts[w])
+            let gone = w > 0 && hosts[w] == host && pids[w] > 0 && kill(pids[w], 0) != 0 && errno == ESRCH
+            if gone {
+                let m = "rank \(w) (pid \(pids[w]) on host \(h)) died while this shard was in flight (killed by a "
+                    + "signal or crashed; the launcher's log names the signal); the launcher then stopped the sweep "
+                    + "with signal \(sig)"
+                try ledger.append(LedgerEntry(event: "crashed", key: shard.key, shard: label, file: file, message: m,
+                                              rank: w, host: h))
+                summary.failures.append(.init(shard: label, key: shard.key, file: file, message: m))
+                log.error("\(label): \(m)")
+            } else {
+                try ledger.append(LedgerEntry(event: "interrupted", key: shard.key, shard: label, file: file,
+                                              message: "in flight on rank \(w) (host \(h)) when the stop grace ran out "
+                                              + "after signal \(sig); it runs again on resume",
+                                              rank: w, host: h, signal: Int(sig)))
+            }
+        }
+        summary.abandoned = list.count
+        summary.interrupted = (summary.interrupted ?? 0) + list.count
+        log.warning("signal \(sig): stop grace over; \(list.count) shard(s) still in flight abandoned (they run again on resume)")
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Logging
 import MPI
@@ -13,11 +14,15 @@ public enum SweepDriver {
         public var group: Int?
         public var reduceOnly: Bool
         public var options: SweepOptions
+        /// Break the output folder's lock when its holder is gone (`FolderLock`).
+        public var forceLock: Bool
+        /// Hash and read every input again, ignoring `input-cache.json`.
+        public var rehash = false
 
         public init(loadJob: @escaping @Sendable () throws -> JobSpec, output: String? = nil, group: Int? = nil,
-                    reduceOnly: Bool = false, options: SweepOptions = SweepOptions()) {
+                    reduceOnly: Bool = false, options: SweepOptions = SweepOptions(), forceLock: Bool = false) {
             self.loadJob = loadJob; self.output = output; self.group = group; self.reduceOnly = reduceOnly
-            self.options = options
+            self.options = options; self.forceLock = forceLock
         }
     }
 
@@ -29,6 +34,9 @@ public enum SweepDriver {
         public var folder: String
         public var exitCode: Int32
         public var lines: [String]
+        /// Other ranks may still be computing (a stop whose grace ran out): after printing `lines`, end every
+        /// rank with `Communicator.abort(code: exitCode)` instead of finalising MPI (which would wait for them).
+        public var abortRanks = false
     }
 
     /// Runs on every rank; returns the outcome on rank 0 and nil on the others.
@@ -39,12 +47,15 @@ public enum SweepDriver {
         // Rank 0 reads the job and finds the inputs; every rank hashes and reads its share of them
         // (round robin), rank 0 gathers the results and cuts the shards.
         var setup: Result<(JobSpec, [String]), Error>? = nil
+        var lock: FolderLock?       // held by rank 0 until the run ends
+        defer { withExtendedLifetime(lock) {} }
         if world.rank == 0 {
             setup = Result {
                 var job = try req.loadJob()
                 if let o = req.output { job.output = URL(fileURLWithPath: o).standardizedFileURL.path }
                 let f = SweepFolder(job.output)
                 try f.create()
+                lock = try FolderLock(folder: f, shared: req.group != nil, force: req.forceLock)
                 try f.saveJob(job)
                 return (job, try InputResolver.recordingPaths(job.inputs, jobFile: job.jobFile))
             }
@@ -61,7 +72,7 @@ public enum SweepDriver {
         } else if case let .success(s)? = setup { shared = s }
         var mine: [UInt8] = []
         if let (job, paths) = shared {
-            let planner = Planner(job: job, cacheFolder: job.output)
+            let planner = Planner(job: job, cacheFolder: req.rehash ? nil : job.output)
             mine = [UInt8](try JSONEncoder().encode(planner.infos(paths: paths, offset: world.rank,
                                                                   stride: distributed ? world.size : 1)))
         }
@@ -79,7 +90,8 @@ public enum SweepDriver {
                 // Round robin back to path order: path i came from rank i % size, as its (i / size)-th entry.
                 let n = parts.count
                 let infos = paths.indices.map { parts[$0 % n][$0 / n] }
-                let plan = Planner(job: job, cacheFolder: job.output).finish(infos: infos)
+                let plan = try Planner(job: job, cacheFolder: job.output).finish(infos: infos)
+                for d in plan.duplicates ?? [] { logger.warning("duplicate input: \(d)") }
                 try SweepFolder(job.output).savePlan(plan)
                 return plan
             }
@@ -96,14 +108,30 @@ public enum SweepDriver {
         }
         var opts = req.options
         opts.group = req.group
-        guard let summary = try Sweep.execute(plan: plan, folder: folder, world: world, options: opts,
-                                              factory: factory, logger: logger) else { return nil }
+        let executed: SweepSummary?
+        do {
+            executed = try Sweep.execute(plan: plan, folder: folder, world: world, options: opts, factory: factory,
+                                         logger: logger)
+        } catch {
+            // A fatal error on any rank (a full or read-only disk, a lost peer): the other ranks may be blocked in
+            // a send or waiting for work, so finalising would hang. Log it once, then end every rank.
+            let all = world.size > 1 ? "; stopping all \(world.size) ranks" : ""
+            logger.error("fatal on rank \(world.rank) (host \(BuildInfo.hostNameShort)): \(error)\(all)")
+            if world.size > 1 { world.abort(code: 1) }
+            throw AlreadyReported(underlying: error)
+        }
+        guard let summary = executed else { return nil }
         var lines = [summaryLine(summary)]
         for f in summary.failures { lines.append("  failed: \(f.shard): \(f.file): \(f.message)") }
         if let n = summary.interrupted {
-            lines.append("interrupted by a stop request: \(n) shard(s) not started; finished shards are kept. "
-                         + "Run the same command again to resume.")
-            return Outcome(summary: summary, reduction: nil, folder: folder.root, exitCode: 75, lines: lines)
+            let sig = summary.signal.map { " (signal \($0))" } ?? ""
+            let abandoned = summary.abandoned ?? 0
+            lines.append("interrupted by a stop request\(sig): \(n) shard(s) not finished"
+                         + (abandoned > 0 ? ", \(abandoned) of them abandoned while running when the stop grace ran out" : "")
+                         + "; finished shards are kept. Run the same command again to resume.")
+            var o = Outcome(summary: summary, reduction: nil, folder: folder.root, exitCode: 75, lines: lines)
+            o.abortRanks = abandoned > 0 && world.size > 1
+            return o
         }
         if let g = req.group {
             lines.append("group \(g) finished; run `symedge sweep JOB --reduce-only` after every group for the tables")
@@ -118,6 +146,12 @@ public enum SweepDriver {
                              + "`symedge rerun-failed \(folder.root)`")
         }
         return out
+    }
+
+    /// An error the driver has already logged (the CLI only sets the exit status).
+    public struct AlreadyReported: Error, CustomStringConvertible {
+        public let underlying: Error
+        public var description: String { "\(underlying)" }
     }
 
     struct PlanningSetup: Codable {

@@ -55,7 +55,12 @@ public struct SweepFolder: Sendable {
     public func savePlan(_ plan: SweepPlan) throws { try AtomicFile.write(try Self.encoder.encode(plan), to: planPath) }
 
     public func loadPlan() throws -> SweepPlan {
-        guard let data = FileManager.default.contents(atPath: planPath) else { throw BatchError.notASweepFolder(path: root) }
+        guard let data = FileManager.default.contents(atPath: planPath) else {
+            guard FileManager.default.fileExists(atPath: jobPath) else { throw BatchError.notASweepFolder(path: root) }
+            throw BatchError.io(path: planPath, message: "missing (the folder has job.json but no plan); run "
+                                + "`symedge sweep` or `symedge rerun-failed \(root)` to plan it again, or "
+                                + "`symedge plan JOB --out \(root) --save`")
+        }
         do { return try JSONDecoder().decode(SweepPlan.self, from: data) } catch {
             throw BatchError.io(path: planPath, message: "unreadable plan: \(error)")
         }
@@ -78,11 +83,17 @@ public struct LedgerEntry: Codable, Sendable, Equatable {
     public var host: String?
     public var seconds: Double?
     public var bytes: Int?
+    /// Lower-case hex SHA-256 of the whole shard file (`done` entries; checked by `status --verify`).
+    public var sha256: String?
+    /// The signal a stop or a crash concerns (`interrupted`, `crashed`), e.g. 15.
+    public var signal: Int?
 
     public init(event: String, key: String? = nil, shard: String? = nil, file: String? = nil, message: String? = nil,
-                rank: Int? = nil, host: String? = nil, seconds: Double? = nil, bytes: Int? = nil) {
+                rank: Int? = nil, host: String? = nil, seconds: Double? = nil, bytes: Int? = nil,
+                sha256: String? = nil, signal: Int? = nil) {
         self.event = event; self.time = Self.now(); self.key = key; self.shard = shard; self.file = file
         self.message = message; self.rank = rank; self.host = host; self.seconds = seconds; self.bytes = bytes
+        self.sha256 = sha256; self.signal = signal
     }
 
     static func now() -> String {

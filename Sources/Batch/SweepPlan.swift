@@ -12,6 +12,9 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// (recording, state) pairs named by the job but absent from a recording: skipped, not failed.
     public var skipped: [String]
     public var groupCount: Int
+    /// Inputs left out because they are the same file (by resolved path, e.g. a symlink) or the same content
+    /// (SHA-256) as an earlier input: `path: same as other`.
+    public var duplicates: [String]?
 
     public var totalCost: Double { shards.reduce(0) { $0 + $1.cost } }
 
@@ -71,9 +74,12 @@ public struct Planner: Sendable {
     /// Reads a recording's metadata; replaceable for tests.
     public var reader: @Sendable (String, String?) throws -> RecordingInfoReader.Metadata
 
+    /// - Parameter reader: nil = `RecordingInfoReader.read` with the job's `readOptions`.
     public init(job: JobSpec, cacheFolder: String?,
-                reader: @escaping @Sendable (String, String?) throws -> RecordingInfoReader.Metadata = RecordingInfoReader.read) {
-        self.job = job; self.cacheFolder = cacheFolder; self.reader = reader
+                reader: (@Sendable (String, String?) throws -> RecordingInfoReader.Metadata)? = nil) {
+        self.job = job; self.cacheFolder = cacheFolder
+        let options = job.readOptions
+        self.reader = reader ?? { path, _ in try RecordingInfoReader.read(path, options: options) }
     }
 
     /// The version string that enters every shard key.
@@ -82,8 +88,8 @@ public struct Planner: Sendable {
     public func plan() throws -> SweepPlan {
         let paths = try InputResolver.recordingPaths(job.inputs, jobFile: job.jobFile)
         var cache = InputCache.load(folder: cacheFolder)
-        let infos = paths.map { cache.info(path: $0, classColumn: job.classColumn, reader: reader) }
-        return finish(infos: infos)
+        let infos = paths.map { cache.info(path: $0, classColumn: job.readKey, reader: reader) }
+        return try finish(infos: infos)
     }
 
     /// Hashes and reads the inputs `paths[i]` with `i % stride == offset` (one rank's share of the planning),
@@ -91,16 +97,39 @@ public struct Planner: Sendable {
     public func infos(paths: [String], offset: Int, stride: Int) -> [RecordingInfo] {
         var cache = InputCache.load(folder: cacheFolder)
         return paths.indices.filter { $0 % stride == offset }.map {
-            cache.info(path: paths[$0], classColumn: job.classColumn, reader: reader)
+            cache.info(path: paths[$0], classColumn: job.readKey, reader: reader)
         }
     }
 
-    /// Stores `infos` in the cache, disambiguates duplicate subject/session pairs and cuts the shards.
-    public func finish(infos: [RecordingInfo]) -> SweepPlan {
-        var recordings = infos
+    /// Stores `infos` in the cache, drops inputs that are the same file or the same content as an earlier one
+    /// (listed in `duplicates`), disambiguates duplicate subject/session pairs and cuts the shards.
+    /// - Throws: `BatchError.jobSpec` when a state named by the job's `states:` exists in no readable recording.
+    public func finish(infos: [RecordingInfo]) throws -> SweepPlan {
+        var recordings: [RecordingInfo] = []
+        var duplicates: [String] = []
+        var firstOf: [String: String] = [:]
+        for r in infos {
+            let real = URL(fileURLWithPath: r.path).resolvingSymlinksInPath().path
+            let ids = ["path:" + real] + (r.contentHash.isEmpty || r.readError != nil ? [] : ["sha256:" + r.contentHash])
+            if let other = ids.lazy.compactMap({ firstOf[$0] }).first {
+                duplicates.append("\(r.path): same \(real == URL(fileURLWithPath: other).resolvingSymlinksInPath().path ? "file" : "content") as \(other); left out")
+                continue
+            }
+            for id in ids { firstOf[id] = r.path }
+            recordings.append(r)
+        }
+        if let wanted = job.states, recordings.contains(where: { $0.readError == nil }) {
+            let known = Set(recordings.filter { $0.readError == nil }.flatMap { $0.states.map(\.name) })
+            let unknown = wanted.filter { !known.contains($0) }
+            if !unknown.isEmpty {
+                throw BatchError.jobSpec(file: job.jobFile, line: nil, key: "states",
+                                         message: "state(s) \(unknown.joined(separator: ", ")) exist in no recording; "
+                                         + "the recordings have: \(known.sorted().joined(separator: ", "))")
+            }
+        }
         if let folder = cacheFolder, FileManager.default.fileExists(atPath: folder) {
             var cache = InputCache.load(folder: folder)
-            for r in recordings { cache.store(r, classColumn: job.classColumn) }
+            for r in recordings { cache.store(r, classColumn: job.readKey) }
             try? cache.save(folder: folder)
         }
         // Two inputs with the same subject/session would share surrogate seeds and table rows: disambiguate.
@@ -110,7 +139,9 @@ public struct Planner: Sendable {
             seen[id, default: 0] += 1
             if seen[id]! > 1 { recordings[i].session += "~\(seen[id]!)" }
         }
-        return makePlan(recordings: recordings)
+        var plan = makePlan(recordings: recordings)
+        if !duplicates.isEmpty { plan.duplicates = duplicates }
+        return plan
     }
 
     /// Cuts recordings into shards (pure; used by `plan()` and by tests).
@@ -152,7 +183,7 @@ public struct Planner: Sendable {
                 for b in blocks {
                     // Balance keys name only `balance`, so adding families to a job reuses its balance shards.
                     let key = Self.shardKey(contentHash: rec.contentHash, recordingID: rec.recordingID, state: state,
-                                            block: b, parameters: paramsText, classColumn: job.classColumn,
+                                            block: b, parameters: paramsText, classColumn: job.readKey,
                                             measures: [JobMeasures.balance])
                     let cost = Double(max(spikes, 1)) * Double(p.scaleCount) * Double(b.count)
                     add(Shard(index: 0, key: key, recording: ri, state: state, block: b, cost: cost, group: 0))
@@ -161,7 +192,7 @@ public struct Planner: Sendable {
                     for (part, b, cost) in familyShards(family, recording: rec, state: state) {
                         let key = Self.familyShardKey(contentHash: rec.contentHash, recordingID: rec.recordingID,
                                                       state: state, family: family, part: part, block: b,
-                                                      parameters: familyText[family]!, classColumn: job.classColumn)
+                                                      parameters: familyText[family]!, classColumn: job.readKey)
                         add(Shard(index: 0, key: key, recording: ri, state: state, block: b, cost: cost, group: 0,
                                   family: family, part: part))
                     }

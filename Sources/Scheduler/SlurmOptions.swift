@@ -103,20 +103,32 @@ public struct SlurmOptions: Equatable, Sendable {
               value.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":" || $0 == "-") }) else { throw bad }
         let dayParts = value.split(separator: "-", omittingEmptySubsequences: false)
         guard dayParts.count <= 2 else { throw bad }
-        func num(_ s: Substring) throws -> Int { guard !s.isEmpty, let v = Int(s) else { throw bad }; return v }
+        func num(_ s: Substring) throws -> Int { guard !s.isEmpty, s.count <= 9, let v = Int(s) else { throw bad }; return v }
         let clock = try dayParts.last!.split(separator: ":", omittingEmptySubsequences: false).map(num)
         guard (1...3).contains(clock.count) else { throw bad }
+        // Every field has at most 9 digits, so no product below overflows.
+        let total: Int
         if dayParts.count == 2 {
             let days = try num(dayParts[0])
             let h = clock[0], m = clock.count > 1 ? clock[1] : 0, s = clock.count > 2 ? clock[2] : 0
-            return ((days * 24 + h) * 60 + m) * 60 + s
+            total = ((days * 24 + h) * 60 + m) * 60 + s
+        } else {
+            switch clock.count {
+            case 1: total = clock[0] * 60
+            case 2: total = clock[0] * 60 + clock[1]
+            default: total = (clock[0] * 60 + clock[1]) * 60 + clock[2]
+            }
         }
-        switch clock.count {
-        case 1: return clock[0] * 60
-        case 2: return clock[0] * 60 + clock[1]
-        default: return (clock[0] * 60 + clock[1]) * 60 + clock[2]
+        guard total <= maxTimeLimitSeconds else {
+            throw SchedulerError.invalidOption(option: "--time", value: value,
+                                               reason: "longer than \(maxTimeLimitSeconds / 86_400) days; use UNLIMITED "
+                                               + "for no limit")
         }
+        return total
     }
+
+    /// The longest time limit accepted (365 days); Slurm itself counts minutes in 32 bits.
+    public static let maxTimeLimitSeconds = 365 * 86_400
 
     private static func isAlnum(_ u: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u)

@@ -16,13 +16,16 @@ struct RerunFailedCommand: ParsableCommand {
     @Option(help: "Seconds between progress lines when stderr is not a terminal.") var progressInterval: Double = 30
     @Flag(help: "Submit only the failed or missing shard groups to Slurm as an array (--array=3,7,12), then the reduce job.")
     var slurm = false
+    @Flag(help: "Take over the output folder's lock from a run that is gone (e.g. on a node that died).")
+    var force = false
     @OptionGroup(title: "Slurm options (with --slurm)") var slurmArguments: SlurmArguments
 
     func run() throws {
         if slurm { return try SlurmCLI.rerunFailed(out: out, arguments: slurmArguments) }
         let folder = SweepFolder(out)
         let request = SweepDriver.Request(loadJob: { try folder.loadJob() }, output: folder.root,
-                                          options: SweepOptions(progressInterval: progressInterval, stop: StopRequest.observing()))
+                                          options: SweepOptions(progressInterval: progressInterval, stop: StopRequest.observing()),
+                                          forceLock: force)
         try SweepRunCLI.run(request, global: global)
     }
 }

@@ -9,7 +9,10 @@ struct StatusCommand: ParsableCommand {
         discussion: "A shard is done when its result file exists, failed when its last ledger entry is a failure, "
             + "pending otherwise. Jobs submitted with `symedge submit` are listed with their Slurm state (squeue; sacct when "
             + "accounting is on). Exit status 0 when every shard is done, 3 when some failed, 5 when some are pending, "
-            + "6 when `--verify` finds a bad shard file.")
+            + "4 when every shard is done but the tables are missing, incomplete or older than the shards (a reduction "
+            + "that failed or did not run), 6 when `--verify` finds a bad shard file. A shard file whose size differs "
+            + "from the ledger's record is reported as damaged (failed); `--verify` also checks every file's SHA-256, "
+            + "decoding and key.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The sweep output folder.") var out: String
@@ -21,8 +24,13 @@ struct StatusCommand: ParsableCommand {
         _ = global.makeLogger()
         let folder = SweepFolder(out)
         let plan = try folder.loadPlan()
-        var s = SweepStatus.compute(plan: plan, folder: folder)
-        if verify { s.corrupt = SweepStatus.verify(folder: folder) }
+        var s = SweepStatus.compute(plan: plan, folder: folder, verify: verify)
+        if verify {
+            let known = Set((s.corrupt ?? []).compactMap { $0.split(separator: ":").first.map(String.init) })
+            s.corrupt = (s.corrupt ?? []) + SweepStatus.verify(folder: folder).filter {
+                !known.contains(String($0.split(separator: ":").first ?? ""))
+            }
+        }
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -35,6 +43,8 @@ struct StatusCommand: ParsableCommand {
                 }
             }
             for f in s.failed { print("  failed: \(f.shard): \(f.file): \(f.message)") }
+            for i in s.interrupted ?? [] { print("  interrupted: \(i.shard): \(i.message)") }
+            if let t = s.tables { print(t == "complete" ? "tables: complete" : "tables: incomplete: \(t)") }
             if let c = s.corrupt {
                 print(c.isEmpty ? "verify: every shard file is a complete result" : "verify: \(c.count) bad shard file(s)")
                 for b in c { print("  bad: \(b)") }
@@ -44,5 +54,6 @@ struct StatusCommand: ParsableCommand {
         if let c = s.corrupt, !c.isEmpty { throw ExitCode(6) }
         if !s.failed.isEmpty { throw ExitCode(3) }
         if s.pending > 0 { throw ExitCode(5) }
+        if s.tablesIncomplete { throw ExitCode(4) }
     }
 }

@@ -24,7 +24,10 @@ struct SweepCommand: ParsableCommand {
 
         Exit status: 0 all shards done and reduced; 3 some shards failed (see `symedge status OUT`, fix, \
         then `symedge rerun-failed OUT`; a failed family shard leaves out only that recording×state×family's \
-        rows); 4 tables incomplete (shards missing); 1 other errors.
+        rows); 4 tables incomplete (shards missing); 75 stopped by SIGTERM, SIGINT or SIGUSR1 (run again to \
+        resume; under mpirun a SIGTERM to mpirun itself makes mpirun exit 1 whatever the ranks return, so send \
+        SIGUSR1 to mpirun, which it forwards, for a stop with exit status 75); 1 other errors, including a \
+        fatal error on any rank (e.g. a full disk), which is logged once and ends every rank (MPI_Abort).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,6 +37,12 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Only run the reductions from the shard files already in the output folder.") var reduceOnly = false
     @Option(help: "Seconds between progress lines when stderr is not a terminal.") var progressInterval: Double = 30
     @Option(help: "Shards in flight per worker rank.") var prefetch: Int = 2
+    @Option(help: ArgumentHelp("Seconds running shards may take to finish after SIGTERM/SIGINT (default 0.5 under mpirun, 20 otherwise; SIGUSR1 always lets them finish).", valueName: "seconds"))
+    var stopGrace: Double?
+    @Flag(help: "Take over the output folder's lock from a run that is gone (e.g. on a node that died).")
+    var force = false
+    @Flag(help: "Hash and read every input again instead of trusting OUT/input-cache.json (keyed by path, size, mtime and ctime).")
+    var rehash = false
     @Option(help: "Whether rank 0 also computes shards: auto (up to 16 ranks), yes, no.")
     var coordinatorComputes: String = "auto"
 
@@ -45,6 +54,7 @@ struct SweepCommand: ParsableCommand {
         }
         if progressInterval <= 0 { throw ValidationError("--progress-interval must be > 0") }
         if prefetch < 1 { throw ValidationError("--prefetch must be ≥ 1") }
+        if let g = stopGrace, !(g >= 0) { throw ValidationError("--stop-grace must be ≥ 0") }
     }
 
     func run() throws {
@@ -53,8 +63,11 @@ struct SweepCommand: ParsableCommand {
             loadJob: { try JobSpec.load(path: path) }, output: out, group: group, reduceOnly: reduceOnly,
             options: SweepOptions(progressInterval: progressInterval,
                                   coordinatorComputes: coordinatorComputes == "auto" ? nil : coordinatorComputes == "yes",
-                                  prefetch: prefetch, stop: StopRequest.observing()))
-        try SweepRunCLI.run(request, global: global)
+                                  prefetch: prefetch, stop: StopRequest.observing(), stopGrace: stopGrace),
+            forceLock: force)
+        var req = request
+        req.rehash = rehash
+        try SweepRunCLI.run(req, global: global)
     }
 }
 
@@ -67,11 +80,12 @@ enum SweepRunCLI {
         do {
             outcome = try SweepDriver.run(request, world: world, factory: AnalysisShardComputer.factory, logger: log)
         } catch {
-            if world.rank == 0 { log.error("\(error)") }
+            if world.rank == 0 && !(error is SweepDriver.AlreadyReported) { log.error("\(error)") }
             throw ExitCode(1)
         }
         guard let o = outcome else { return }
         for l in o.lines { print(l) }
+        if o.abortRanks { fflush(nil); world.abort(code: o.exitCode) }
         if o.exitCode != 0 { throw ExitCode(o.exitCode) }
     }
 }
