@@ -475,4 +475,50 @@ check "no shard recorded done twice ($(ledger_check "$out_stale"))" ledger_check
 check "status --verify: every shard file of the group is a complete result" \
   bash -c '"$0" status "$1" --verify 2>&1 | grep -q "every shard file is a complete result"' "$sym" "$out_stale"
 
+# ---- 9. a rank that crashes on another node (opt-in: MN_CRASH_TEST=1) ----------------------------------------
+# SIGKILL of rank 1's process (on the second node of a 2-node mpi-mode job). Expected (issue #17): the job ends
+# instead of waiting for its time limit, the in-flight shard is recorded in the ledger and by `status` as a
+# failure with the host and the signal, and resuming runs only what is missing. Opt-in until the coordinator's
+# side (rank-crash recording, #19) is in: without it rank 0 waits for the dead rank's shards until the limit.
+if [ "${MN_CRASH_TEST:-0}" = 1 ]; then
+  out_crash=$work/out-crash
+  on ctl "$sym" submit "$job" --out "$out_crash" --mode mpi --nodes 2 --ntasks 2 --time 10 >"$work/submit-crash.log" 2>&1 \
+    || bad "submit the crash job (see $work/submit-crash.log)"
+  cr_id=$(jobs_of "$out_crash" mpi)
+  t=0
+  while [ "$t" -lt 1200 ] && [ "$(done_count "$out_crash")" -lt 8 ]; do sleep 0.1; t=$((t + 1)); done
+  batch=$(on ctl scontrol show job "$cr_id" | grep -o 'BatchHost=n[0-9]' | cut -d= -f2)
+  other=$(on ctl squeue -h -j "$cr_id" -o %N | python3 -c 'import sys,re; s=sys.stdin.read(); m=re.match(r"n\[(\d)[-,](\d)\]", s.strip()); print(" ".join("n"+x for x in m.groups()) if m else "")')
+  cnode=""
+  for n in $other; do [ "$n" != "$batch" ] && cnode=$n; done
+  cpid=$(rank_pids "$cnode" | head -1)
+  if [ -n "$cpid" ]; then
+    kill -KILL "$cpid"
+    note "SIGKILL to rank 1 (pid $cpid on $cnode) of job $cr_id with $(done_count "$out_crash") shards done"
+    if wait_jobs "$cr_id" 90; then
+      ok "the job ended after the rank crash: $(states_of "$cr_id")"
+    else
+      bad "the job still runs 90 s after rank 1 died (rank 0 waits for its shards)"
+      on ctl scancel "$cr_id"
+      wait_jobs "$cr_id" 30
+    fi
+    grep -h '"event":"\(crashed\|failed\|interrupted\)"' "$out_crash/ledger.jsonl" | sed 's/^/  ledger| /' | head -5
+    check "the ledger records the in-flight shard as failed, naming host $cnode and the signal" \
+      bash -c 'grep "\"event\":\"\(crashed\|failed\)\"" "$0" | grep "\"host\":\"$1\"" | grep -Eqi "signal|SIGKILL|killed"' \
+      "$out_crash/ledger.jsonl" "$cnode"
+    cst=$(on ctl "$sym" status "$out_crash" 2>&1)
+    echo "$cst" | sed 's/^/  status| /'
+    check "status lists the crashed shard with its host" grep -q "$cnode" <<<"$cst"
+    if on ctl "$sym" rerun-failed "$out_crash" --slurm --time 10 >"$work/rerun-crash.log" 2>&1; then
+      wait_jobs "$(jobs_of "$out_crash" array),$(jobs_of "$out_crash" reduce)" 240
+      check "after the crash, rerun-failed --slurm gives the reference tables" same_tables "$out_crash"
+      check "no shard done before the crash was computed again ($(ledger_check "$out_crash"))" ledger_check "$out_crash"
+    else
+      bad "rerun-failed --slurm after the crash (see $work/rerun-crash.log)"
+    fi
+  else
+    bad "no rank process found on the second node ($cnode) of job $cr_id"
+  fi
+fi
+
 finish
