@@ -11,8 +11,8 @@
 # shell-injection string; a local reference sweep; array mode with one corrupted input (its task fails, the
 # others succeed); repair; `rerun-failed --slurm` resubmits only that group; tables equal the local sweep byte
 # for byte; one `--mode mpi` job with 2 tasks; an array task that gets the time-limit warning, requeues itself
-# and finishes; SIGTERM to `srun` of a 2-task sweep stops every task with exit 75 and a summary, and the
-# resume gives the tables of a clean sweep. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
+# and finishes; SIGUSR1 to `srun`, and `scancel` (SIGTERM to the tasks), stop a 2-task sweep with exit 75 and
+# a summary, and the resume gives the tables of a clean sweep. Prints `slurm: N passed, N failed` and exits non-zero on any failure.
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -297,7 +297,7 @@ fi
 check "reduce job ran after the requeued task and completed" test "$state" = COMPLETED
 check "requeued job's tables equal the local sweep byte for byte" same_tables "$root/reference" "$out_req"
 
-# ---- 7b. SIGTERM to srun: every task stops within the grace, exit 75, summary, resume (issue #19) -----------
+# ---- 7b. stopping an srun sweep: every task stops within the grace, exit 75, summary, resume (issue #19) --
 # A cohort whose shards take seconds (plain-text recordings written here), so that a stop cannot wait for them.
 sig_root=$work/sigterm
 python3 - "$sig_root/data" <<'PY'
@@ -339,31 +339,45 @@ done_count() {
   n=$(grep -c '"event":"done"' "$1/ledger.jsonl" 2>/dev/null)
   echo "${n:-0}"
 }
-sig_out=$sig_root/out
-srun -n 2 --mpi=pmix "$bin" sweep "$sig_root/job.yaml" --out "$sig_out" >"$work/srun-sigterm.out" 2>"$work/srun-sigterm.err" &
-srun_pid=$!
-t=0
-while [ "$t" -lt 600 ] && kill -0 "$srun_pid" 2>/dev/null && [ "$(done_count "$sig_out")" -lt 2 ]; do
-  sleep 0.2
-  t=$((t + 1))
+# srun turns its own SIGTERM into an immediate SIGKILL of the step (nothing a program can react to), but it
+# forwards SIGUSR1; `scancel JOB` (and the time limit) send SIGTERM to the tasks themselves, with KillWait
+# (30 s) before SIGKILL. Both must stop every task within the grace with exit 75 and a summary.
+srun_stop() {  # HOW(usr1|scancel) OUT: run a 2-task sweep, stop it after 2 shards; prints the exit status and time
+  local how=$1 out=$2 pid t=0 t0 rc
+  srun -n 2 --mpi=pmix -J "sig-$how" "$bin" sweep "$sig_root/job.yaml" --out "$out" \
+    >"$work/srun-$how.out" 2>"$work/srun-$how.err" &
+  pid=$!
+  while [ "$t" -lt 3000 ] && kill -0 "$pid" 2>/dev/null && [ "$(done_count "$out")" -lt 2 ]; do
+    sleep 0.2
+    t=$((t + 1))
+  done
+  if [ "$how" = usr1 ]; then kill -USR1 "$pid"; else scancel -n "sig-$how"; fi
+  t0=$(date +%s)
+  wait "$pid"
+  rc=$?
+  echo "$rc $(($(date +%s) - t0))"
+}
+for how in usr1 scancel; do
+  sig_out=$sig_root/out-$how
+  read -r srun_rc took < <(srun_stop "$how" "$sig_out")
+  echo "srun stopped by $how: exit $srun_rc after ${took}s; $(done_count "$sig_out") shards done"
+  sed 's/^/  srun| /' "$work/srun-$how.out"
+  sig=$([ "$how" = usr1 ] && echo 10 || echo 15)
+  check "srun stopped by $how: exit status 75" test "$srun_rc" = 75
+  check "srun stopped by $how: every task ended within 25 s (KillWait is 30 s)" test "$took" -le 25
+  check "srun stopped by $how: rank 0 printed the summary" \
+    grep -q "interrupted by a stop request (signal $sig)" "$work/srun-$how.out"
+  check "srun stopped by $how: the stop is in the ledger" grep -q '"event":"interrupted"' "$sig_out/ledger.jsonl"
+  check "srun stopped by $how: no damaged shard file" \
+    bash -c '"$0" status "$1" --verify >/dev/null; [ $? != 6 ]' "$bin" "$sig_out"
+  check "srun stopped by $how: the resume finishes" \
+    bash -c 'srun -n 2 --mpi=pmix "$0" sweep "$1/job.yaml" --out "$2" >/dev/null 2>&1' "$bin" "$sig_root" "$sig_out"
 done
-kill -TERM "$srun_pid"
-t0=$(date +%s)
-wait "$srun_pid"
-srun_rc=$?
-took=$(($(date +%s) - t0))
-echo "srun SIGTERM: exit $srun_rc after ${took}s; $(done_count "$sig_out") shards done"
-sed 's/^/  srun| /' "$work/srun-sigterm.out"
-check "SIGTERM to srun: exit status 75" test "$srun_rc" = 75
-check "SIGTERM to srun: every task stopped within 25 s (Slurm's KillWait is 30 s)" test "$took" -le 25
-check "SIGTERM to srun: rank 0 printed the summary" grep -q "interrupted by a stop request (signal 15)" "$work/srun-sigterm.out"
-check "SIGTERM to srun: the stop is in the ledger" grep -q '"event":"interrupted"' "$sig_out/ledger.jsonl"
-check "SIGTERM to srun: no damaged shard file" bash -c '"$0" status "$1" --verify >/dev/null; [ $? != 6 ]' "$bin" "$sig_out"
-check "resume after the srun SIGTERM finishes" \
-  bash -c 'srun -n 2 --mpi=pmix "$0" sweep "$1/job.yaml" --out "$1/out" >/dev/null 2>&1' "$bin" "$sig_root"
-check "local clean sweep of the SIGTERM cohort" \
-  bash -c '"$0" sweep "$1/job.yaml" --out "$1/clean" >/dev/null 2>&1' "$bin" "$sig_root"
-check "tables after the srun SIGTERM and resume equal a clean sweep byte for byte" same_tables "$sig_root/clean" "$sig_out"
+check "local clean sweep of the stop cohort" bash -c '"$0" sweep "$1/job.yaml" --out "$1/clean" >/dev/null 2>&1' "$bin" "$sig_root"
+for how in usr1 scancel; do
+  check "tables after the srun $how stop and resume equal a clean sweep byte for byte" \
+    same_tables "$sig_root/clean" "$sig_root/out-$how"
+done
 
 # ---- 8. nothing injected ran ---------------------------------------------------------------------------------
 pwned=$(find "$work" -name pwned 2>/dev/null)

@@ -5,9 +5,9 @@ import Analysis
 import Foundation
 
 /// An advisory lock on a sweep output folder (`OUT/.symedge.lock`, `flock`), held by rank 0 for the whole run
-/// so that two sweeps never compute the same shards twice or reduce over each other. A full sweep,
-/// `rerun-failed` and `--reduce-only` take it exclusively; Slurm array tasks (`--group K`) share it with each
-/// other. The file holds the holder's host, pid and start time, which a refused run prints.
+/// so that two sweeps never compute the same shards twice or reduce over each other. A full sweep and
+/// `rerun-failed` take it exclusively; Slurm array tasks (`--group K`) and the reduce job (`--reduce-only`)
+/// share it. The file holds the holder's host, pid and start time, which a refused run prints.
 ///
 /// The lock goes away with its process, also on `kill -9`. On a shared file system whose client died without
 /// releasing it, `force` removes the lock file and takes a new one, unless the holder is a live process on

@@ -37,7 +37,9 @@ public enum Reductions {
     /// Per-recording tables go to `tables/recordings/<subject>_<session>/`.
     public static let recordingsFolder = "recordings"
 
-    public static func run(plan: SweepPlan, folder: SweepFolder) throws -> ReductionSummary {
+    /// - Parameter temporariesOlderThan: hidden temporaries under `tables/` at least this old (s) are removed;
+    ///   0 when this run holds the folder's lock alone (no other writer can be live).
+    public static func run(plan: SweepPlan, folder: SweepFolder, temporariesOlderThan: Double = 0) throws -> ReductionSummary {
         let p = plan.job.parameters
         let writeSecondary = p.surrogateKinds.count > 1
         var cohort = TidyTables()
@@ -102,7 +104,7 @@ public enum Reductions {
             reduced += 1
         }
         let tablesDir = folder.tablesDirectory
-        TablesFolder.prune(tablesDir, recordingsFolder: recordingsFolder, keeping: Set(perRecording.keys.map { ri in
+        TablesFolder.prune(tablesDir, recordingsFolder: recordingsFolder, temporariesOlderThan: temporariesOlderThan, keeping: Set(perRecording.keys.map { ri in
             let rec = plan.recordings[ri]
             return TidyCSV.fileSafe(rec.session.isEmpty ? rec.subject : "\(rec.subject)_\(rec.session)")
         }))

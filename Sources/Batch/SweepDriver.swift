@@ -55,7 +55,9 @@ public enum SweepDriver {
                 if let o = req.output { job.output = URL(fileURLWithPath: o).standardizedFileURL.path }
                 let f = SweepFolder(job.output)
                 try f.create()
-                lock = try FolderLock(folder: f, shared: req.group != nil, force: req.forceLock)
+                // Array tasks and the reduce job share the lock (a frozen task on a partitioned node must not
+                // block the reduction); a full sweep or rerun holds it alone.
+                lock = try FolderLock(folder: f, shared: req.group != nil || req.reduceOnly, force: req.forceLock)
                 try f.saveJob(job)
                 return (job, try InputResolver.recordingPaths(job.inputs, jobFile: job.jobFile))
             }
@@ -99,7 +101,7 @@ public enum SweepDriver {
         }
         if req.reduceOnly {
             guard world.rank == 0, let p = try planned?.get() else { return nil }
-            return try reduce(plan: p, folder: folder, run: nil, logger: logger)
+            return try reduce(plan: p, folder: folder, run: nil, logger: logger, exclusive: false)
         }
         let plan = try Sweep.share(plan: planned, world: world)
         folder = SweepFolder(plan.job.output)
@@ -159,8 +161,9 @@ public enum SweepDriver {
         var paths: [String]
     }
 
-    static func reduce(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?, logger: Logger) throws -> Outcome {
-        let red = try Reductions.run(plan: plan, folder: folder)
+    static func reduce(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?, logger: Logger,
+                       exclusive: Bool = true) throws -> Outcome {
+        let red = try Reductions.run(plan: plan, folder: folder, temporariesOlderThan: exclusive ? 0 : 600)
         try Manifest.make(plan: plan, folder: folder, run: run, reduction: red).write(to: folder)
         if let l = try? Ledger(path: folder.ledgerPath(group: nil)) {
             try? l.append(LedgerEntry(event: "reduced", message: "\(red.pairsReduced) pairs reduced, "

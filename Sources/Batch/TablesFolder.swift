@@ -5,13 +5,15 @@ import Foundation
 
 /// The reduction owns `OUT/tables/`: before writing, it removes what it will no longer produce (the folder of a
 /// recording that has no complete pair any more, e.g. after its input turned bad) and the hidden temporaries a
-/// killed writer left (`.name.tmp.<pid>`, `.tmp-name-…`). Rank 0 holds the output folder's lock meanwhile
-/// (`FolderLock`), so no other writer's temporaries are live.
+/// killed writer left (`.name.tmp.<pid>`, `.tmp-name-…`). A full sweep's rank 0 holds the output folder's
+/// lock alone meanwhile (`FolderLock`), so no other writer's temporaries are live; `--reduce-only` shares the
+/// lock and removes only temporaries older than 10 minutes.
 enum TablesFolder {
     /// Removes `tables/recordings/<name>` for every name not in `keeping`, and every hidden temporary under
     /// `tables/`. Returns the paths removed.
     @discardableResult
-    static func prune(_ tablesDir: String, recordingsFolder: String, keeping: Set<String>) -> [String] {
+    static func prune(_ tablesDir: String, recordingsFolder: String, temporariesOlderThan age: Double = 0,
+                      keeping: Set<String>) -> [String] {
         let fm = FileManager.default
         var removed: [String] = []
         let recDir = (tablesDir as NSString).appendingPathComponent(recordingsFolder)
@@ -23,6 +25,8 @@ enum TablesFolder {
             let name = (rel as NSString).lastPathComponent
             guard name.hasPrefix("."), name.contains(".tmp") else { continue }
             let p = (tablesDir as NSString).appendingPathComponent(rel)
+            if age > 0, let m = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(m) < age { continue }
             if unlink(p) == 0 { removed.append(p) }
         }
         return removed

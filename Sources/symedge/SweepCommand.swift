@@ -25,8 +25,9 @@ struct SweepCommand: ParsableCommand {
         Exit status: 0 all shards done and reduced; 3 some shards failed (see `symedge status OUT`, fix, \
         then `symedge rerun-failed OUT`; a failed family shard leaves out only that recording×state×family's \
         rows); 4 tables incomplete (shards missing); 75 stopped by SIGTERM, SIGINT or SIGUSR1 (run again to \
-        resume; under mpirun a SIGTERM to mpirun itself makes mpirun exit 1 whatever the ranks return, so send \
-        SIGUSR1 to mpirun, which it forwards, for a stop with exit status 75); 1 other errors, including a \
+        resume; to stop through mpirun or srun, send SIGUSR1 to the launcher, which forwards it: a SIGTERM to \
+        mpirun itself makes it exit 1 whatever the ranks return, one to srun kills the tasks at once); 1 other \
+        errors, including a \
         fatal error on any rank (e.g. a full disk), which is logged once and ends every rank (MPI_Abort).
         """)
 
