@@ -11,8 +11,8 @@
 # Checks, in order:
 #   1. the cluster: own hostnames, private /dev/shm and /tmp, one shared output folder, no route out of the subnet;
 #   2. MPI over TCP between nodes: `srun -N 2 --mpi=pmix symedge mpi-check`, and `mpirun` inside `sbatch -N 2`;
-#   3. `symedge submit --mode mpi --nodes 2 --ntasks 2` and `--mode array` (tasks on different nodes): tables
-#      byte-identical to a one-process local sweep;
+#   3. `symedge submit --mode mpi --nodes 2 --ntasks 2`, `mpirun symedge sweep` inside `sbatch -N 2`, and
+#      `--mode array` (tasks on different nodes): tables byte-identical to a one-process local sweep;
 #   4. node loss: the batch node of a running mpi-mode job loses its link, its slurmd and its ranks (SIGKILL);
 #      Slurm requeues the job onto the two other nodes, it resumes; tables identical, and no shard finished before
 #      the loss is computed again (ledger.jsonl);
@@ -267,6 +267,15 @@ print(f"  scaling| {len(done)} shards over 2 nodes: compute per shard median {st
       f"(mean {statistics.mean(secs):.3f} s), result {statistics.mean(size) / 1e3:.1f} kB mean, "
       f"coordinator busy {busy:.1f} ms per result; wall {m.group(1) if m else '?'} s")
 PY
+
+# The same sweep started by mpirun inside `sbatch -N 2` (Open MPI launches its daemons through Slurm).
+out_mpirun=$work/out-mpirun
+timeout 300 bash "$repo/Slurm/dev-multinode/on.sh" ctl sbatch -W -N 2 -n 2 -o "$work/mpirun-sweep.out" \
+  --wrap "mpirun $sym sweep $job --out $out_mpirun" >/dev/null 2>&1
+grep -h '^sweep: .* already done' "$work/mpirun-sweep.out" | sed 's/^/  mpirun| /'
+check "mpirun symedge sweep inside sbatch -N 2: ranks on 2 nodes, tables equal the one-process sweep" \
+  bash -c 'grep -q "on 2 rank" "$0" && [ "$(grep -o "\"host\":\"n[0-9]\"" "$1/ledger.jsonl" | sort -u | wc -l)" = 2 ] &&
+           diff -r "$2/tables" "$1/tables" >/dev/null' "$work/mpirun-sweep.out" "$out_mpirun" "$ref"
 
 # ---- 5. array mode across nodes -------------------------------------------------------------------------------
 out_arr=$work/out-array
