@@ -17,7 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 
-.PHONY: all deps build venv demo test test-unit test-slurm test-multinode container bench clean help
+.PHONY: all deps build venv demo test test-unit test-slurm test-multinode container bench bench-all clean help
 
 all: build
 
@@ -28,7 +28,8 @@ help:
 	@echo "make test-slurm  end-to-end tests on a local Slurm cluster"
 	@echo "make test-multinode  end-to-end tests on a 3-node Slurm cluster in network namespaces (root)"
 	@echo "make container   build the podman image and run mpi-check inside it"
-	@echo "make bench       run the benchmarks (figures go to BENCHMARKS.md by hand)"
+	@echo "make bench       issue-15 table: symedge vs Elephant/NumPy vs one-pass bound on one generated file (HOURS=1)"
+	@echo "make bench-all   every benchmark under Benchmarks/ (figures go to BENCHMARKS.md by hand)"
 	@echo "variables: ARCH=$(ARCH) (x86-64-v3 default; native; empty = generic), NP=$(NP)"
 
 deps:
@@ -71,6 +72,9 @@ container: build
 	bash Containers/build.sh
 
 bench: build venv
+	bash Benchmarks/analysis/run.sh
+
+bench-all: build venv
 	bash Benchmarks/run.sh
 
 clean:
