@@ -19,7 +19,7 @@ public enum MeasureCatalog {
 
         Every name in the `measure` column of the output tables, generated from `Measure.catalog`
         (`Sources/Analysis/Measure.swift`) by `symedge measures --markdown > docs/measures.md`; do not edit by hand.
-        Sections refer to [METHODS.md](../../shared/spec/METHODS.md). `glcm_*` features are listed at the default
+        Sections refer to [methods.md](methods.md). `glcm_*` features are listed at the default
         offsets d = 1…5 (`glcm_max_offset`); `surrogates_secondary.csv` uses the names of `measures.csv` and
         `order_parameters.csv`; in `missing.csv` a family value is named `family:measure:key=value…`.
 
