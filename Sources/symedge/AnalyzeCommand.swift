@@ -111,13 +111,6 @@ struct AnalyzeCommand: ParsableCommand {
             }
     }
 
-    /// Scales at which the E and I series are written for the report (≈ 67 ms, 299 ms, 1.34 s, 6 s; docs/methods.md §2).
-    static let seriesScales = [15, 20, 25, 30]
-    /// Bins per written series file.
-    static let seriesBins = 4096
-    /// Members per `compute` call, so progress can be logged; values do not depend on it.
-    static let memberBlock = 25
-
     func validate() throws {
         guard (1...64).contains(scales) else { throw ValidationError("--scales must be between 1 and 64, got \(scales)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
@@ -136,17 +129,6 @@ struct AnalyzeCommand: ParsableCommand {
             }
             return k
         }
-    }
-
-    /// Provenance options of the families: the surrogate kind and count behind family z, and which families
-    /// have surrogates (empty without --families). Family wall times are logged, not recorded, so provenance
-    /// stays a function of the inputs apart from its documented timing fields.
-    func familyOptions(kind: SurrogateKind?, count: Int, families: [MeasureFamily]) -> [String: String] {
-        guard !families.isEmpty else { return [:] }
-        return ["family_surrogate_kind": kind?.rawValue ?? "",
-                 "family_surrogates": "\(count)",
-                 "family_surrogate_families": families.filter(FamilyAnalysis.supportsSurrogates).map(\.rawValue)
-                    .joined(separator: ",")]
     }
 
     /// The reading choices of issue 18 that differ from the defaults, for provenance.json.
@@ -168,165 +150,63 @@ struct AnalyzeCommand: ParsableCommand {
         parameters.surrogateKinds = try parsedKinds()
         parameters.seed = seed
 
-        let threadCount = ParallelMembers.resolve(threads)
         log.info("reading \(file)")
-        var recording = try RecordingReader.read(file, options: ReadOptions(
+        let read = try RecordingReader.read(file, options: ReadOptions(
             classColumn: classColumn, stateTable: stateTable, stateColumn: stateColumn, ignoreEpochs: ignoreEpochs,
             unitsPath: unitsPath))
-        for w in recording.warnings { log.warning("\(file): \(w)") }
-        let nE = recording.unitIndices(of: .excitatory).count, nI = recording.unitIndices(of: .inhibitory).count
-        log.info("\(recording.subject)/\(recording.session): \(recording.units.count) units (\(nE) E, \(nI) I), states: \(recording.states.joined(separator: ", "))")
-        try recording.checkBalanceInput()
-
-        // A file without epochs: one pseudo-state `all` from the first to just past the last spike.
-        let pseudo = recording.epochs.isEmpty
+        for w in read.warnings { log.warning("\(file): \(w)") }
+        let nE = read.unitIndices(of: .excitatory).count, nI = read.unitIndices(of: .inhibitory).count
+        log.info("\(read.subject)/\(read.session): \(read.units.count) units (\(nE) E, \(nI) I), states: \(read.states.joined(separator: ", "))")
+        try read.checkBalanceInput()
+        let (recording, pseudo) = StatePipeline.withPseudoState(read)
         if pseudo {
-            let span = recording.timeSpan
-            recording.epochs = [StateEpoch(start: span.lowerBound, stop: span.upperBound.nextUp, state: "all")]
-            log.notice("\(file) has no state epochs: analysing one pseudo-state 'all' over [\(span.lowerBound), \(span.upperBound)] s")
+            log.notice("\(file) has no state epochs: analysing one pseudo-state '\(StatePipeline.pseudoState)' over [\(read.timeSpan.lowerBound), \(read.timeSpan.upperBound)] s")
         }
-        let available = recording.states
         let (chosen, skipped) = try StateSelection.choose(
             requested: states.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } },
-            available: available, file: file)
+            available: recording.states, file: file)
         for s in skipped { log.warning("\(file): state \(s) has no usable epochs; skipped") }
 
-        let recordingID = "\(recording.subject)/\(recording.session)"
-        var members: [Member] = [.observed]
-        for k in parameters.surrogateKinds { for i in 0..<parameters.surrogateCount { members.append(.surrogate(k, i)) } }
-
-        let familyList = try parsedFamilies()
+        let families = try parsedFamilies()
         var familyParameters = try self.familyParameters.map { try FamilyParameterKeys.read(file: $0) }
             ?? FamilyParameters()
         familyParameters.seed = seed
-        let familyKind = parameters.surrogateKinds.first
-        let familySurrogates = familyKind == nil ? 0 : parameters.surrogateCount
-        var tables = TidyTables()
-        var curves: [(state: String, curve: StateCurve)] = []
-        var series: [SeriesTable] = []
-        var stateSeconds: [String: Double] = [:]
-        var failures: [String] = []
-        for state in chosen {
-            let t0 = Date()
-            let epochs = recording.epochs(of: state)
-            let duration = epochs.reduce(0) { $0 + $1.duration }
-            log.info("state \(state): \(epochs.count) epoch(s), \(String(format: "%.1f", duration)) s; observed + \(members.count - 1) surrogates")
-            do {
-                var sets: [Member: MeasureSet] = [:]
-                var done = 0
-                while done < members.count {
-                    let block = Array(members[done..<min(done + Self.memberBlock, members.count)])
-                    let part = try StateAnalysis.compute(recording: recording, recordingID: recordingID, state: state,
-                                                         members: block, parameters: parameters,
-                                                         threads: threadCount)
-                    sets.merge(part) { a, _ in a }
-                    done += block.count
-                    log.debug("state \(state): \(done)/\(members.count) members")
-                }
-                guard let observed = sets[.observed] else {
-                    throw AnalysisError.notImplemented("compute returned no observed set for \(state)")
-                }
-                var surrogateSets = sets
-                surrogateSets[.observed] = nil
-                let summary = StateAnalysis.summarize(subject: recording.subject, session: recording.session,
-                                                      state: state, observed: observed, surrogates: surrogateSets,
-                                                      parameters: parameters,
-                                                      seizureDeviationSD: familyList.contains(.seizure)
-                                                          ? SeizureAnalysis.stateDeviationSD(recording: recording, state: state,
-                                                                                             parameters: familyParameters)
-                                                          : nil)
-                let secondary = StateAnalysis.secondarySurrogates(subject: recording.subject,
-                                                                  session: recording.session, state: state,
-                                                                  observed: observed, surrogates: surrogateSets,
-                                                                  parameters: parameters)
-                tables.append(summary, secondary: secondary)
-                do {
-                    for c in try StateAnalysis.curves(recording: recording, state: state, parameters: parameters) {
-                        curves.append((state, c))
-                    }
-                    // Surrogate collapse reference (§3.4): the first ≤ 8 circular-shift surrogates, all scales pooled.
-                    for c in try StateAnalysis.collapseSurrogateReference(
-                        recording: recording, recordingID: recordingID, state: state, parameters: parameters,
-                        count: min(8, parameters.surrogateCount)) {
-                        curves.append((state, c))
-                    }
-                } catch {
-                    log.warning("state \(state): curves not written: \(error)")
-                }
-                for s in Self.seriesScales where s <= parameters.scaleCount {
-                    do {
-                        let r = try StateAnalysis.ensembleSeries(recording: recording, state: state, scaleIndex: s)
-                        series.append(SeriesTable(state: state, scaleIndex: s, e: Array(r.e.prefix(Self.seriesBins)),
-                                                  i: Array(r.i.prefix(Self.seriesBins))))
-                    } catch {
-                        log.warning("state \(state): series at scale \(s) not written: \(error)")
-                        break
-                    }
-                }
-                let v = summary.verdict
-                let verdict = v.failed.isEmpty ? v.verdict.rawValue : "\(v.verdict.rawValue): \(v.failed)"
-                log.info("state \(state) done in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s: \(verdict)")
-            } catch {
-                log.error("state \(state): \(error)")
-                failures.append("\(state): \(error)")
-                tables.missing.append(MissingRow(subject: recording.subject, session: recording.session, state: state,
-                                                 scaleIndex: nil, measure: "state_analysis",
-                                                 reason: "analysis failed: \(error)"))
-            }
-            for family in familyList {
-                do {
-                    let tf = Date()
-                    let observed = try FamilyAnalysis.run(family: family, recording: recording,
-                                                          recordingID: recordingID, state: state, member: .observed,
-                                                          parameters: familyParameters)
-                    var surrogateResults: [FamilyResult] = []
-                    if let kind = familyKind, FamilyAnalysis.supportsSurrogates(family) {
-                        // Spike-only families in parallel (results in member order); the others read LFP via HDF5.
-                        let parallel = family == .avalanches || family == .spatial
-                        let (rec, fp) = (recording, familyParameters)
-                        surrogateResults = try ParallelMembers.map(count: familySurrogates,
-                                                                   threads: parallel ? threadCount : 1,
-                                                                   makeState: {}) { _, i in
-                            try FamilyAnalysis.run(family: family, recording: rec, recordingID: recordingID,
-                                                   state: state, member: .surrogate(kind, i), parameters: fp)
-                        }
-                    }
-                    let f = FamilyAnalysis.score(observed: observed, surrogates: surrogateResults,
-                                                 kind: familyKind ?? .circularShift)
-                    tables.append(f)
-                    let dt = Date().timeIntervalSince(tf)
-                    log.info("state \(state): family \(family.rawValue): \(f.rows.count) values, \(f.missing.count) missing, \(f.curves.count) curve points, \(surrogateResults.count) surrogates, \(String(format: "%.2f", dt)) s")
-                } catch {
-                    log.error("state \(state): family \(family.rawValue): \(error)")
-                    failures.append("\(state) \(family.rawValue): \(error)")
-                    tables.missing.append(MissingRow(subject: recording.subject, session: recording.session, state: state,
-                                                     scaleIndex: nil, measure: "family_\(family.rawValue)",
-                                                     reason: "family analysis failed: \(error)"))
-                }
-            }
-            stateSeconds[state] = Date().timeIntervalSince(t0)
-        }
+        let request = RecordingAnalysisRequest(recording: recording, states: chosen, parameters: parameters,
+                                               families: families, familyParameters: familyParameters,
+                                               threads: ParallelMembers.resolve(threads))
+        let products = RecordingProducts(StatePipeline.analyze(request) { log.pipeline($0) })
 
         let hash = try ContentHash.sha256(file: file)
         let finished = Date()
         let provenance = Provenance(
-            input: .init(path: file, sha256: hash, subject: recording.subject, session: recording.session, unitsE: nE,
-                         unitsI: nI, unitsUnclassified: recording.units.count - nE - nI),
+            input: .init(path: file, sha256: hash, subject: recording.subject,
+                         session: recording.session, unitsE: nE, unitsI: nI,
+                         unitsUnclassified: recording.units.count - nE - nI),
             parameters: parameters, states: chosen, pseudoStateAll: pseudo, classColumn: classColumn,
-            options: familyOptions(kind: familyKind, count: familySurrogates, families: familyList).merging(
-                ["series_scales": Self.seriesScales.map(String.init).joined(separator: ","),
-                 "series_max_bins": "\(Self.seriesBins)", "threads": "\(threadCount)"]) { a, _ in a }.merging(readOptionsProvenance) { a, _ in a },
-            startedAt: started, finishedAt: finished, stateSeconds: stateSeconds,
-            families: familyList.isEmpty ? nil : familyList, familyParameters: familyList.isEmpty ? nil : familyParameters)
-        try AnalysisOutput.write(tables, curves: curves, series: series, provenance: provenance,
-                                 writeSecondary: parameters.surrogateKinds.count > 1, to: out)
+            options: StatePipeline.provenanceOptions(request).merging(readOptionsProvenance) { a, _ in a },
+            startedAt: started, finishedAt: finished, stateSeconds: products.stateSeconds,
+            families: families.isEmpty ? nil : families, familyParameters: families.isEmpty ? nil : familyParameters)
+        try AnalysisOutput.write(products.tables, curves: products.curves, series: products.series,
+                                 provenance: provenance, writeSecondary: parameters.surrogateKinds.count > 1, to: out)
         log.info("wrote \(out) in \(String(format: "%.2f", finished.timeIntervalSince(started))) s")
         print(out)
-        for v in tables.verdicts.sorted(by: { $0.state < $1.state }) {
+        for v in products.tables.verdicts.sorted(by: { $0.state < $1.state }) {
             print("\(v.state)\t\(v.verdict.rawValue)\t\(v.failed)")
         }
-        if !failures.isEmpty {
-            throw AnalyzeFailure.statesFailed(failed: failures, total: chosen.count, out: out)
+        if !products.failures.isEmpty {
+            throw AnalyzeFailure.statesFailed(failed: products.failures, total: chosen.count, out: out)
+        }
+    }
+}
+
+extension Logger {
+    /// Logs a line of the analysis pipeline at its level.
+    func pipeline(_ event: PipelineEvent) {
+        switch event {
+        case let .debug(m): debug("\(m)")
+        case let .info(m): info("\(m)")
+        case let .warning(m): warning("\(m)")
+        case let .error(m): error("\(m)")
         }
     }
 }
