@@ -358,8 +358,10 @@ if [ -n "$anode" ]; then
   note "killed node $anode under array task ${al_id}_$agroup with $(done_count_file "$work/ledger-aloss-at-loss.jsonl") of its group's shards done"
   wait_jobs "$al_id,$al_red" 300
   note "array $al_id: $(states_of "$al_id" | tr '\n' ' ') reduce $al_red: $(states_of "$al_red") ($(($(date +%s) - t_kill)) s after the loss)"
-  check "Slurm requeued the lost node's array task (NODE_FAIL)" \
-    grep -Eq "requeue job JobId=[0-9]+ due to failure of node $anode" "$base/log/slurmctld.log"
+  grep -F "JobId=${al_id}_$agroup(" "$base/log/slurmctld.log" | grep -i requeue | sed 's/^/  slurmctld| /'
+  check "Slurm requeued array task ${al_id}_$agroup after the failure of node $anode (NODE_FAIL)" \
+    bash -c 'grep -F "requeue job JobId=$0(" "$1" | grep -q "due to failure of node $2"' \
+    "${al_id}_$agroup" "$base/log/slurmctld.log" "$anode"
   check "every array task (the requeued one on another node) and the reduce job completed" \
     bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ] &&
              ! grep -q "^$2:.*:$3\$" <<<"$4"' "$repo/Slurm/dev-multinode/on.sh" "$al_id,$al_red" "$agroup" "$anode" \
