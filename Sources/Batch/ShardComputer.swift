@@ -41,9 +41,16 @@ public final class AnalysisShardComputer: ShardComputer {
     /// Recordings kept per worker (spike trains only; signals are read lazily).
     public let capacity: Int
 
-    public init(capacity: Int = 3) { self.capacity = max(1, capacity) }
+    /// Threads computing a balance shard's members (`StateAnalysis.compute(threads:)`; 0 = every core) [default 1:
+    /// one rank per core]. Values do not depend on it.
+    public let threads: Int
+
+    public init(capacity: Int = 3, threads: Int = 1) { self.capacity = max(1, capacity); self.threads = threads }
 
     public static let factory: ShardComputerFactory = { AnalysisShardComputer() }
+
+    /// Workers whose balance shards use `threads` threads each (a rank that owns a whole machine).
+    public static func factory(threads: Int) -> ShardComputerFactory { { AnalysisShardComputer(threads: threads) } }
 
     private func recording(_ shard: Shard, _ plan: SweepPlan) throws -> Recording {
         let info = plan.recordings[shard.recording]
@@ -69,7 +76,8 @@ public final class AnalysisShardComputer: ShardComputer {
         let info = plan.recordings[shard.recording]
         try recording.checkBalanceInput()  // no units, spikes, E or I: a failed shard with the reason (issue 18)
         return try StateAnalysis.compute(recording: recording, recordingID: info.recordingID, state: shard.state,
-                                         members: shard.block.members, parameters: plan.job.parameters)
+                                         members: shard.block.members, parameters: plan.job.parameters,
+                                         threads: threads)
     }
 
     public func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import Batch
 import MPI
 #if canImport(Glibc)
@@ -46,6 +47,8 @@ struct SweepCommand: ParsableCommand {
     var rehash = false
     @Option(help: "Whether rank 0 also computes shards: auto (up to 16 ranks), yes, no.")
     var coordinatorComputes: String = "auto"
+    @Option(help: ArgumentHelp("Threads per rank computing a balance shard's members in parallel; 0 = every core, for one rank per machine (default 1: one rank per core). Tables do not depend on it.", valueName: "N"))
+    var threads: Int = 1
 
     func validate() throws {
         if reduceOnly && group != nil { throw ValidationError("--reduce-only and --group exclude each other") }
@@ -55,6 +58,7 @@ struct SweepCommand: ParsableCommand {
         }
         if progressInterval <= 0 { throw ValidationError("--progress-interval must be > 0") }
         if prefetch < 1 { throw ValidationError("--prefetch must be ≥ 1") }
+        if threads < 0 { throw ValidationError("--threads must be ≥ 0 (0 = every core)") }
         if let g = stopGrace, !(g >= 0) { throw ValidationError("--stop-grace must be ≥ 0") }
     }
 
@@ -68,18 +72,21 @@ struct SweepCommand: ParsableCommand {
             forceLock: force)
         var req = request
         req.rehash = rehash
-        try SweepRunCLI.run(req, global: global)
+        try SweepRunCLI.run(req, global: global, threads: threads)
     }
 }
 
 /// Shared by `sweep` and `rerun-failed`: initialise MPI, run, print the outcome on rank 0, set the exit code.
 enum SweepRunCLI {
-    static func run(_ request: SweepDriver.Request, global: GlobalOptions) throws {
+    static func run(_ request: SweepDriver.Request, global: GlobalOptions, threads: Int = 1) throws {
         let log = global.makeLogger()
         let world = try MPIEnvironment.initialize(threadLevel: .funneled)
         let outcome: SweepDriver.Outcome?
         do {
-            outcome = try SweepDriver.run(request, world: world, factory: AnalysisShardComputer.factory, logger: log)
+            let t = ParallelMembers.resolve(threads)
+            if t > 1 && world.rank == 0 { log.info("balance shards: \(t) threads per rank") }
+            outcome = try SweepDriver.run(request, world: world, factory: AnalysisShardComputer.factory(threads: t),
+                                          logger: log)
         } catch {
             if world.rank == 0 && !(error is SweepDriver.AlreadyReported) { log.error("\(error)") }
             throw ExitCode(1)
