@@ -174,7 +174,7 @@ extension Measure {
     public static let asymmetryMean = order("asymmetry_mean", "dimensionless (0–1)", "Mean pair_asymmetry over scales.")
     public static let xcorrLagScale10Ms = order("xcorr_lag_scale10_ms", "ms", "xcorr_peak_lag_ms at scale 10 (≈ 16 ms).")
     /// The verdict as an order-parameter row (also `verdicts.csv`).
-    public static let balanceSymmetry = order("balance_symmetry", "1 holds, 0 otherwise, empty undecidable",
+    public static let balanceSymmetry = order("balance_symmetry", "1 holds, 0 deviates or broken, empty undecidable",
                                               "The balance-symmetry verdict of METHODS §4 (details in verdicts.csv).")
 
     /// The order parameters in METHODS §4 order (the verdict not included).
@@ -201,6 +201,8 @@ extension Measure {
                "Deviation of S(t) from the extrapolated trend at the seizure's end."),
         family(.seizure, "§6", "balance_recovery_time_s", "s",
                "First time after the seizure's end that S(t) is back within 2 pre-ictal sd of the trend."),
+        family(.seizure, "§6", "balance_state_max_deviation_sd", "pre-ictal sd",
+               "Largest |S(t) − pre-ictal trend| over the state's bins (states within or after a seizure); the §4 verdict's seizure criterion."),
         family(.seizure, "§6", "current_mean", "dimensionless (weighted spike count)",
                "Mean of the synaptic current estimate C(t) on the 1 ms grid."),
         family(.seizure, "§6", "coherence_mean", "dimensionless (0–1)",

@@ -13,7 +13,8 @@ final class MeasureCatalogTests: XCTestCase {
         XCTAssertEqual(Set(ScaleMeasures.names), Set(Measure.perScale.map(\.rawValue)))
         XCTAssertEqual(OrderParameter.names, Measure.orderParameters.map(\.rawValue))
         XCTAssertEqual(OrderParameter.verdict, Measure.balanceSymmetry.rawValue)
-        XCTAssertEqual(Set(SeizureAnalysis.balanceMeasures + SeizureAnalysis.channelMeasureNames + ["current_mean"]),
+        XCTAssertEqual(Set(SeizureAnalysis.balanceMeasures + SeizureAnalysis.channelMeasureNames
+                           + ["current_mean", "balance_state_max_deviation_sd"]),
                        Set(Measure.seizure.map(\.rawValue)))
         XCTAssertEqual(Set(Measure.catalog.compactMap(\.family)), Set(MeasureFamily.allCases))
         XCTAssertEqual(Set(Measure.catalog).count, Measure.catalog.count, "a name is listed twice")
