@@ -113,13 +113,11 @@ extension StatePipeline {
             let seizureDeviation = request.families.contains(.seizure)
                 ? SeizureAnalysis.stateDeviationSD(recording: r, state: state, parameters: request.familyParameters)
                 : nil
-            let summary = StateAnalysis.summarize(subject: r.subject, session: r.session, state: state,
-                                                  observed: observed, surrogates: surrogateSets, parameters: p,
-                                                  seizureDeviationSD: seizureDeviation)
+            let (summary, secondary) = reduce(subject: r.subject, session: r.session, state: state,
+                                              observed: observed, surrogates: surrogateSets, parameters: p,
+                                              seizureDeviationSD: seizureDeviation)
             out.summary = summary
-            out.secondary = StateAnalysis.secondarySurrogates(subject: r.subject, session: r.session, state: state,
-                                                              observed: observed, surrogates: surrogateSets,
-                                                              parameters: p)
+            out.secondary = secondary
             do {
                 out.curves = try curves(recording: r, recordingID: id, state: state, parameters: p)
             } catch {
@@ -153,6 +151,19 @@ extension StatePipeline {
         }
         out.seconds = Date().timeIntervalSince(t0)
         return out
+    }
+
+    /// The reduction of one state's members (METHODS §4–5), shared by `analyze` and the sweep reductions: the
+    /// summary (z against the first surrogate kind, order parameters, verdict with the seizure criterion when
+    /// given) and the rows of the other surrogate kinds.
+    public static func reduce(subject: String, session: String, state: String, observed: MeasureSet,
+                              surrogates: [Member: MeasureSet], parameters p: AnalysisParameters,
+                              seizureDeviationSD: Double?) -> (summary: StateSummary,
+                                                               secondary: [SecondarySurrogateRow]) {
+        (StateAnalysis.summarize(subject: subject, session: session, state: state, observed: observed,
+                                 surrogates: surrogates, parameters: p, seizureDeviationSD: seizureDeviationSD),
+         StateAnalysis.secondarySurrogates(subject: subject, session: session, state: state, observed: observed,
+                                           surrogates: surrogates, parameters: p))
     }
 
     /// One family on the observed data and on the first surrogate kind's surrogates (when the family has them),

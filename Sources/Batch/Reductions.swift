@@ -61,7 +61,15 @@ public enum Reductions {
                                           + absent.map { "\($0.part ?? .whole) \($0.block)" }.joined(separator: ", ") + ")")
                 continue
             }
-            let f = try reduceFamily(unit.shards, family: unit.family, state: unit.state, plan: plan, folder: folder)
+            let f: FamilyResult
+            do {
+                f = try reduceFamily(unit.shards, family: unit.family, state: unit.state, plan: plan, folder: folder)
+            } catch let BatchError.corruptShard(path, message) {
+                // Damaged since the sweep checked it: moved aside, so the next run computes it again.
+                let d = folder.quarantine(key: String((path as NSString).lastPathComponent.dropLast(6)), reason: message)
+                familiesIncomplete.append("\(name): damaged shard file \(path) (\(message)), moved to \(d.movedTo ?? "nowhere")")
+                continue
+            }
             if unit.family == .seizure, let d = f.seizureDeviationSD(state: unit.state) {
                 seizureDeviation["\(unit.recording)\u{1F}\(unit.state)"] = d
             }
@@ -79,25 +87,30 @@ public enum Reductions {
             }
             var observed: MeasureSet?
             var surrogates: [Member: MeasureSet] = [:]
+            var damaged: String?
             for s in pair.shards {
                 let path = folder.shardPath(key: s.key)
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw BatchError.io(path: path, message: "cannot read shard file")
                 }
-                let r = try ShardResult(decoding: [UInt8](data), source: path)
+                let r: ShardResult
+                do { r = try ShardResult(decoding: [UInt8](data), source: path) } catch let BatchError.corruptShard(_, message) {
+                    // Damaged since the sweep checked it: moved aside, so the next run computes it again.
+                    let d = folder.quarantine(key: s.key, reason: message)
+                    damaged = "\(s.block): damaged shard file \(path) (\(message)), moved to \(d.movedTo ?? "nowhere")"
+                    break
+                }
                 for (m, set) in r.members {
                     if m == .observed { observed = set } else { surrogates[m] = set }
                 }
             }
+            if let d = damaged { incomplete.append("\(rec.recordingID) \(pair.state): \(d)"); continue }
             guard let obs = observed else {
                 incomplete.append("\(rec.recordingID) \(pair.state): no observed member"); continue
             }
-            let summary = StateAnalysis.summarize(subject: rec.subject, session: rec.session, state: pair.state,
-                                                  observed: obs, surrogates: surrogates, parameters: p,
-                                                  seizureDeviationSD: seizureDeviation["\(pair.recording)\u{1F}\(pair.state)"])
-            let secondary = StateAnalysis.secondarySurrogates(subject: rec.subject, session: rec.session,
-                                                              state: pair.state, observed: obs,
-                                                              surrogates: surrogates, parameters: p)
+            let (summary, secondary) = StatePipeline.reduce(
+                subject: rec.subject, session: rec.session, state: pair.state, observed: obs, surrogates: surrogates,
+                parameters: p, seizureDeviationSD: seizureDeviation["\(pair.recording)\u{1F}\(pair.state)"])
             perRecording[pair.recording, default: TidyTables()].append(summary, secondary: secondary)
             statesOf[pair.recording, default: []].append(pair.state)
             cohort.append(summary, secondary: secondary)
