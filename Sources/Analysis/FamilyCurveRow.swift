@@ -13,9 +13,8 @@
 ///   (y = the pre-ictal linear trend extrapolated over the same bins), `ictal_interval` (two rows: x = seizure
 ///   start and end in s, y = 0).
 public struct FamilyCurveRow: Codable, Sendable, Equatable {
-    public var subject: String
-    public var session: String
-    public var state: String
+    /// The recording and state, as in every table.
+    public var subject: String, session: String, state: String
     public var family: MeasureFamily
     public var channel: String
     public var group: String

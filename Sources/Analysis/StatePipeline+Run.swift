@@ -36,9 +36,8 @@ public struct StateProducts: Sendable {
     public var state: String
     /// nil when the state's balance analysis failed (its reason is in `missing` and `failures`).
     public var summary: StateSummary?
-    public var secondary: [SecondarySurrogateRow] = []
-    public var curves: [StateCurve] = []
-    public var series: [SeriesTable] = []
+    /// Rows of the surrogate kinds after the first; curves and series for the report; family results.
+    public var secondary: [SecondarySurrogateRow] = [], curves: [StateCurve] = [], series: [SeriesTable] = []
     public var families: [FamilyResult] = []
     /// Rows for whole computations that failed (`state_analysis`, `family_<name>`).
     public var missing: [MissingRow] = []
