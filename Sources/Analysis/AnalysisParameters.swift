@@ -47,8 +47,9 @@ public struct AnalysisParameters: Codable, Sendable, Hashable {
     public var glcmReferenceScale: Int = 20
     /// r̄ averages scales r̄FirstScale…scaleCount (§4) [default 10].
     public var meanCorrelationFirstScale: Int = 10
-    /// The collapse spread averages the RMS distances of scales collapseSpreadFirstScale…scaleCount, and its median
-    /// curve is taken over them (§3.4, revised 2026-12) [default 10: finer scales are dominated by shot noise].
+    /// The collapse spread averages the RMS distances to the median curve (taken over every scale with a defined
+    /// depth) of scales collapseSpreadFirstScale…scaleCount (§3.4, revised 2026-12) [default 10: finer scales are
+    /// dominated by shot noise].
     public var collapseSpreadFirstScale: Int = 10
     /// θ̄ averages the PCA angle over scales thetaBarFirstScale…scaleCount (§4, revised 2026-12) [default 10].
     public var thetaBarFirstScale: Int = 10

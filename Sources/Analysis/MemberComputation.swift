@@ -198,12 +198,14 @@ struct StateWorkspace {
         let fit = Kernels.varianceScaling(dtMilliseconds: dts, variances: perScale.map { $0.values["fluctuation_variance"] })
         set.set(MeasureKey("variance_beta"), fit.beta, reason: "fewer than 3 scales with positive fluctuation_variance")
         set.set(MeasureKey("variance_beta_se"), fit.se, reason: "fewer than 3 scales with positive fluctuation_variance")
-        var curves: [[Double]] = [], depths: [Double] = []
+        var curves: [[Double]] = [], depths: [Double] = [], averaged: [Bool] = []
         let spreadFirst = max(1, p.collapseSpreadFirstScale)
-        for (j, r) in perScale.enumerated() where j + 1 >= spreadFirst {
-            if let c = r.collapseCurve, let d = r.values["collapse_depth"] { curves.append(c); depths.append(d) }
+        for (j, r) in perScale.enumerated() {
+            if let c = r.collapseCurve, let d = r.values["collapse_depth"] {
+                curves.append(c); depths.append(d); averaged.append(j + 1 >= spreadFirst)
+            }
         }
-        set.set(MeasureKey("collapse_spread"), Kernels.collapseSpread(curves: curves, depths: depths),
+        set.set(MeasureKey("collapse_spread"), Kernels.collapseSpread(curves: curves, depths: depths, averaged: averaged),
                 reason: "fewer than 2 scales with a collapse curve at scales \(spreadFirst)…\(p.scaleCount)")
         func mean(_ name: String, _ range: ClosedRange<Int>) -> Double? {
             let v = range.compactMap { s in s >= 1 && s <= perScale.count ? perScale[s - 1].values[name] : nil }

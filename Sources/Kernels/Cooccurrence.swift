@@ -3,38 +3,64 @@ import Glibc
 #endif
 
 extension Kernels {
+    /// A positive finite double as `mantissa · 2^exponent` with an integer mantissa (exact).
+    @inline(__always)
+    static func binaryRational(_ x: Double) -> (mantissa: Int128, exponent: Int) {
+        precondition(x > 0 && x.isFinite, "width must be positive and finite")
+        if x.isNormal { return (Int128(x.significandBitPattern | (1 << 52)), Int(x.exponent) - 52) }
+        return (Int128(x.significandBitPattern), -1074)
+    }
+
     /// Resamples one scale's z-scored count series onto each epoch's reference grid by overlap-weighted averaging
     /// (METHODS §3.7, normative since 2026-12).
     ///
     /// Per epoch, the scale's bins are `[k·w, (k+1)·w)` (w = `width` seconds, `epochBins[e]` whole bins from the
     /// epoch start) and the reference bins `B_m = [m·W, (m+1)·W)` (W = `gridWidth`, `gridEpochBins[e]` whole bins).
-    /// `B_m`'s value is `Σ_k z(k)·|bin_k ∩ B_m| / Σ_k |bin_k ∩ B_m|` over the bins that overlap it; the part of
-    /// `B_m` beyond the scale's last whole bin is ignored, and a `B_m` with no overlap is NaN (missing).
-    /// z = (c − mean)/sd with the mean and sample sd of the state's whole concatenated series. Output:
-    /// `gridEpochBins` values per epoch, concatenated. All NaN when sd = 0.
+    /// `B_m`'s mean count is `Σ_k c(k)·|bin_k ∩ B_m| / Σ_k |bin_k ∩ B_m|` over the bins that overlap it; the part of
+    /// `B_m` beyond the scale's last whole bin is ignored, and a `B_m` with no overlap is NaN (missing). Its value is
+    /// the z-score `(mean count − mean)/sd` with the mean and sample sd of the state's whole concatenated series
+    /// (the same as averaging the bins' z-scores).
+    ///
+    /// The widths are taken as the exact binary rationals their doubles are, and the weighted sum is formed in exact
+    /// integer arithmetic (prefix sums of the counts, 128-bit products) and divided once: reference bins whose means
+    /// are equal in exact arithmetic (common at fine scales, where B's end bins are often empty) get the same
+    /// double, so the equal-frequency levels treat them as the ties they are. Output: `gridEpochBins` values per
+    /// epoch, concatenated. All NaN when sd = 0.
     public static func resampleZScores(counts: UnsafeBufferPointer<Int32>, epochBins: [Int], width: Double,
                                        gridWidth: Double, gridEpochBins: [Int], mean: Double, sd: Double) -> [Double] {
         let total = gridEpochBins.reduce(0, +)
         var out = [Double](repeating: .nan, count: total)
         guard sd > 0 else { return out }
+        // Both widths as integers over a common power of two.
+        let (mw, ew) = binaryRational(width), (mg, eg) = binaryRational(gridWidth)
+        let e0 = min(ew, eg)
+        let dt = mw << (ew - e0), d20 = mg << (eg - e0)
+        var prefix: [Int64] = []
         var src = 0, dst = 0
         for (e, kb) in epochBins.enumerated() {
             let gm = gridEpochBins[e]
-            let limit = Double(kb) * width
+            prefix.removeAll(keepingCapacity: true)
+            prefix.append(0)
+            var acc: Int64 = 0
+            for k in 0 ..< kb { acc += Int64(counts[src + k]); prefix.append(acc) }
             for m in 0 ..< gm {
-                let a = Double(m) * gridWidth
-                let b = min(Double(m + 1) * gridWidth, limit)
-                guard b > a else { continue }
-                var k = max(0, Int((a / width).rounded(.down)) - 1)
-                var num = 0.0, den = 0.0
-                while k < kb {
-                    let lo = Double(k) * width
-                    if lo >= b { break }
-                    let o = min(lo + width, b) - max(lo, a)
-                    if o > 0 { num += (Double(counts[src + k]) - mean) / sd * o; den += o }
-                    k += 1
+                let lo = Int128(m) * d20, hi = lo + d20
+                let ka = lo / dt                                  // the bin holding lo
+                let kbLast = min((hi + dt - 1) / dt - 1, Int128(kb - 1))   // last whole bin reaching into B
+                guard ka <= kbLast else { continue }
+                let i0 = Int(ka), i1 = Int(kbLast)
+                let value: Double
+                if i0 == i1 {
+                    value = Double(counts[src + i0])
+                } else {
+                    let wa = Int128(i0 + 1) * dt - lo
+                    let wb = min(hi, Int128(i1 + 1) * dt) - Int128(i1) * dt
+                    let inner = Int128(prefix[i1] - prefix[i0 + 1])
+                    let den = wa + Int128(i1 - i0 - 1) * dt + wb
+                    let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
+                    value = Double(num) / Double(den)
                 }
-                if den > 0 { out[dst + m] = num / den }
+                out[dst + m] = (value - mean) / sd
             }
             src += kb; dst += gm
         }

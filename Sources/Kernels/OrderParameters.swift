@@ -22,16 +22,16 @@ extension Kernels {
         return (-slope, se)
     }
 
-    /// `collapse_spread` (METHODS §3.4/§4): each scale's collapse curve (resampled, divided by its depth so its
-    /// minimum is −1), the pointwise median curve over scales, and the mean over scales of the RMS distance
-    /// `sqrt(mean_x (y_s(x) − median(x))²)` to it (dimensionless; small = scale invariance; METHODS §3.4 revised
-    /// 2026-12). `curves` holds the curves `C(x)/(K·sd f)` of the scales to pool (scales 10–32 by default, chosen
-    /// by the caller) where they exist, `depths` their `collapse_depth`; a scale with depth 0 has no defined
-    /// normalised curve and is left out. nil with fewer than 2 curves.
-    public static func collapseSpread(curves: [[Double]], depths: [Double]) -> Double? {
-        let usable = zip(curves, depths).filter { $0.1 > 0 }
-        guard usable.count >= 2 else { return nil }
-        let scaled = usable.map { c, d in c.map { $0 / d } }
+    /// `collapse_spread` (METHODS §3.4/§4, revised 2026-12; normative): each scale's collapse curve (resampled,
+    /// divided by its depth so its minimum is −1); the pointwise median curve over every scale with a defined
+    /// (positive) depth; each scale's RMS distance `sqrt(mean_x (y_s(x) − median(x))²)` to it; and the mean of those
+    /// distances over the scales flagged in `averaged` (scales 10–32 by default, chosen by the caller).
+    /// Dimensionless; small = scale invariance. `curves` holds the curves `C(x)/(K·sd f)` of the scales where they
+    /// exist, `depths` their `collapse_depth`. nil with fewer than 2 curves for the median or none to average.
+    public static func collapseSpread(curves: [[Double]], depths: [Double], averaged: [Bool]) -> Double? {
+        let usable = zip(zip(curves, depths), averaged).filter { $0.0.1 > 0 }
+        guard usable.count >= 2, usable.contains(where: { $0.1 }) else { return nil }
+        let scaled = usable.map { pair in pair.0.0.map { $0 / pair.0.1 } }
         let p = scaled[0].count
         var median = [Double](repeating: 0, count: p)
         for x in 0 ..< p {
@@ -39,12 +39,13 @@ extension Kernels {
             let n = col.count
             median[x] = n % 2 == 1 ? col[n / 2] : (col[n / 2 - 1] + col[n / 2]) / 2
         }
-        var total = 0.0
-        for c in scaled {
+        var total = 0.0, count = 0
+        for (c, pair) in zip(scaled, usable) where pair.1 {
             var s = 0.0
             for x in 0 ..< p { s += (c[x] - median[x]) * (c[x] - median[x]) }
             total += (s / Double(p)).squareRoot()
+            count += 1
         }
-        return total / Double(scaled.count)
+        return total / Double(count)
     }
 }

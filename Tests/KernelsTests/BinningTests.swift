@@ -12,37 +12,65 @@ final class BinningTests: XCTestCase {
         XCTAssertEqual(Kernels.scaleMilliseconds(32), 10938, accuracy: 10)
     }
 
-    /// A spike exactly on edge k lands in bin k and only there, at every scale; both the direct binning and the
-    /// fine-binned prefix path agree with a brute-force comparison against the edge values.
-    func testSpikesOnEdgesLandInExactlyOneBinAtEveryScale() {
+    /// The METHODS §2 edge rule (revised 2026-12): a spike on edge k, 1 ulp below it or 1e-9 bin widths below it
+    /// lands in bin k; 1e-7 bin widths below it lands in bin k − 1; K follows the same rule on `stop`. Checked at every
+    /// scale with an epoch start that is not a multiple of Δt, for the direct binning and the fine-binned prefix
+    /// path. (The earlier comparison against edge doubles put the 1-ulp and 1e-9 spikes in bin k − 1.)
+    func testSpikesOnAndJustBelowEdgesFollowTheEdgeRuleAtEveryScale() {
         let start = 1234.567
         for s in 1 ... 32 {
             let w = Kernels.scaleSeconds(s)
-            let stop = start + max(2.0, 3.5 * w)
             let g = BinGrid(origin: start, width: w)
+            // stop 1e-9 bins below edge 4: K = 4 by the rule (the last bin counts as whole).
+            let stop = g.edge(4) - 1e-9 * w
             let k = g.fullBinCount(stop: stop)
-            XCTAssertGreaterThanOrEqual(k, 3, "scale \(s)")
-            XCTAssertLessThanOrEqual(g.edge(k), stop); XCTAssertGreaterThan(g.edge(k + 1), stop)
-            // Spikes: every edge 0..<K (twice for even k), plus the next double below each edge.
-            var spikes: [Double] = []
+            XCTAssertEqual(k, 4, "scale \(s): K by the edge rule")
+            XCTAssertEqual(g.fullBinCount(stop: g.edge(4) - 1e-7 * w), 3, "scale \(s)")
+            var spikes: [Double] = [], expect = [Int32](repeating: 0, count: k)
             for j in 0 ..< k {
-                spikes.append(g.edge(j))
-                if j % 2 == 0 { spikes.append(g.edge(j)) }
-                if j > 0 { spikes.append(g.edge(j).nextDown) }
+                spikes.append(g.edge(j)); expect[j] += 1
+                if j > 0 {
+                    spikes.append(g.edge(j).nextDown); expect[j] += 1
+                    spikes.append(g.edge(j) - 1e-9 * w); expect[j] += 1
+                    spikes.append(g.edge(j) - 1e-7 * w); expect[j - 1] += 1
+                }
+                XCTAssertEqual(g.index(g.edge(j)), j, "scale \(s) edge \(j)")
+                if j > 0 {
+                    XCTAssertEqual(g.index(g.edge(j).nextDown), j, "scale \(s): 1 ulp below edge \(j)")
+                    XCTAssertEqual(g.index(g.edge(j) - 1e-9 * w), j, "scale \(s): 1e-9 bin below edge \(j)")
+                    XCTAssertEqual(g.index(g.edge(j) - 1e-7 * w), j - 1, "scale \(s): 1e-7 bin below edge \(j)")
+                }
             }
             spikes.sort()
-            for j in 0 ..< k { XCTAssertEqual(g.index(g.edge(j)), j); if j > 0 { XCTAssertEqual(g.index(g.edge(j).nextDown), j - 1) } }
-            // Brute force: bin j holds the spikes with edge(j) <= t < edge(j+1).
-            var brute = [Int32](repeating: 0, count: k)
-            for t in spikes { for j in 0 ..< k where g.edge(j) <= t && t < g.edge(j + 1) { brute[j] += 1 } }
-            XCTAssertEqual(brute.reduce(0, +), Int32(spikes.count), "scale \(s): every spike in exactly one bin")
             let direct = spikes.withUnsafeBufferPointer { Kernels.binCounts($0, start: start, stop: stop, width: w) }
-            XCTAssertEqual(direct, brute, "scale \(s) direct")
+            XCTAssertEqual(direct, expect, "scale \(s) direct")
             // Fine-binned path, with the spikes split over two units.
             let f = TestData.fine([spikes.enumerated().filter { $0.offset % 2 == 0 }.map { $0.element },
                                    spikes.enumerated().filter { $0.offset % 2 == 1 }.map { $0.element }],
                                   epochs: [(start, stop)])
-            XCTAssertEqual(TestData.counts(f, width: w), brute, "scale \(s) prefix path")
+            XCTAssertEqual(TestData.counts(f, width: w), expect, "scale \(s) prefix path")
+        }
+    }
+
+    /// 30 kHz sample ticks (t = n/30000 s) binned at 1 ms from an epoch start that is itself a tick: the counts equal
+    /// exact integer-tick arithmetic (bin = (n − n0) div 30), which the §2 rule guarantees and comparing against
+    /// edge doubles does not. Every scale's prefix path agrees with the direct rule.
+    func testThirtyKilohertzTicksBinLikeIntegerArithmetic() {
+        var rng = Xoshiro256StarStar(seed: 31)
+        let n0 = 37_012_345                            // epoch start tick (1233.7448 s)
+        let ticks = (0 ..< 20_000).map { _ in n0 + Int(rng.next(below: 30 * 4_000)) }.sorted()
+        let times = ticks.map { Double($0) / 30_000 }
+        let start = Double(n0) / 30_000, stop = Double(n0 + 30 * 4_000) / 30_000
+        let direct = times.withUnsafeBufferPointer { Kernels.binCounts($0, start: start, stop: stop, width: 0.001) }
+        var exact = [Int32](repeating: 0, count: 4_000)
+        for n in ticks { exact[(n - n0) / 30] += 1 }
+        XCTAssertEqual(direct, exact)
+        let f = TestData.fine([times], epochs: [(start, stop)])
+        XCTAssertEqual(TestData.counts(f, width: 0.001), exact)
+        for s in 2 ... 32 {
+            let w = Kernels.scaleSeconds(s)
+            let d = times.withUnsafeBufferPointer { Kernels.binCounts($0, start: start, stop: stop, width: w) }
+            XCTAssertEqual(TestData.counts(f, width: w), d, "scale \(s)")
         }
     }
 

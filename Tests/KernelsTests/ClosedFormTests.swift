@@ -127,8 +127,8 @@ final class ClosedFormTests: XCTestCase {
 
     func testCollapseSpreadIsZeroForIdenticalCurves() {
         let c = [0, -0.2, -0.4, -0.1, 0]
-        XCTAssertEqual(Kernels.collapseSpread(curves: [c, c.map { $0 * 2 }], depths: [0.4, 0.8])!, 0)
-        XCTAssertGreaterThan(Kernels.collapseSpread(curves: [c, [0, -0.4, -0.1, -0.05, 0]], depths: [0.4, 0.4])!, 0)
+        XCTAssertEqual(Kernels.collapseSpread(curves: [c, c.map { $0 * 2 }], depths: [0.4, 0.8], averaged: [true, true])!, 0)
+        XCTAssertGreaterThan(Kernels.collapseSpread(curves: [c, [0, -0.4, -0.1, -0.05, 0]], depths: [0.4, 0.4], averaged: [true, true])!, 0)
     }
 
     func testEqualFrequencyThresholds() {

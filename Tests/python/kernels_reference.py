@@ -4,7 +4,8 @@
 Usage: kernels_reference.py MODE IN.json OUT.json
   MODE = scales : IN has {"units_e": [[t...]...], "units_i": [...], "epochs": [[start, stop]...],
                           "scales": [s...], "max_lag": L, "grid": G}
-         Binning with Elephant BinnedSpikeTrain (per unit, per epoch), measures with NumPy/SciPy:
+         Binning with the METHODS §2 edge rule in NumPy (per unit, per epoch; Elephant's correlation_coefficient
+         on Elephant's own BinnedSpikeTrain as a cross-check), measures with NumPy/SciPy (sample sd/Var, ddof=1):
          ks_2samp, type-7 quantiles + least squares, pearsonr, PCA via eigh, np.correlate, trapezoid Gini.
          Also Elephant's correlation_coefficient on the pooled E/I trains (single-epoch inputs only).
   MODE = glcm   : IN has {"levels_e": [[l...] per scale], "levels_i": [...], "epoch_bins": [n...],
@@ -23,32 +24,28 @@ def scale_seconds(s):
     return math.exp(0.3 * (s - 1)) / 1000.0
 
 
+def rule_index(q):
+    """METHODS §2 edge rule (revised 2026-12): floor(q), or floor(q) + 1 when (floor(q) + 1) - q <= 1e-8."""
+    k = np.floor(q)
+    return (k + ((k + 1) - q <= 1e-8)).astype(np.int64)
+
+
 def binned_counts(units, epochs, dt):
-    """Pooled counts per bin, epochs binned separately (partial last bin dropped) and concatenated."""
-    import quantities as pq
-    import neo
-    from elephant.conversion import BinnedSpikeTrain
+    """Pooled counts per bin, epochs binned separately (partial last bin dropped) and concatenated, with the
+    METHODS §2 edge rule in NumPy (q = (t - t0)/dt in double; K by the same rule on stop)."""
     out = []
     for (a, b) in epochs:
-        k = int(math.floor((b - a) / dt))
-        while a + (k + 1) * dt <= b:
-            k += 1
-        while k > 0 and a + k * dt > b:
-            k -= 1
-        if k == 0:
+        k = int(rule_index(np.array([(b - a) / dt]))[0]) if b > a else 0
+        if k <= 0:
             continue
-        t_stop = a + k * dt
-        trains = []
+        c = np.zeros(k)
         for u in units:
             t = np.asarray(u, dtype=float)
-            t = t[(t >= a) & (t < t_stop)]
-            trains.append(neo.SpikeTrain(t * pq.s, t_start=a * pq.s, t_stop=t_stop * pq.s))
-        if not trains:
-            out.append(np.zeros(k))
-            continue
-        bst = BinnedSpikeTrain(trains, bin_size=dt * pq.s, t_start=a * pq.s, t_stop=t_stop * pq.s)
-        assert bst.n_bins == k, (bst.n_bins, k)
-        out.append(np.asarray(bst.to_array(), dtype=float).sum(axis=0))
+            t = t[(t >= a) & (t < b)]
+            idx = rule_index((t - a) / dt)
+            idx = idx[(idx >= 0) & (idx < k)]
+            np.add.at(c, idx, 1)
+        out.append(c)
     return np.concatenate(out) if out else np.zeros(0)
 
 
@@ -77,7 +74,7 @@ def measures(ce, ci, ne, ni, dt_ms, max_lag, grid):
         ang -= 180
     r["pca_angle_deg"] = ang
     r["pca_anisotropy"] = float(w[0] / w[1])
-    r["orthogonal_width"] = float(np.std((eh - ih) / math.sqrt(2)))
+    r["orthogonal_width"] = float(np.std((eh - ih) / math.sqrt(2), ddof=1))
     lo = min(eh.min(), ih.min())
     hi = max(eh.max(), ih.max())
     width = (hi - lo) / grid
@@ -88,7 +85,7 @@ def measures(ce, ci, ne, ni, dt_ms, max_lag, grid):
     r["pair_asymmetry"] = float(np.linalg.norm(m - m.T) / np.linalg.norm(m + m.T))
     f = eh - ih
     c = np.concatenate([[0.0], np.cumsum(np.sort(f))])
-    r["collapse_depth"] = float(-c.min() / (k * np.std(f)))
+    r["collapse_depth"] = float(-c.min() / (k * np.std(f, ddof=1)))
     r["collapse_argmin"] = float(np.argmin(c) / k)
     x = np.arange(k + 1) / k
     trap = getattr(np, "trapezoid", None) or np.trapz
@@ -108,7 +105,7 @@ def measures(ce, ci, ne, ni, dt_ms, max_lag, grid):
                 best, best_lag = rho[l + lag], l
     r["xcorr_peak"] = float(best)
     r["xcorr_peak_lag_ms"] = float(best_lag * dt_ms)
-    r["fluctuation_variance"] = float(np.var((ce / ne - ci / ni) / (dt_ms / 1000.0)))
+    r["fluctuation_variance"] = float(np.var((ce / ne - ci / ni) / (dt_ms / 1000.0), ddof=1))
     return r
 
 
