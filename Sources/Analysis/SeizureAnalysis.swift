@@ -12,6 +12,8 @@ import Recordings
 ///   grid) and the channel over each epoch (at most `waveletMaxSeconds` of it): `coherence_mean` (over time and
 ///   frequency) and `ridge_median_hz` (median over time of the frequency of maximum cross-wavelet power);
 ///   plus `current_mean` (mean C(t) on the 1 ms grid).
+/// - For every state within or after the seizure: `balance_state_max_deviation_sd`, the verdict's seizure
+///   criterion (§4; see `stateDeviationMeasure`).
 /// Needs classified units (E and I). Curves (state `ictal`, observed data): `balance_S`, `balance_trend`,
 /// `ictal_interval` (see `FamilyCurveRow`).
 public enum SeizureAnalysis {
@@ -61,6 +63,10 @@ public enum SeizureAnalysis {
                 b.curve("ictal_interval", x: [s.seizure.start, s.seizure.stop], y: [0, 0])
             }
         }
+        // S(t) during a state within or after the seizure: the verdict's seizure criterion (§4).
+        if let d = stateDeviation(r, state: state, eTrains: eTrains, iTrains: iTrains, p: p) {
+            b.add(stateDeviationMeasure, d.value, reason: d.reason)
+        }
         // Wavelet coherence with each channel.
         if coherence, p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
             let series = r.signals[p.signalIndex]
@@ -104,6 +110,42 @@ public enum SeizureAnalysis {
         return b.result
     }
 
+    /// The family measure that carries the verdict's seizure criterion (METHODS §4): the largest
+    /// |S(t) − pre-ictal trend| over the S(t) bins whose centre lies in the state's epochs, in pre-ictal sd of the
+    /// deviation. Reported only for states within or after the first seizure (epochs that start at or after its
+    /// start and overlap the S(t) span: typically `ictal` and `postictal`).
+    public static let stateDeviationMeasure = "balance_state_max_deviation_sd"
+
+    /// The value of `stateDeviationMeasure` for `state` with the reason when it is missing; nil when the state does
+    /// not lie within or after a seizure (or the recording has no seizure with a pre-ictal epoch).
+    static func stateDeviation(_ r: Recording, state: String, eTrains: [[Double]], iTrains: [[Double]],
+                               p: FamilyParameters) -> (value: Double?, reason: String)? {
+        guard let span = balanceSpan(r) else { return nil }
+        let eps = r.epochs(of: state).filter {
+            $0.start >= span.seizure.start - 1e-9 && $0.start < span.end && $0.stop > $0.start
+        }
+        guard !eps.isEmpty else { return nil }
+        let values = balance(r, eTrains: eTrains, iTrains: iTrains, p: p)
+        guard let s = values.2 else { return (nil, values.1) }
+        guard s.result.preictalSD > 0 else { return (nil, "pre-ictal sd of S(t) − trend is 0") }
+        let w = p.balanceBinSeconds
+        var peak: Double? = nil
+        for (k, d) in s.result.deviation.enumerated() {
+            let centre = s.start + (Double(k) + 0.5) * w
+            if eps.contains(where: { centre >= $0.start && centre < $0.stop }) { peak = max(peak ?? 0, abs(d)) }
+        }
+        guard let peak else { return (nil, "no S(t) bin of \(w) s inside the state's epochs") }
+        return (peak / s.result.preictalSD, "")
+    }
+
+    /// The verdict's seizure criterion for `state` on the observed data (the value of `stateDeviationMeasure`), or
+    /// nil when the state does not lie within or after a seizure or the value is undefined.
+    public static func stateDeviationSD(recording r: Recording, state: String, parameters p: FamilyParameters) -> Double? {
+        let eTrains = FamilySupport.trains(r, r.unitIndices(of: .excitatory))
+        let iTrains = FamilySupport.trains(r, r.unitIndices(of: .inhibitory))
+        return stateDeviation(r, state: state, eTrains: eTrains, iTrains: iTrains, p: p)?.value
+    }
+
     /// The S(t) span of §6: from the first pre-ictal epoch that ends by the first seizure's start, to the end of
     /// the post-ictal epochs that start at or after the seizure end (or the seizure end); nil without a seizure
     /// or a pre-ictal epoch before it.
@@ -143,5 +185,16 @@ public enum SeizureAnalysis {
         if let t = res.recoveryTime { out["balance_recovery_time_s"] = t }
         return (out, "S(t) never returned within \(p.recoveryTolerance) pre-ictal sd of the trend",
                 (res, start, seizure))
+    }
+}
+
+extension FamilyResult {
+    /// The observed value of the verdict's seizure criterion (`SeizureAnalysis.stateDeviationMeasure`) for
+    /// `state`, or nil when the seizure family did not report it (METHODS §4).
+    public func seizureDeviationSD(state: String) -> Double? {
+        rows.first {
+            $0.family == .seizure && $0.state == state && $0.measure == SeizureAnalysis.stateDeviationMeasure
+                && $0.channel.isEmpty
+        }?.value
     }
 }

@@ -9,7 +9,8 @@ public enum OrderParameter {
         "variance_beta", "variance_beta_se", "collapse_spread", "r_bar", "theta_bar_deg", "width_scale20",
         "asymmetry_mean", "xcorr_lag_scale10_ms",
     ]
-    /// The verdict row's measure name in `order_parameters.csv` (1 = balance symmetry holds, 0 = broken).
+    /// The verdict row's measure name in `order_parameters.csv` (1 = holds, 0 = deviates or broken, empty =
+    /// undecidable; METHODS §4).
     public static let verdict = "balance_symmetry"
 }
 
@@ -99,18 +100,22 @@ extension StateAnalysis {
     /// - `missing` lists every empty field with its reason: an observed value that could not be computed
     ///   (the kernel's reason), or an empty sd/z (too few surrogates, sd = 0). When no surrogates were
     ///   requested at all, a single row `surrogate_statistics` says so instead of one per measure.
-    /// - Verdict (§4): holds when z(r̄) > zThreshold, z(collapse_spread) < −zThreshold and
-    ///   |θ̄| < thetaThresholdDegrees. Any definite failure → 0 with the failed invariances in `broken`;
-    ///   otherwise any undecidable test → empty (nil) with the reason in `broken`/`evidence`.
+    /// - Verdict: the graded rule of §4 (revised 2026-12), see `Verdict`. `seizureDeviationSD` is the largest
+    ///   |S(t) − pre-ictal trend| during the state in pre-ictal sd, given only where the seizure family ran and the
+    ///   state lies within or after a seizure (`SeizureAnalysis.stateDeviationMeasure`); nil leaves that
+    ///   criterion out.
     public static func summarize(subject: String, session: String, state: String, observed: MeasureSet,
-                                 surrogates: [Member: MeasureSet], parameters: AnalysisParameters) -> StateSummary {
+                                 surrogates: [Member: MeasureSet], parameters: AnalysisParameters,
+                                 seizureDeviationSD: Double? = nil) -> StateSummary {
         let requested = parameters.surrogateKinds.isEmpty ? 0 : parameters.surrogateCount
         guard let kind = parameters.surrogateKinds.first else {
             return reduce(subject: subject, session: session, state: state, observed: observed,
-                          surrogates: surrogates, kind: nil, requested: 0, parameters: parameters)
+                          surrogates: surrogates, kind: nil, requested: 0, parameters: parameters,
+                          seizureDeviationSD: seizureDeviationSD)
         }
         return reduce(subject: subject, session: session, state: state, observed: observed,
-                      surrogates: surrogates, kind: kind, requested: requested, parameters: parameters)
+                      surrogates: surrogates, kind: kind, requested: requested, parameters: parameters,
+                      seizureDeviationSD: seizureDeviationSD)
     }
 
     /// The statistics of every surrogate kind after the first (METHODS §5), as rows of
@@ -141,7 +146,7 @@ extension StateAnalysis {
 
     private static func reduce(subject: String, session: String, state: String, observed: MeasureSet,
                                surrogates: [Member: MeasureSet], kind: SurrogateKind?, requested: Int,
-                               parameters: AnalysisParameters) -> StateSummary {
+                               parameters: AnalysisParameters, seizureDeviationSD: Double? = nil) -> StateSummary {
         // Surrogate members of this kind, in index order (never in dictionary order).
         var members: [MeasureSet] = []
         if let kind {
@@ -186,55 +191,74 @@ extension StateAnalysis {
                                            surrogateSD: st.sd, z: st.z))
             }
         }
-        let verdict = decide(subject: subject, session: session, state: state, stats: stats, parameters: parameters)
+        let verdict = decide(subject: subject, session: session, state: state, stats: stats, parameters: parameters,
+                             seizureDeviationSD: seizureDeviationSD)
         orders.append(OrderParameterRow(subject: subject, session: session, state: state,
-                                        measure: OrderParameter.verdict, value: verdict.holds.map { $0 ? 1 : 0 },
+                                        measure: OrderParameter.verdict, value: verdict.verdict.balanceSymmetry,
                                         surrogateMean: nil, surrogateSD: nil, z: nil))
-        if verdict.holds == nil {
+        if verdict.verdict == .undecidable {
             missing.append(MissingRow(subject: subject, session: session, state: state, scaleIndex: nil,
                                       measure: OrderParameter.verdict, reason: "value: undecidable: " + verdict.evidence))
         }
         return StateSummary(measures: measures, orderParameters: orders, verdict: verdict, missing: missing)
     }
 
-    /// The three tests of METHODS §4 on the first-kind statistics.
-    private static func decide(subject: String, session: String, state: String,
-                               stats: [String: (Double?, SurrogateStatistics)],
-                               parameters: AnalysisParameters) -> VerdictRow {
+    /// The graded verdict of METHODS §4 (revised 2026-12; normative) on the first-kind statistics:
+    /// broken if any definite breakdown criterion fails (z(r̄) ≤ z*, |θ̄| ≥ θ*, S(t) beyond its threshold);
+    /// else undecidable if r̄'s z or θ̄ is undefined; else deviates if z(collapse spread) ≥ z*, undecidable if that
+    /// z is undefined, and holds otherwise. `failed` lists every failed criterion (for undecidable, the undefined
+    /// ones).
+    static func decide(subject: String, session: String, state: String,
+                       stats: [String: (Double?, SurrogateStatistics)], parameters: AnalysisParameters,
+                       seizureDeviationSD: Double?) -> VerdictRow {
         let zt = parameters.zThreshold, tt = parameters.thetaThresholdDegrees
-        var broken: [String] = [], undecided: [String] = [], evidence: [String] = []
+        var failed: [String] = [], undefined: [String] = [], evidence: [String] = []
+        var breaks = false
 
-        // r̄ significantly larger than its surrogates.
+        // r̄: E and I track each other beyond chance.
         let (rv, rs) = stats["r_bar"] ?? (nil, nil)
         if let z = rs?.z {
-            evidence.append("r_bar=\(fmt(rv)) z=\(fmt(z)) (needs z > \(fmt(zt)))")
-            if !(z > zt) { broken.append("r_bar_not_above_surrogates") }
+            evidence.append("r_bar=\(fmt(rv)) z=\(fmt(z)) (holds needs z > \(fmt(zt)))")
+            if !(z > zt) { failed.append("r_bar_not_above_surrogates"); breaks = true }
         } else {
             evidence.append("r_bar=\(fmt(rv)) z=empty (\(rs?.reason ?? "r_bar not computed"))")
-            undecided.append("r_bar_z_undefined")
+            undefined.append("r_bar_z_undefined")
         }
-        // Collapse spread significantly smaller than its surrogates.
-        let (cv, cs) = stats["collapse_spread"] ?? (nil, nil)
-        if let z = cs?.z {
-            evidence.append("collapse_spread=\(fmt(cv)) z=\(fmt(z)) (needs z < \(fmt(-zt)))")
-            if !(z < -zt) { broken.append("collapse_spread_not_below_surrogates") }
-        } else {
-            evidence.append("collapse_spread=\(fmt(cv)) z=empty (\(cs?.reason ?? "collapse_spread not computed"))")
-            undecided.append("collapse_spread_z_undefined")
-        }
-        // |θ̄| below the angle threshold (no surrogates needed).
+        // θ̄: neither ensemble dominates the co-fluctuation (no surrogates needed).
         let (tv, _) = stats["theta_bar_deg"] ?? (nil, nil)
         if let t = tv {
-            evidence.append("theta_bar_deg=\(fmt(t)) (needs |theta_bar_deg| < \(fmt(tt)))")
-            if !(abs(t) < tt) { broken.append("theta_bar") }
+            evidence.append("theta_bar_deg=\(fmt(t)) (holds needs |theta_bar_deg| < \(fmt(tt)))")
+            if !(abs(t) < tt) { failed.append("theta_bar"); breaks = true }
         } else {
             evidence.append("theta_bar_deg=empty (not computed)")
-            undecided.append("theta_bar_undefined")
+            undefined.append("theta_bar_undefined")
         }
-        let holds: Bool? = !broken.isEmpty ? false : (undecided.isEmpty ? true : nil)
-        let listed = holds == nil ? undecided : broken
-        return VerdictRow(subject: subject, session: session, state: state, holds: holds,
-                          broken: listed.joined(separator: ";"), evidence: evidence.joined(separator: "; "))
+        // S(t) during a state within or after a seizure (only where the seizure family ran).
+        let st = parameters.seizureDeviationThresholdSD
+        if let d = seizureDeviationSD {
+            evidence.append("seizure_deviation_sd=\(fmt(d)) (broken when > \(fmt(st)))")
+            if d > st { failed.append("seizure_balance_deviation"); breaks = true }
+        }
+        // Collapse spread: scale invariance is a null the data keep (z < z*) or break (z ≥ z*).
+        let (cv, cs) = stats["collapse_spread"] ?? (nil, nil)
+        var spreadFails = false, spreadUndefined = false
+        if let z = cs?.z {
+            evidence.append("collapse_spread=\(fmt(cv)) z=\(fmt(z)) (holds needs z < \(fmt(zt)))")
+            if !(z < zt) { failed.append("collapse_spread_above_surrogates"); spreadFails = true }
+        } else {
+            evidence.append("collapse_spread=\(fmt(cv)) z=empty (\(cs?.reason ?? "collapse_spread not computed"))")
+            spreadUndefined = true
+        }
+        let verdict: Verdict
+        if breaks { verdict = .broken }
+        else if !undefined.isEmpty || spreadUndefined {
+            verdict = .undecidable
+            if spreadUndefined { undefined.append("collapse_spread_z_undefined") }
+        } else { verdict = spreadFails ? .deviates : .holds }
+        return VerdictRow(subject: subject, session: session, state: state, verdict: verdict,
+                          failed: (verdict == .undecidable ? undefined : failed).joined(separator: ";"),
+                          rBar: rv, rBarZ: rs?.z, thetaBarDegrees: tv, collapseSpread: cv, collapseSpreadZ: cs?.z,
+                          seizureDeviationSD: seizureDeviationSD, evidence: evidence.joined(separator: "; "))
     }
 
     /// Short, deterministic number text for evidence strings (4 significant digits).

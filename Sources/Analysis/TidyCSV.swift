@@ -54,7 +54,9 @@ public enum TidyCSV {
                                         "surrogate_mean", "surrogate_sd", "z"]
     public static let orderParametersHeader = ["subject", "session", "state", "measure", "value", "surrogate_mean",
                                                "surrogate_sd", "z"]
-    public static let verdictsHeader = ["subject", "session", "state", "balance_symmetry", "broken", "evidence"]
+    public static let verdictsHeader = ["subject", "session", "state", "verdict", "balance_symmetry", "failed", "r_bar",
+                                        "r_bar_z", "theta_bar_deg", "collapse_spread", "collapse_spread_z",
+                                        "seizure_deviation_sd", "evidence"]
     public static let missingHeader = ["subject", "session", "state", "scale_index", "measure", "reason"]
     public static let secondaryHeader = measuresHeader + ["kind"]
 
@@ -141,12 +143,16 @@ public enum TidyCSV {
         })
     }
 
-    /// `verdicts.csv`: `balance_symmetry` is 1 (holds), 0 (broken) or empty (undecidable).
+    /// `verdicts.csv` (METHODS §4): `verdict` is holds, deviates, broken or undecidable; `balance_symmetry` is 1
+    /// (holds), 0 (deviates, broken) or empty (undecidable); `failed` lists the failed (or undefined) criteria,
+    /// followed by the values and z-scores that decided it.
     public static func verdicts(_ rows: [VerdictRow]) -> String {
         let sorted = rows.sorted { ($0.subject, $0.session, $0.state) < ($1.subject, $1.session, $1.state) }
         return lines(verdictsHeader, sorted.map {
-            [text($0.subject), text($0.session), text($0.state), $0.holds.map { $0 ? "1" : "0" } ?? "",
-             text($0.broken), text($0.evidence)]
+            [text($0.subject), text($0.session), text($0.state), $0.verdict.rawValue,
+             $0.holds.map { $0 ? "1" : "0" } ?? "", text($0.failed), number($0.rBar), number($0.rBarZ),
+             number($0.thetaBarDegrees), number($0.collapseSpread), number($0.collapseSpreadZ),
+             number($0.seizureDeviationSD), text($0.evidence)]
         })
     }
 
@@ -287,17 +293,22 @@ public enum TidyCSV {
     public static func readVerdicts(_ content: String, file: String = "verdicts.csv") throws -> [VerdictRow] {
         let t = try table(content, file: file, header: verdictsHeader)
         return try t.rows.map { r in
-            let h = t.string(r, "balance_symmetry")
-            let holds: Bool?
-            switch h {
-            case "1": holds = true
-            case "0": holds = false
-            case "": holds = nil
-            default: throw TidyCSVError.badValue(file: file, line: r.line, field: "balance_symmetry", text: h)
+            let w = t.string(r, "verdict")
+            guard let verdict = Verdict(rawValue: w) else {
+                throw TidyCSVError.badValue(file: file, line: r.line, field: "verdict", text: w)
+            }
+            func num(_ f: String) throws -> Double? {
+                let x = t.string(r, f)
+                if x.isEmpty { return nil }
+                guard let v = Double(x) else { throw TidyCSVError.badValue(file: file, line: r.line, field: f, text: x) }
+                return v
             }
             return VerdictRow(subject: t.string(r, "subject"), session: t.string(r, "session"),
-                              state: t.string(r, "state"), holds: holds, broken: t.string(r, "broken"),
-                              evidence: t.string(r, "evidence"))
+                              state: t.string(r, "state"), verdict: verdict, failed: t.string(r, "failed"),
+                              rBar: try num("r_bar"), rBarZ: try num("r_bar_z"),
+                              thetaBarDegrees: try num("theta_bar_deg"), collapseSpread: try num("collapse_spread"),
+                              collapseSpreadZ: try num("collapse_spread_z"),
+                              seizureDeviationSD: try num("seizure_deviation_sd"), evidence: t.string(r, "evidence"))
         }
     }
 

@@ -26,7 +26,7 @@ public enum HTMLReport {
         figure{margin:18px 0 28px 0}figure .panels{display:flex;flex-wrap:wrap;gap:8px}
         figcaption{font-size:14px;color:#333;max-width:1000px;margin-top:6px}
         table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-        th{background:#f3f3f3}.holds{background:#d9f0e6}.broken{background:#fbe3d6}.undecidable{background:#eeeeee}
+        th{background:#f3f3f3}.holds{background:#d9f0e6}.deviates{background:#fdf3c8}.broken{background:#fbe3d6}.undecidable{background:#eeeeee}
         .muted{color:#666;font-size:13px}nav a{margin-right:12px}code{font-size:13px}
         """
 
@@ -116,15 +116,30 @@ public enum HTMLReport {
             let a = states.firstIndex(of: $0.state) ?? 0, b = states.firstIndex(of: $1.state) ?? 0
             return a != b ? a < b : ($0.subject, $0.session) < ($1.subject, $1.session)
         }
-        let word: (VerdictRow) -> String = { $0.holds.map { $0 ? "holds" : "broken" } ?? "undecidable" }
+        let word: (VerdictRow) -> String = { $0.verdict.rawValue }
+        let f: (Double?) -> String = { $0.map { Markup.label($0, digits: 3) } ?? "" }
+        // Cohort counts per state, in the report's state order.
+        let order = Verdict.allCases
+        var counts: [String: [Verdict: Int]] = [:]
+        for v in input.verdicts { counts[v.state, default: [:]][v.verdict, default: 0] += 1 }
+        let countStates = states.filter { counts[$0] != nil } + counts.keys.filter { !states.contains($0) }.sorted()
         return Element("div", children: [
             Element("p", text: """
-                Balance symmetry holds for a state when, against its surrogates, r̄ is significantly larger \
-                (z > 1.96), the collapse spread significantly smaller (z < −1.96), and |θ̄| < 10° (METHODS §4). \
-                Otherwise the invariance that broke is named.
+                The graded verdict of METHODS §4 per recording and state, against the first surrogate kind: holds \
+                when z(r̄) > 1.96, |θ̄| < 10° and z(collapse spread) < 1.96; deviates when r̄ and θ̄ pass but the \
+                collapse spread is significantly larger than its surrogates; broken when z(r̄) ≤ 1.96, |θ̄| ≥ 10°, \
+                or S(t) leaves its pre-ictal trend during or after a seizure; undecidable when a deciding z is \
+                undefined. The failed criteria and the values that decided it are listed.
                 """),
-            table(["state", "subject", "session", "balance symmetry", "broken", "evidence"],
-                  rows.map { [$0.state, $0.subject, $0.session, word($0), $0.broken, $0.evidence] },
+            table(["state", "recordings"] + order.map(\.rawValue),
+                  countStates.map { st in
+                      [st, "\(counts[st]!.values.reduce(0, +))"] + order.map { "\(counts[st]![$0] ?? 0)" }
+                  }),
+            table(["state", "subject", "session", "verdict", "failed", "r̄", "z(r̄)", "θ̄ (°)", "spread",
+                   "z(spread)", "S(t) dev. (sd)", "evidence"],
+                  rows.map { [$0.state, $0.subject, $0.session, word($0), $0.failed, f($0.rBar), f($0.rBarZ),
+                              f($0.thetaBarDegrees), f($0.collapseSpread), f($0.collapseSpreadZ),
+                              f($0.seizureDeviationSD), $0.evidence] },
                   classes: rows.map(word)),
         ])
     }

@@ -120,34 +120,74 @@ final class SummaryTests: XCTestCase {
     }
 
     func testVerdictHoldsWhenAllThreeTestsPass() {
-        let s = verdict(zr: 3, zc: -3, theta: -9.9)
+        let s = verdict(zr: 3, zc: 1.9, theta: -9.9)
+        XCTAssertEqual(s.verdict.verdict, .holds)
         XCTAssertEqual(s.verdict.holds, true)
-        XCTAssertEqual(s.verdict.broken, "")
+        XCTAssertEqual(s.verdict.failed, "")
         XCTAssertEqual(s.orderParameters.first { $0.measure == "balance_symmetry" }?.value, 1)
         XCTAssertTrue(s.verdict.evidence.contains("r_bar=4.243 z=3"), s.verdict.evidence)
+        XCTAssertEqual(s.verdict.rBarZ!, 3, accuracy: 1e-12)
+        XCTAssertEqual(s.verdict.collapseSpreadZ!, 1.9, accuracy: 1e-12)
+        XCTAssertEqual(s.verdict.thetaBarDegrees, -9.9)
         XCTAssertEqual(s.orderParameters.first { $0.measure == "r_bar" }!.z!, 3, accuracy: 1e-12)
+        // A spread far below its surrogates still holds (the earlier rule required it; now it is not needed).
+        XCTAssertEqual(verdict(zr: 3, zc: -3, theta: 0).verdict.verdict, .holds)
     }
 
-    func testVerdictNamesEachBrokenInvariance() {
-        XCTAssertEqual(verdict(zr: 1.9, zc: -3, theta: 0).verdict.broken, "r_bar_not_above_surrogates")
-        XCTAssertEqual(verdict(zr: 3, zc: -1.9, theta: 0).verdict.broken, "collapse_spread_not_below_surrogates")
-        XCTAssertEqual(verdict(zr: 3, zc: -3, theta: 10).verdict.broken, "theta_bar")
-        // r̄ significantly SMALLER than surrogates is also a failure (one-sided test).
+    func testVerdictIsGradedAndNamesEachFailedCriterion() {
+        // deviates: r̄ and θ̄ pass, the spread is significantly larger than its surrogates (z ≥ z*).
+        let d = verdict(zr: 3, zc: 2.5, theta: 0)
+        XCTAssertEqual(d.verdict.verdict, .deviates)
+        XCTAssertEqual(d.verdict.failed, "collapse_spread_above_surrogates")
+        XCTAssertEqual(d.orderParameters.first { $0.measure == "balance_symmetry" }?.value, 0)
+        // broken: r̄ not above its surrogates (z ≤ z*), or |θ̄| ≥ 10°.
+        XCTAssertEqual(verdict(zr: 1.96, zc: -3, theta: 0).verdict.verdict, .broken)
+        XCTAssertEqual(verdict(zr: 1.9, zc: -3, theta: 0).verdict.failed, "r_bar_not_above_surrogates")
+        XCTAssertEqual(verdict(zr: 3, zc: -3, theta: 10).verdict.failed, "theta_bar")
+        XCTAssertEqual(verdict(zr: 3, zc: -3, theta: -10).verdict.verdict, .broken)
         let all = verdict(zr: -5, zc: 5, theta: -12)
+        XCTAssertEqual(all.verdict.verdict, .broken)
         XCTAssertEqual(all.verdict.holds, false)
-        XCTAssertEqual(all.verdict.broken, "r_bar_not_above_surrogates;collapse_spread_not_below_surrogates;theta_bar")
+        XCTAssertEqual(all.verdict.failed, "r_bar_not_above_surrogates;theta_bar;collapse_spread_above_surrogates")
         XCTAssertEqual(all.orderParameters.first { $0.measure == "balance_symmetry" }?.value, 0)
+    }
+
+    func testSeizureCriterionBreaksOnlyBeyondItsThreshold() {
+        let r = MeasureKey("r_bar"), c = MeasureKey("collapse_spread"), t = MeasureKey("theta_bar_deg")
+        let obs = MeasureSet(values: [r: 3 * 2.0.squareRoot(), c: 0, t: 1])
+        func run(_ d: Double?) -> VerdictRow {
+            StateAnalysis.summarize(subject: "s", session: "x", state: "postictal", observed: obs,
+                                    surrogates: surrogates([r: [-1, 1], c: [-1, 1], t: [0, 1]]),
+                                    parameters: params(count: 2), seizureDeviationSD: d).verdict
+        }
+        XCTAssertEqual(run(nil).verdict, .holds)
+        XCTAssertEqual(run(5).verdict, .holds)                  // "more than 5 pre-ictal sd"
+        let b = run(5.01)
+        XCTAssertEqual(b.verdict, .broken)
+        XCTAssertEqual(b.failed, "seizure_balance_deviation")
+        XCTAssertEqual(b.seizureDeviationSD, 5.01)
+        XCTAssertTrue(b.evidence.contains("seizure_deviation_sd=5.01"), b.evidence)
     }
 
     func testVerdictUndecidableOnlyWithoutADefiniteFailure() {
         let u = verdict(zr: 3, zc: -3, theta: nil)
+        XCTAssertEqual(u.verdict.verdict, .undecidable)
         XCTAssertNil(u.verdict.holds)
-        XCTAssertEqual(u.verdict.broken, "theta_bar_undefined")
+        XCTAssertEqual(u.verdict.failed, "theta_bar_undefined")
         XCTAssertTrue(u.missing.contains { $0.measure == "balance_symmetry" && $0.reason.contains("undecidable") })
-        // A definite failure decides even when another test is undecidable.
+        XCTAssertNil(u.orderParameters.first { $0.measure == "balance_symmetry" }!.value)
+        // A definite failure decides even when another criterion is undecidable.
         let b = verdict(zr: 0, zc: -3, theta: nil)
-        XCTAssertEqual(b.verdict.holds, false)
-        XCTAssertEqual(b.verdict.broken, "r_bar_not_above_surrogates")
+        XCTAssertEqual(b.verdict.verdict, .broken)
+        XCTAssertEqual(b.verdict.failed, "r_bar_not_above_surrogates")
+        // r̄ and θ̄ pass but the spread's z is undefined (its surrogates are constant): undecidable, not holds.
+        let r = MeasureKey("r_bar"), c = MeasureKey("collapse_spread"), t = MeasureKey("theta_bar_deg")
+        let s = StateAnalysis.summarize(subject: "s", session: "x", state: "wake",
+                                        observed: MeasureSet(values: [r: 3 * 2.0.squareRoot(), c: 0.2, t: 0]),
+                                        surrogates: surrogates([r: [-1, 1], c: [0.1, 0.1], t: [0, 1]]),
+                                        parameters: params(count: 2))
+        XCTAssertEqual(s.verdict.verdict, .undecidable)
+        XCTAssertEqual(s.verdict.failed, "collapse_spread_z_undefined")
     }
 
     func testSurrogateOrderDoesNotChangeStatistics() {

@@ -55,8 +55,14 @@ final class ReportBuildTests: XCTestCase {
         // Verdict table: one row per state with the computed word.
         let verdicts = try TidyCSV.readVerdicts(String(contentsOfFile: base + "/verdicts.csv", encoding: .utf8))
         for v in verdicts {
-            let word = v.holds.map { $0 ? "holds" : "broken" } ?? "undecidable"
+            let word = v.verdict.rawValue
             XCTAssertTrue(html.contains("<tr class=\"\(word)\"><td>\(v.state)</td>"), "\(v.state) \(word)")
+        }
+        // Cohort counts per state: one row per state whose counts add up to its recordings.
+        for st in Set(verdicts.map(\.state)) {
+            let n = verdicts.filter { $0.state == st }
+            let cells = Verdict.allCases.map { c in "<td>\(n.filter { $0.verdict == c }.count)</td>" }.joined()
+            XCTAssertTrue(html.contains("<tr><td>\(st)</td><td>\(n.count)</td>\(cells)</tr>"), "counts of \(st)")
         }
         XCTAssertTrue(html.contains("Provenance: provenance.json"))
     }
