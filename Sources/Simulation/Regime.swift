@@ -81,7 +81,10 @@ public struct RegimeSettings: Sendable, Codable, Equatable {
             return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 5, scaleEI: 1.5,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .nremLight:
-            return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 40, scaleEE: 1.7,
+            // Light NREM (N2): intermediate cholinergic tone, slow waves only intermittent (< 20 % of an epoch by
+            // the AASM scoring rules, against ≥ 20 % in N3): adaptation and recurrent excitation nearer wake than
+            // deep NREM (docs/simulator.md, "Regimes").
+            return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 25, scaleEE: 1.4,
                                   modulationDepth: 0.1, modulationTau: 1000)
         case .nremDeep:
             return RegimeSettings(externalRateE: 300, externalRateI: 300, adaptationB: 60, scaleEE: 2.5,
