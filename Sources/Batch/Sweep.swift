@@ -368,7 +368,15 @@ final class Coordinator {
             if world.size > 1 {
                 while let m = try world.poll() {
                     let b0 = Date()
-                    let (bytes, info) = try world.receive(from: m.source, tag: m.tag)
+                    let bytes: [UInt8], info: MessageInfo
+                    do { (bytes, info) = try world.receive(from: m.source, tag: m.tag) } catch {
+                        // The sender died mid-message (e.g. killed): its shards in flight are recorded, then
+                        // the error ends every rank.
+                        try recordLost(rank: m.source, pid: pids[m.source], host: hosts[m.source],
+                                       shards: assigned[m.source], error: "\(error)", ledger: ledger,
+                                       summary: &summary)
+                        throw error
+                    }
                     if info.tag == SweepTag.ready {
                         ready[info.source] = true
                         var r = ByteReader(bytes: bytes, source: "ready message")
@@ -427,6 +435,23 @@ final class Coordinator {
                                       + (summary.abandoned.map { ", \($0) abandoned at the stop" } ?? ""),
                                       rank: 0, host: host, seconds: summary.wallSeconds))
         return summary
+    }
+
+    /// A worker whose message could not be received (it died while sending): its assigned shards are recorded
+    /// `crashed`, with its rank, host and pid.
+    func recordLost(rank w: Int, pid: Int32, host h: String, shards: [Int], error: String, ledger: Ledger,
+                    summary: inout SweepSummary) throws {
+        for i in shards {
+            let shard = plan.shards[i]
+            let label = shard.label(in: plan)
+            let file = plan.recordings[shard.recording].path
+            let m = "rank \(w) (pid \(pid) on host \(h.isEmpty ? "?" : h)) died while this shard was in flight "
+                + "(killed by a signal or crashed; the launcher's log names the signal): \(error)"
+            try ledger.append(LedgerEntry(event: "crashed", key: shard.key, shard: label, file: file, message: m,
+                                          rank: w, host: h))
+            summary.failures.append(.init(shard: label, key: shard.key, file: file, message: m))
+            log.error("\(label): \(m)")
+        }
     }
 
     /// The stop grace ran out: every shard still assigned (on a worker or on the coordinator's compute thread)

@@ -17,6 +17,7 @@ static inline MPI_Op       symedge_mpi_op_max(void)        { return MPI_MAX; }
 static inline void        *symedge_mpi_in_place(void)      { return MPI_IN_PLACE; }
 static inline MPI_Status  *symedge_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline int          symedge_mpi_any_source(void)    { return MPI_ANY_SOURCE; }
+static inline MPI_Errhandler symedge_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline int          symedge_mpi_any_tag(void)       { return MPI_ANY_TAG; }
 static inline int          symedge_mpi_thread_multiple(void)   { return MPI_THREAD_MULTIPLE; }
 static inline int          symedge_mpi_thread_funneled(void)   { return MPI_THREAD_FUNNELED; }

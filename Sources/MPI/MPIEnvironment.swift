@@ -21,6 +21,9 @@ public enum MPIEnvironment {
         if initialized == 0 {
             var provided: Int32 = 0
             try check(MPI_Init_thread(nil, nil, threadLevel.cValue, &provided), "MPI_Init_thread")
+            // Errors come back as codes (thrown as `MPIError`), so a lost peer is reported by the caller
+            // (e.g. the sweep records the shards the dead rank had) instead of killing this process at once.
+            _ = MPI_Comm_set_errhandler(symedge_mpi_comm_world(), symedge_mpi_errors_return())
             atexit { symedgeFinalizeAtExit() }
         }
         return try Communicator()

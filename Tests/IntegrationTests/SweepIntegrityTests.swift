@@ -56,6 +56,19 @@ final class SweepIntegrityTests: XCTestCase {
             for (k, v) in reference { XCTAssertEqual(now[k], v, "\(command): tables/\(k) differs") }
             try FileManager.default.removeItem(at: out.appendingPathComponent("damaged"))
         }
+        // Damaged after the sweep checked it: the reduction leaves that pair out (exit 4), moves the file aside,
+        // and the next sweep computes it again.
+        let victim = try shardFiles(out)[2]
+        var b = [UInt8](try Data(contentsOf: victim)); b[b.count - 40] ^= 0x80; try Data(b).write(to: victim)
+        let red = try F.symedge(["sweep", job.path, "--out", out.path, "--reduce-only"])
+        XCTAssertEqual(red.status, 4, red.stdout + red.stderr)
+        XCTAssertTrue(red.stdout.contains("damaged shard file"), red.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: victim.path))
+        let fixed = try F.symedge(["sweep", job.path, "--out", out.path])
+        XCTAssertEqual(fixed.status, 0, fixed.stdout + fixed.stderr)
+        XCTAssertTrue(fixed.stdout.contains("1 succeeded"), fixed.stdout)
+        let now = try F.tables(out)
+        for (k, v) in reference { XCTAssertEqual(now[k], v, "after a damaged reduce: tables/\(k) differs") }
     }
 
     /// The reduction owns tables/: a killed writer's temporaries and the folder of a recording whose input
@@ -91,9 +104,9 @@ final class SweepIntegrityTests: XCTestCase {
         // A holder: flock(1) keeps the lock while it sleeps; the file names a live pid on this host.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockPath, "sleep", "60"]
+        holder.arguments = ["-o", lockPath, "sleep", "30"]     // -o: the lock stays with flock, not with sleep
         try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
         usleep(300_000)
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
         try "host=\(host) pid=\(holder.processIdentifier) since=now\n".write(toFile: lockPath, atomically: false, encoding: .utf8)

@@ -109,6 +109,7 @@ final class SweepSignalFaultTests: XCTestCase {
         let out = root.appendingPathComponent("out")
         let (p, o, e) = try startAndWait(job: job, out: out, np: 3, done: 2)
         XCTAssertTrue(p.isRunning)
+        usleep(700_000)     // into the next shards' computation (a kill mid-send is recorded too, see recordLost)
         let victim = try XCTUnwrap(Self.rankPid(1, outPath: out.path), "rank 1's process not found")
         kill(victim, SIGKILL)
         let r = finish(p, o, e, timeout: 60)
