@@ -138,3 +138,95 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.contains("stored as integers (int32)") }, "\(r.warnings)")
     }
 }
+
+/// Issue 18 items 1-3 and 7 through `symedge analyze` (the binary in `SYMEDGE_BIN`, else
+/// `<repo>/.build/release/symedge`): the same binary is run on both inputs of each comparison.
+final class RobustAnalyzeCommandTests: XCTestCase {
+    private var dir: URL!
+    private var cases: [String: [String: Any]] = [:]
+    private var bin = ""
+
+    override func setUpWithError() throws {
+        bin = ProcessInfo.processInfo.environment["SYMEDGE_BIN"]
+            ?? TestSupport.repoRoot.appendingPathComponent(".build/release/symedge").path
+        guard FileManager.default.isExecutableFile(atPath: bin) else {
+            throw XCTSkip("symedge binary not found at \(bin) (build it, or set SYMEDGE_BIN)")
+        }
+        dir = try TestSupport.tempDir(name)
+        let out = try TestSupport.runPython("recordings_make_robust.py", [dir.path])
+        cases = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: [String: Any]]
+    }
+
+    override func tearDownWithError() throws { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    private func path(_ c: String) -> String { cases[c]!["path"] as! String }
+
+    /// Copies case `c` to `<dir>/<folder>/rec.nwb`, so two inputs get the same subject and session.
+    private func asRec(_ c: String, _ folder: String) throws -> String {
+        let d = dir.appendingPathComponent(folder)
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        let p = d.appendingPathComponent("rec.nwb").path
+        try FileManager.default.copyItem(atPath: path(c), toPath: p)
+        return p
+    }
+
+    private func analyze(_ file: String, _ out: String, _ extra: [String] = []) throws -> (Int32, String, String) {
+        try TestSupport.run(bin, ["analyze", file, "--out", dir.appendingPathComponent(out).path,
+                                  "--surrogates", "2", "--scales", "12"] + extra)
+    }
+
+    private func table(_ out: String, _ name: String) throws -> String {
+        try String(contentsOf: dir.appendingPathComponent(out).appendingPathComponent(name), encoding: .utf8)
+    }
+
+    func testOverlappingEpochsAreAnalysedAsTheirUnion() throws {
+        let (s1, _, e1) = try analyze(try asRec("overlap_same", "same"), "out-same")
+        let (s2, _, _) = try analyze(try asRec("overlap_merged", "merged"), "out-merged")
+        XCTAssertEqual(s1, 0, e1)
+        XCTAssertEqual(s2, 0)
+        XCTAssertTrue(e1.contains("overlapping epochs of state 'wake'"), e1)
+        for t in ["measures.csv", "order_parameters.csv", "verdicts.csv", "missing.csv"] {
+            XCTAssertEqual(try table("out-same", t), try table("out-merged", t), "\(t): the overlap must not be binned twice")
+        }
+    }
+
+    func testZeroLengthEpochIsSkippedAndTheOtherStatesRun() throws {
+        let (status, stdout, stderr) = try analyze(path("zero_length"), "out")
+        XCTAssertEqual(status, 0, stderr)
+        XCTAssertFalse(stderr.contains("Usage:"), stderr)
+        XCTAssertTrue(stderr.contains("zero-length epoch 'rem'"), stderr)
+        XCTAssertTrue(stdout.contains("wake") && stdout.contains("nrem_deep"), stdout)
+        // Asking for it by name: a warning, and the other named state still runs.
+        let (s2, _, e2) = try analyze(path("zero_length"), "out2", ["--states", "rem,wake"])
+        XCTAssertEqual(s2, 0, e2)
+        XCTAssertTrue(e2.contains("state rem has no usable epochs; skipped"), e2)
+        let (s3, _, e3) = try analyze(path("zero_length"), "out3", ["--states", "rem"])
+        XCTAssertEqual(s3, 1, e3)
+        XCTAssertFalse(e3.contains("Usage:"), e3)
+    }
+
+    func testStateTableColumnAndIgnoreEpochsOptions() throws {
+        let c = cases["trial_epochs"]!
+        let (s1, _, e1) = try analyze(path("trial_epochs"), "out1")
+        XCTAssertNotEqual(s1, 0)
+        XCTAssertTrue(e1.contains("--ignore-epochs"), e1)
+        let (s2, o2, e2) = try analyze(path("trial_epochs"), "out2",
+                                       ["--state-table", c["table"] as! String, "--state-column", c["column"] as! String])
+        XCTAssertEqual(s2, 0, e2)
+        XCTAssertTrue(o2.contains("wake") && o2.contains("nrem_deep"), o2)
+        XCTAssertTrue(try table("out2", "provenance.json").contains("hypnogram"))
+        let (s3, o3, e3) = try analyze(path("trial_epochs"), "out3", ["--ignore-epochs"])
+        XCTAssertEqual(s3, 0, e3)
+        XCTAssertTrue(o3.contains("all"), o3)
+    }
+
+    func testNothingToAnalyseIsAnErrorWithTheRightReason() throws {
+        for (c, phrase) in [("no_units", "nothing to analyse: no units"), ("no_spikes", "nothing to analyse: no spikes"),
+                            ("no_i", "nothing to analyse: no I units"), ("no_e", "nothing to analyse: no E units")] {
+            let (status, _, stderr) = try analyze(path(c), "out-\(c)")
+            XCTAssertEqual(status, 1, "\(c): \(stderr)")
+            XCTAssertTrue(stderr.contains(phrase), "\(c): \(stderr)")
+            XCTAssertFalse(stderr.contains("Usage:"), stderr)
+        }
+    }
+}
