@@ -79,15 +79,17 @@ struct SimulateCommand: ParsableCommand {
         guard world.isRoot else { return }
         let wall = Date().timeIntervalSince(t0)
         let updates = reports.reduce(0) { $0 + $1.neuronUpdates }
-        print("subject\tsession\tstate\tseconds\trate_E_Hz\trate_I_Hz\tcv_isi_E\tsilent_frac\tsynchrony\tcorr_EI\tfile")
+        // Last log line first, then the whole table in one write, so stderr lines never land inside it (issue 18).
+        log.info("\(reports.count) sessions on \(world.size) rank(s), \(String(format: "%.3g", Double(updates))) neuron-updates in \(String(format: "%.1f", wall)) s wall (\(String(format: "%.3g", Double(updates) / wall)) updates/s)")
+        var table = "subject\tsession\tstate\tseconds\trate_E_Hz\trate_I_Hz\tcv_isi_E\tsilent_frac\tsynchrony\tcorr_EI\tfile\n"
         for r in reports {
             for s in r.statistics {
                 let cols = [s.duration, s.rateE, s.rateI, s.medianCVE, s.silentFraction, s.synchrony, s.correlationEI]
                     .map { String(format: "%.3f", $0) }
-                print(([r.subject, r.session, s.state] + cols + [r.path ?? ""]).joined(separator: "\t"))
+                table += ([r.subject, r.session, s.state] + cols + [r.path ?? ""]).joined(separator: "\t") + "\n"
             }
         }
-        log.info("\(reports.count) sessions on \(world.size) rank(s), \(String(format: "%.3g", Double(updates))) neuron-updates in \(String(format: "%.1f", wall)) s wall (\(String(format: "%.3g", Double(updates) / wall)) updates/s)")
+        FileHandle.standardOutput.write(Data(table.utf8))
     }
 
     /// Threads per rank when not given: the node's cores divided among the ranks on the node
