@@ -11,6 +11,14 @@ extension Kernels {
         return (Int128(x.significandBitPattern), -1074)
     }
 
+    /// A non-negative 128-bit integer as a double: a deterministic function of its value (equal integers give
+    /// equal doubles), without the generic conversion's cost. Values below 2^64 convert with one rounding.
+    @inline(__always)
+    static func double(_ x: Int128) -> Double {
+        let hi = UInt64(truncatingIfNeeded: x >> 64), lo = UInt64(truncatingIfNeeded: x)
+        return hi == 0 ? Double(lo) : Double(hi) * 0x1p64 + Double(lo)
+    }
+
     /// Resamples one scale's z-scored count series onto each epoch's reference grid by overlap-weighted averaging
     /// (METHODS §3.7, normative since 2026-12).
     ///
@@ -58,7 +66,10 @@ extension Kernels {
                     let inner = Int128(prefix[i1] - prefix[i0 + 1])
                     let den = wa + Int128(i1 - i0 - 1) * dt + wb
                     let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
-                    value = Double(num) / Double(den)
+                    // Integer part exactly, then the fraction: an exact integer mean (e.g. every covering bin has
+                    // the same count) is that integer's double, as for a B inside one bin.
+                    let (q, r) = num.quotientAndRemainder(dividingBy: den)
+                    value = r == 0 ? Self.double(q) : Self.double(q) + Self.double(r) / Self.double(den)
                 }
                 out[dst + m] = (value - mean) / sd
             }
