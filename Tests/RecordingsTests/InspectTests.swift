@@ -42,9 +42,15 @@ final class InspectTests: XCTestCase {
         let d = try TestSupport.dataDir()
         let (status, out, err) = try TestSupport.run(bin, ["inspect", "--json", d.path])
         guard !err.contains("'inspect' is not implemented") else { throw XCTSkip("binary predates inspect") }
-        XCTAssertEqual(status, 0, err)
+        // e1_thirdparty_nwb_fixtures holds files refused on purpose with precise reasons (NWB 1.x, not NWB,
+        // truncated, overlapping stimulus epochs: ThirdPartyFixtureTests); only they may make the folder run fail.
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])
-        XCTAssertEqual(list.count, 73)
+        let thirdParty = "e1_thirdparty_nwb_fixtures"
+        XCTAssertTrue(status == 0 || err.contains(thirdParty), err)
+        for line in err.split(separator: "\n") where line.contains("error") {
+            XCTAssertTrue(line.contains(thirdParty), "an error outside the third-party fixtures: \(line)")
+        }
+        XCTAssertEqual(list.filter { !(($0["source"] as? String) ?? "").contains(thirdParty) }.count, 73)
         let hyp = try XCTUnwrap(list.first { ($0["source"] as? String)?.hasSuffix("yasa_hypnogram_6h_30s.nwb") == true })
         XCTAssertEqual(hyp["epochs"] as? Int, 720)
         XCTAssertEqual(hyp["duration_s"] as? Double, 720 * 30)
