@@ -56,37 +56,14 @@ extension Kernels {
     /// cross-correlation is read off a (c_E, c_I) pair table filled in one pass; otherwise sorts are used.
     public static func scaleMeasures(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>,
                                      options o: ScaleOptions) -> ScaleMeasures {
-        var r = ScaleMeasures()
         let k = e.count
-        r.binCount = k
-        guard k >= 2 else {
-            for n in ScaleMeasures.names { r.missing[n] = "fewer than 2 bins (K = \(k))" }
-            return r
-        }
+        guard k >= 2 else { return ScaleMeasures.tooFewBins(k) }
         let m = countMoments(e: e, i: i)
-        r.meanE = Double(m.sumE) / Double(k); r.meanI = Double(m.sumI) / Double(k)
-        r.sdE = max(m.sampleVarianceE, 0).squareRoot(); r.sdI = max(m.sampleVarianceI, 0).squareRoot()
-        let noE = o.unitsE == 0 ? "no excitatory units" : "no excitatory spikes in the state at this scale"
-        let noI = o.unitsI == 0 ? "no inhibitory units" : "no inhibitory spikes in the state at this scale"
-        r.set("fluctuation_variance",
-              fluctuationVariance(m, unitsE: o.unitsE, unitsI: o.unitsI, dtSeconds: o.dtMilliseconds / 1000),
-              o.unitsE == 0 ? noE : noI)
-        let zeroVar = m.sumE == 0 ? noE : (m.sumI == 0 ? noI : "zero variance of E or I counts")
-        r.set("pearson_r", pearsonR(m), zeroVar)
-        if let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m) {
-            let p = crossCorrelationPeak(rho, dtMilliseconds: o.dtMilliseconds)
-            r.set("xcorr_peak", p.peak, zeroVar); r.set("xcorr_peak_lag_ms", p.lagMilliseconds, zeroVar)
-        } else {
-            r.set("xcorr_peak", nil, zeroVar); r.set("xcorr_peak_lag_ms", nil, zeroVar)
-        }
+        let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m)
+        var r = ScaleMeasures.start(moments: m, crossCorrelation: rho, options: o)
         // Sorted marginals, sorted fluctuation and the pair matrix.
         let rangeE = Int(m.maxE) - Int(m.minE) + 1, rangeI = Int(m.maxI) - Int(m.minI) + 1
-        var sortedE: SortedCounts, sortedI: SortedCounts, sortedG: SortedCounts
-        let grid = PairGrid(lo: min(Double(m.minE) / Double(m.sumE), Double(m.minI) / Double(m.sumI)),
-                            hi: max(Double(m.maxE) / Double(m.sumE), Double(m.maxI) / Double(m.sumI)),
-                            size: o.gridSize)
-        var matrix = [Int64](repeating: 0, count: o.gridSize * o.gridSize)
-        let haveSums = m.sumE > 0 && m.sumI > 0
+        let grid = pairGrid(m, size: o.gridSize)
         if rangeE.multipliedReportingOverflow(by: rangeI).partialValue <= max(k, 4096)
             && rangeE.multipliedReportingOverflow(by: rangeI).overflow == false {
             var table = [Int](repeating: 0, count: rangeE * rangeI)
@@ -94,47 +71,80 @@ extension Kernels {
             table.withUnsafeMutableBufferPointer { t in
                 for j in 0 ..< k { t[(Int(e[j]) - lo0) * rangeI + (Int(i[j]) - lo1)] &+= 1 }
             }
-            var we = [Int](repeating: 0, count: rangeE), wi = [Int](repeating: 0, count: rangeI)
-            var cells: [(Int64, Int)] = []
+            var pairs: [WeightedCountPair] = []
             for a in 0 ..< rangeE {
-                for b in 0 ..< rangeI {
-                    let w = table[a * rangeI + b]
-                    if w == 0 { continue }
-                    we[a] += w; wi[b] += w
-                    let ce = Int32(a + lo0), ci = Int32(b + lo1)
-                    cells.append((scaledFluctuation(e: ce, i: ci, sumE: m.sumE, sumI: m.sumI), w))
-                    if let g = grid, haveSums {
-                        matrix[g.cell(Double(ce) / Double(m.sumE)) * o.gridSize
-                               + g.cell(Double(ci) / Double(m.sumI))] += Int64(w)
-                    }
+                for b in 0 ..< rangeI where table[a * rangeI + b] != 0 {
+                    pairs.append(WeightedCountPair(e: Int32(a + lo0), i: Int32(b + lo1), weight: table[a * rangeI + b]))
                 }
             }
-            sortedE = SortedCounts(values: (0 ..< rangeE).filter { we[$0] > 0 }.map { Int64($0 + lo0) },
-                                   weights: we.filter { $0 > 0 })
-            sortedI = SortedCounts(values: (0 ..< rangeI).filter { wi[$0] > 0 }.map { Int64($0 + lo1) },
-                                   weights: wi.filter { $0 > 0 })
-            cells.sort { $0.0 < $1.0 }
-            var gv: [Int64] = [], gw: [Int] = []
-            for (v, w) in cells {
-                if let last = gv.last, last == v { gw[gw.count - 1] += w } else { gv.append(v); gw.append(w) }
-            }
-            sortedG = SortedCounts(values: gv, weights: gw)
-        } else {
-            sortedE = SortedCounts(series: e, minValue: m.minE, maxValue: m.maxE)
-            sortedI = SortedCounts(series: i, minValue: m.minI, maxValue: m.maxI)
-            var g = [Int64](repeating: 0, count: k)
-            for j in 0 ..< k {
-                g[j] = scaledFluctuation(e: e[j], i: i[j], sumE: m.sumE, sumI: m.sumI)
-                if let gr = grid, haveSums {
-                    matrix[gr.cell(Double(e[j]) / Double(m.sumE)) * o.gridSize
-                           + gr.cell(Double(i[j]) / Double(m.sumI))] += 1
-                }
-            }
-            g.sort()
-            var gv: [Int64] = [], gw: [Int] = []
-            SortedCounts.runLength(g, &gv, &gw)
-            sortedG = SortedCounts(values: gv, weights: gw)
+            finish(&r, moments: m, pairs: pairs, grid: grid, options: o)
+            return r
         }
+        let sortedE = SortedCounts(series: e, minValue: m.minE, maxValue: m.maxE)
+        let sortedI = SortedCounts(series: i, minValue: m.minI, maxValue: m.maxI)
+        var matrix = [Int64](repeating: 0, count: o.gridSize * o.gridSize)
+        let haveSums = m.sumE > 0 && m.sumI > 0
+        var g = [Int64](repeating: 0, count: k)
+        for j in 0 ..< k {
+            g[j] = scaledFluctuation(e: e[j], i: i[j], sumE: m.sumE, sumI: m.sumI)
+            if let gr = grid, haveSums {
+                matrix[gr.cell(Double(e[j]) / Double(m.sumE)) * o.gridSize
+                       + gr.cell(Double(i[j]) / Double(m.sumI))] += 1
+            }
+        }
+        g.sort()
+        var gv: [Int64] = [], gw: [Int] = []
+        SortedCounts.runLength(g, &gv, &gw)
+        finish(&r, moments: m, sortedE: sortedE, sortedI: sortedI, sortedG: SortedCounts(values: gv, weights: gw),
+               matrix: matrix, grid: grid, options: o)
+        return r
+    }
+
+    /// The pair grid of the sum-normalised (Ê, Î) values (§3.2), nil when their range is empty.
+    static func pairGrid(_ m: CountMoments, size: Int) -> PairGrid? {
+        PairGrid(lo: min(Double(m.minE) / Double(m.sumE), Double(m.minI) / Double(m.sumI)),
+                 hi: max(Double(m.maxE) / Double(m.sumE), Double(m.maxI) / Double(m.sumI)), size: size)
+    }
+
+    /// The measures that follow from the joint distribution of (c_E, c_I) over bins, given as its distinct pairs
+    /// ascending by (c_E, c_I) with their multiplicities (the pair-table path, used by the dense and sparse series
+    /// alike): sorted marginals, sorted scaled fluctuation and the pair matrix, then `finish`.
+    static func finish(_ r: inout ScaleMeasures, moments m: CountMoments, pairs: [WeightedCountPair],
+                       grid: PairGrid?, options o: ScaleOptions) {
+        let rangeE = Int(m.maxE) - Int(m.minE) + 1, rangeI = Int(m.maxI) - Int(m.minI) + 1
+        let lo0 = Int(m.minE), lo1 = Int(m.minI)
+        let haveSums = m.sumE > 0 && m.sumI > 0
+        var matrix = [Int64](repeating: 0, count: o.gridSize * o.gridSize)
+        var we = [Int](repeating: 0, count: rangeE), wi = [Int](repeating: 0, count: rangeI)
+        var cells: [(Int64, Int)] = []
+        for p in pairs {
+            let w = p.weight
+            we[Int(p.e) - lo0] += w; wi[Int(p.i) - lo1] += w
+            cells.append((scaledFluctuation(e: p.e, i: p.i, sumE: m.sumE, sumI: m.sumI), w))
+            if let g = grid, haveSums {
+                matrix[g.cell(Double(p.e) / Double(m.sumE)) * o.gridSize + g.cell(Double(p.i) / Double(m.sumI))] += Int64(w)
+            }
+        }
+        let sortedE = SortedCounts(values: (0 ..< rangeE).filter { we[$0] > 0 }.map { Int64($0 + lo0) },
+                                   weights: we.filter { $0 > 0 })
+        let sortedI = SortedCounts(values: (0 ..< rangeI).filter { wi[$0] > 0 }.map { Int64($0 + lo1) },
+                                   weights: wi.filter { $0 > 0 })
+        cells.sort { $0.0 < $1.0 }
+        var gv: [Int64] = [], gw: [Int] = []
+        for (v, w) in cells {
+            if let last = gv.last, last == v { gw[gw.count - 1] += w } else { gv.append(v); gw.append(w) }
+        }
+        finish(&r, moments: m, sortedE: sortedE, sortedI: sortedI, sortedG: SortedCounts(values: gv, weights: gw),
+               matrix: matrix, grid: grid, options: o)
+    }
+
+    /// The measures of §3.1, §3.2 (PCA, pair asymmetry), §3.4 and §3.5 from the sorted marginals, the sorted
+    /// scaled fluctuation and the pair matrix.
+    static func finish(_ r: inout ScaleMeasures, moments m: CountMoments, sortedE: SortedCounts,
+                       sortedI: SortedCounts, sortedG: SortedCounts, matrix: [Int64], grid: PairGrid?,
+                       options o: ScaleOptions) {
+        let noE = ScaleMeasures.noE(o), noI = ScaleMeasures.noI(o)
+        let haveSums = m.sumE > 0 && m.sumI > 0
         // Partition curves need only one class.
         r.set("partition_gini_e", partitionGini(sortedE), noE)
         r.set("partition_gini_i", partitionGini(sortedI), noI)
@@ -164,6 +174,51 @@ extension Kernels {
                       "orthogonal_width", "pair_asymmetry", "collapse_depth", "collapse_argmin"] {
                 r.missing[n] = noSum
             }
+        }
+    }
+}
+
+/// One distinct (c_E, c_I) pair of a scale's bins and the number of bins holding it.
+struct WeightedCountPair: Sendable, Equatable {
+    var e: Int32, i: Int32, weight: Int
+}
+
+extension ScaleMeasures {
+    /// Every measure missing for K < 2.
+    static func tooFewBins(_ k: Int) -> ScaleMeasures {
+        var r = ScaleMeasures()
+        r.binCount = k
+        for n in names { r.missing[n] = "fewer than 2 bins (K = \(k))" }
+        return r
+    }
+
+    static func noE(_ o: ScaleOptions) -> String {
+        o.unitsE == 0 ? "no excitatory units" : "no excitatory spikes in the state at this scale"
+    }
+
+    static func noI(_ o: ScaleOptions) -> String {
+        o.unitsI == 0 ? "no inhibitory units" : "no inhibitory spikes in the state at this scale"
+    }
+
+    /// K, the means and sds, fluctuation_variance, pearson_r and the cross-correlation peak (§3.2, §3.3, §3.6)
+    /// from the moments and ρ(l) of a scale's series (K ≥ 2).
+    static func start(moments m: CountMoments, crossCorrelation rho: [Double]?, options o: ScaleOptions) -> ScaleMeasures {
+        var r = ScaleMeasures()
+        let k = m.count
+        r.binCount = k
+        r.meanE = Double(m.sumE) / Double(k); r.meanI = Double(m.sumI) / Double(k)
+        r.sdE = max(m.sampleVarianceE, 0).squareRoot(); r.sdI = max(m.sampleVarianceI, 0).squareRoot()
+        let noE = noE(o), noI = noI(o)
+        r.set("fluctuation_variance",
+              Kernels.fluctuationVariance(m, unitsE: o.unitsE, unitsI: o.unitsI, dtSeconds: o.dtMilliseconds / 1000),
+              o.unitsE == 0 ? noE : noI)
+        let zeroVar = m.sumE == 0 ? noE : (m.sumI == 0 ? noI : "zero variance of E or I counts")
+        r.set("pearson_r", Kernels.pearsonR(m), zeroVar)
+        if let rho {
+            let p = Kernels.crossCorrelationPeak(rho, dtMilliseconds: o.dtMilliseconds)
+            r.set("xcorr_peak", p.peak, zeroVar); r.set("xcorr_peak_lag_ms", p.lagMilliseconds, zeroVar)
+        } else {
+            r.set("xcorr_peak", nil, zeroVar); r.set("xcorr_peak_lag_ms", nil, zeroVar)
         }
         return r
     }
