@@ -17,7 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 
-.PHONY: all deps build venv demo test test-unit test-slurm test-multinode container bench bench-all clean help
+.PHONY: all deps build venv demo test test-unit test-slurm test-multinode container test-container bench bench-all clean help
 
 all: build
 
@@ -28,6 +28,7 @@ help:
 	@echo "make test-slurm  end-to-end tests on a local Slurm cluster"
 	@echo "make test-multinode  end-to-end tests on a 3-node Slurm cluster in network namespaces (root)"
 	@echo "make container   build the podman image and run mpi-check inside it"
+	@echo "make test-container  build the image, then mpi-check and analyze inside it vs the host build (skips without podman)"
 	@echo "make bench       issue-15 table: symedge vs Elephant/NumPy vs one-pass bound on one generated file (HOURS=1)"
 	@echo "make bench-all   every benchmark under Benchmarks/ (figures go to BENCHMARKS.md by hand)"
 	@echo "variables: ARCH=$(ARCH) (x86-64-v3 default; native; empty = generic), NP=$(NP)"
@@ -55,6 +56,7 @@ test: build venv
 	  $(SWIFT) test $(BUILDFLAGS) --disable-swift-testing
 	$(MAKE) test-slurm
 	$(MAKE) test-multinode
+	$(MAKE) test-container
 
 test-unit: build venv
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) SYMEDGE_PYTHON=$(CURDIR)/$(VENV)/bin/python \
@@ -69,7 +71,10 @@ test-multinode: build
 	SYMEDGE_BIN=$(CURDIR)/$(BIN) bash Slurm/tests/multinode.sh
 
 container: build
-	bash Containers/build.sh
+	SYMEDGE_ARCHFLAGS="$(ARCHFLAGS)" bash Containers/build.sh
+
+test-container: build
+	SYMEDGE_ARCHFLAGS="$(ARCHFLAGS)" SYMEDGE_BIN=$(CURDIR)/$(BIN) bash Containers/test.sh
 
 bench: build venv
 	bash Benchmarks/analysis/run.sh
