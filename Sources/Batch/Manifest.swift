@@ -42,6 +42,8 @@ public struct Manifest: Codable, Sendable {
     public var reduction: ReductionSummary
     public var host: String
     public var writtenAt: String
+    /// Finished shards and their compute seconds per measure family (`MeasureTime`; for the report).
+    public var measureTimes: [String: MeasureTime]?
 
     public static func make(plan: SweepPlan, folder: SweepFolder, run: SweepSummary?,
                             reduction: ReductionSummary) -> Manifest {
@@ -61,7 +63,8 @@ public struct Manifest: Codable, Sendable {
                         },
                         shards: plan.shards.count, shardsDone: status.done, shardsFailed: status.failed.count,
                         shardsPending: status.pending, groups: plan.groupCount, lastRun: run, reduction: reduction,
-                        host: BuildInfo.hostName, writtenAt: LedgerEntry.now())
+                        host: BuildInfo.hostName, writtenAt: LedgerEntry.now(),
+                        measureTimes: MeasureTime.of(plan: plan, entries: Ledger.readAll(in: folder)))
     }
 
     public func write(to folder: SweepFolder) throws {
@@ -121,6 +124,13 @@ public struct SweepStatus: Codable, Sendable, Equatable {
         var interrupted: [Failed] = []
         var corrupt: [String] = []
         var per: [String: Counts] = [:]
+        // In-flight markers whose process died and that no run has recorded yet (e.g. every rank was killed):
+        // failures too, with host and signal (#17); the next sweep records them in the ledger and reruns them.
+        var orphaned: [String: InflightRecord] = [:]
+        for (_, r) in InflightMarkers.orphans(in: folder) where !finished.contains(r.key) {
+            if let e = last[r.key], e.time >= r.started { continue }
+            orphaned[r.key] = r
+        }
         for s in plan.shards {
             per[s.measureName, default: Counts()].total += 1
             if finished.contains(s.key) {
@@ -134,7 +144,21 @@ public struct SweepStatus: Codable, Sendable, Equatable {
                 }
                 done += 1; per[s.measureName]!.done += 1; continue
             }
-            if let e = last[s.key], e.event == "failed" || e.event == "crashed" {
+            if let r = orphaned[s.key], r.signal == nil, let c = r.exitStatus {
+                interrupted.append(Failed(shard: s.label(in: plan), key: s.key, file: plan.recordings[s.recording].path,
+                                          message: "in flight on rank \(r.rank) (pid \(r.pid) on host \(r.host)) when its "
+                                              + "process exited with status \(c); it runs again on resume",
+                                          time: r.ended ?? r.started))
+                pending += 1; per[s.measureName]!.pending += 1
+            } else if let r = orphaned[s.key] {
+                let how = "died while this shard was in flight (\(r.endText))"
+                failed.append(Failed(shard: s.label(in: plan), key: s.key, file: plan.recordings[s.recording].path,
+                                     message: "rank \(r.rank) (pid \(r.pid) on host \(r.host)) \(how); not yet in the "
+                                         + "ledger (the next sweep records it) [rank \(r.rank) on host \(r.host)"
+                                         + (r.signal.map { ", signal \($0)" } ?? "") + "]",
+                                     time: r.ended ?? r.started))
+                per[s.measureName]!.failed += 1
+            } else if let e = last[s.key], e.event == "failed" || e.event == "crashed" {
                 let where_ = e.event == "crashed" ? " [rank \(e.rank ?? -1) on host \(e.host ?? "?")"
                     + (e.signal.map { ", signal \($0)" } ?? "") + "]" : ""
                 failed.append(Failed(shard: s.label(in: plan), key: s.key, file: e.file ?? "",

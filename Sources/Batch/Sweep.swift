@@ -73,6 +73,9 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var damaged: [String]?
     /// The signal that stopped the sweep.
     public var signal: Int?
+    /// Worker ranks that died during the run (their in-flight shards are recorded `crashed`); MPI cannot finalise
+    /// with a dead rank, so the run ends every rank with MPI_Abort after the summary.
+    public var crashedRanks: [Int]?
 }
 
 /// MPI message tags of the coordinator protocol.
@@ -110,7 +113,7 @@ public enum Sweep {
     public static func execute(plan: SweepPlan, folder: SweepFolder, world: Communicator, options: SweepOptions,
                                factory: @escaping ShardComputerFactory, logger: Logger) throws -> SweepSummary? {
         if world.rank != 0 {
-            try workerLoop(plan: plan, world: world, factory: factory, stop: options.stop)
+            try workerLoop(plan: plan, folder: folder, world: world, factory: factory, stop: options.stop)
             return nil
         }
         return try Coordinator(plan: plan, folder: folder, world: world, options: options, factory: factory,
@@ -136,7 +139,7 @@ public enum Sweep {
     /// A worker: announces itself (pid, host), then computes what it is assigned until told to stop. After a
     /// stop request of its own (a signal) or a `drop` from the coordinator it starts no further shard and
     /// declines the ones already assigned.
-    static func workerLoop(plan: SweepPlan, world: Communicator, factory: ShardComputerFactory,
+    static func workerLoop(plan: SweepPlan, folder: SweepFolder, world: Communicator, factory: ShardComputerFactory,
                            stop: StopRequest?) throws {
         let computer = factory()
         let host = BuildInfo.hostNameShort
@@ -147,6 +150,7 @@ public enum Sweep {
         let fault = InjectedFault.fromEnvironment()
         var dropping = false
         var computed = 0
+        var markers: [InflightMarker] = []
         while true {
             let (bytes, info) = try world.receive(from: 0, tag: nil)
             if info.tag == SweepTag.stop { return }
@@ -163,6 +167,10 @@ public enum Sweep {
             }
             try fault?.check(rank: world.rank, handled: computed)
             computed += 1
+            // In flight: a marker this process holds locked until the coordinator has recorded the shard (#17).
+            markers.removeAll { access($0.path, F_OK) != 0 }
+            if let m = InflightMarkers.begin(plan.shards[index], plan: plan, folder: folder, rank: world.rank,
+                                             host: host) { markers.append(m) }
             let outcome = ShardOutcome.run(plan.shards[index], plan: plan, computer: computer, rank: world.rank,
                                            host: host)
             try world.send(outcome.encoded(), to: 0, tag: SweepTag.result)
@@ -190,6 +198,8 @@ final class WorkBoard: @unchecked Sendable {
 
     func pop() -> Int? { lock.lock(); defer { lock.unlock() }; return pending.popLast() }
     /// Pops for the coordinator's compute thread and remembers the shard it is working on.
+    /// Puts shards back at the head of the queue (a lost worker's assignments it never started).
+    func pushBack(_ indices: [Int]) { lock.lock(); pending.append(contentsOf: indices.reversed()); lock.unlock() }
     func popLocal() -> Int? {
         lock.lock(); defer { lock.unlock() }
         localCurrent = pending.popLast()
@@ -241,6 +251,7 @@ final class Coordinator {
                                           message: d.reason, rank: 0, host: host))
         }
         let finished = folder.finishedKeys()
+        try recordOrphanedMarkers(scope: scope, finished: finished, ledger: ledger)
         let todo = scope.filter { !finished.contains($0.key) }
         // Largest first: the board pops from the end, so sort ascending by cost (ties by index, descending).
         let order = todo.sorted { $0.cost != $1.cost ? $0.cost < $1.cost : $0.index > $1.index }.map(\.index)
@@ -260,10 +271,14 @@ final class Coordinator {
         let computes = options.coordinatorComputes ?? (world.size <= 16)
         if computes || world.size == 1 {
             board.setLocalRunning(true)
-            let plan = self.plan, factory = self.factory, host = self.host
+            let plan = self.plan, factory = self.factory, host = self.host, folder = self.folder
             let thread = Thread {
                 let computer = factory()
+                var markers: [InflightMarker] = []
                 while let i = board.popLocal() {
+                    markers.removeAll { access($0.path, F_OK) != 0 }
+                    if let m = InflightMarkers.begin(plan.shards[i], plan: plan, folder: folder, rank: 0,
+                                                     host: host) { markers.append(m) }
                     board.post(ShardOutcome.run(plan.shards[i], plan: plan, computer: computer, rank: 0, host: host))
                 }
                 board.setLocalRunning(false)
@@ -337,6 +352,9 @@ final class Coordinator {
                 stopped[w] = true
             }
         }
+        func forget(_ o: ShardOutcome, pid: Int32) {
+            InflightMarkers.remove(folder, key: plan.shards[o.index].key, host: o.host, pid: pid)
+        }
         func settle(_ w: Int, _ index: Int) {
             inflight[w] -= 1
             if let k = assigned[w].firstIndex(of: index) { assigned[w].remove(at: k) }
@@ -346,7 +364,36 @@ final class Coordinator {
         var target = todo.count
         var stopSignal: Int32?
         var stopDeadline = Date.distantFuture
+        var lostRanks: [Int] = []
+        var lastLostCheck = Date()
+        // A worker whose in-flight marker is no longer locked has died (#17): its shard is recorded `crashed` with
+        // host and signal, the shards it had not started go back to the queue, and it gets no more work.
+        func checkLost() throws {
+            lastLostCheck = Date()
+            for w in 1..<max(world.size, 1) where !stopped[w] && !assigned[w].isEmpty && pids[w] > 0 {
+                let paths = assigned[w].map { ($0, InflightMarkers.path(folder, key: plan.shards[$0].key,
+                                                                        host: hosts[w], pid: pids[w])) }
+                guard let (i, p) = paths.first(where: { InflightMarkers.isOrphan($0.1) }) else { continue }
+                try recordCrash(index: i, rank: w, pid: pids[w], host: hosts[w],
+                                record: InflightMarkers.settledRecord(p), note: "", ledger: ledger, summary: &summary)
+                unlink(p)
+                progress.record(ok: false, cost: plan.shards[i].cost)
+                handled += 1
+                let rest = assigned[w].filter { $0 != i }
+                assigned[w] = []; inflight[w] = 0; stopped[w] = true
+                lostRanks.append(w)
+                if stopSignal == nil && !rest.isEmpty {
+                    board.pushBack(rest)
+                    let alive = (1..<world.size).contains { !stopped[$0] }
+                    if !alive && !board.isLocalRunning { target -= board.cancelPending() }
+                } else {
+                    target -= rest.count
+                    if !rest.isEmpty { summary.interrupted = (summary.interrupted ?? 0) + rest.count }
+                }
+            }
+        }
         func beginStop(_ sig: Int32) throws {
+            if world.size > 1 { try checkLost() }     // a launcher stops the job because a rank died
             stopSignal = sig
             summary.signal = Int(sig)
             let cancelled = board.cancelPending()
@@ -388,6 +435,7 @@ final class Coordinator {
                         let o = try ShardOutcome(decoding: bytes)
                         settle(info.source, o.index)
                         try handle(o)
+                        forget(o, pid: pids[info.source])
                         handled += 1
                     } else if info.tag == SweepTag.declined {
                         var r = ByteReader(bytes: bytes, source: "declined message")
@@ -403,13 +451,14 @@ final class Coordinator {
                     busy += Date().timeIntervalSince(b0)
                     progressed = true
                 }
+                if Date().timeIntervalSince(lastLostCheck) >= 2 { try checkLost() }
                 // Workers idle because the queue ran dry get their stop.
                 for w in 1..<world.size where !stopped[w] && ready[w] && inflight[w] == 0 { try topUp(w) }
             }
             let outs = board.drain()
             if !outs.isEmpty {
                 let b0 = Date()
-                for o in outs { try handle(o); handled += 1 }
+                for o in outs { try handle(o); forget(o, pid: getpid()); handled += 1 }
                 busy += Date().timeIntervalSince(b0)
                 progressed = true
             }
@@ -427,6 +476,7 @@ final class Coordinator {
             }
         }
         if !abandoned { while board.isLocalRunning { usleep(1000) } }
+        if !lostRanks.isEmpty { summary.crashedRanks = lostRanks }
         AtomicFile.syncDirectory(folder.shardsDirectory)
         if todo.count > 0 { progress.tick(force: true) }
         summary.wallSeconds = Date().timeIntervalSince(t0)
@@ -437,6 +487,50 @@ final class Coordinator {
         return summary
     }
 
+    /// Records shard `i` as `crashed`: the process of rank `w` died while computing it; `record` (its in-flight
+    /// marker, completed by the rank guard) gives the signal.
+    func recordCrash(index i: Int, rank w: Int, pid: Int32, host h: String, record: InflightRecord?, note: String,
+                     ledger: Ledger, summary: inout SweepSummary) throws {
+        let shard = plan.shards[i]
+        let label = shard.label(in: plan)
+        let file = plan.recordings[shard.recording].path
+        let how = record?.endText ?? "killed by a signal or crashed; the launcher's log names the signal"
+        let m = "rank \(w) (pid \(pid) on host \(h.isEmpty ? "?" : h)) died while this shard was in flight (\(how))\(note)"
+        try ledger.append(LedgerEntry(event: "crashed", key: shard.key, shard: label, file: file, message: m,
+                                      rank: w, host: h, signal: record?.signal))
+        summary.failures.append(.init(shard: label, key: shard.key, file: file, message: m))
+        log.error("\(label): \(m)")
+    }
+
+    /// At the start of a run: in-flight markers of `scope` left by processes that are gone (an earlier run whose
+    /// rank — or whose every rank, rank 0 included — was killed) are recorded in the ledger before the shards run
+    /// again: `crashed` with host, pid and signal when the process died by a signal or without a trace,
+    /// `interrupted` when it exited (the launcher ended it after another rank failed). Markers of finished
+    /// shards are just removed.
+    func recordOrphanedMarkers(scope: [Shard], finished: Set<String>, ledger: Ledger) throws {
+        let byKey = Dictionary(scope.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for (p, r) in InflightMarkers.orphans(in: folder, keys: Set(byKey.keys)) {
+            defer { unlink(p) }
+            guard let shard = byKey[r.key], !finished.contains(r.key) else { continue }
+            let label = shard.label(in: plan)
+            let file = plan.recordings[shard.recording].path
+            let run = "an earlier run (started \(r.started)" + (r.slurmJob.map { ", Slurm job \($0)" } ?? "") + ")"
+            if r.signal == nil, let c = r.exitStatus {
+                try ledger.append(LedgerEntry(event: "interrupted", key: r.key, shard: label, file: file,
+                                              message: "in flight on rank \(r.rank) (pid \(r.pid) on host \(r.host)) "
+                                              + "when its process exited with status \(c) in \(run); it runs again now",
+                                              rank: r.rank, host: r.host))
+                log.warning("\(label): in flight on rank \(r.rank) (host \(r.host)) when \(run) ended; it runs again")
+            } else {
+                let m = "rank \(r.rank) (pid \(r.pid) on host \(r.host)) died while this shard was in flight in \(run) "
+                    + "(\(r.endText)); found by the next run, which runs it again"
+                try ledger.append(LedgerEntry(event: "crashed", key: r.key, shard: label, file: file, message: m,
+                                              rank: r.rank, host: r.host, signal: r.signal))
+                log.warning("\(label): \(m)")
+            }
+        }
+    }
+
     /// A worker whose message could not be received (it died while sending): its assigned shards are recorded
     /// `crashed`, with its rank, host and pid.
     func recordLost(rank w: Int, pid: Int32, host h: String, shards: [Int], error: String, ledger: Ledger,
@@ -445,10 +539,13 @@ final class Coordinator {
             let shard = plan.shards[i]
             let label = shard.label(in: plan)
             let file = plan.recordings[shard.recording].path
+            let marker = InflightMarkers.path(folder, key: shard.key, host: h, pid: pid)
+            let record = InflightMarkers.isOrphan(marker) ? InflightMarkers.settledRecord(marker) : nil
+            unlink(marker)
             let m = "rank \(w) (pid \(pid) on host \(h.isEmpty ? "?" : h)) died while this shard was in flight "
-                + "(killed by a signal or crashed; the launcher's log names the signal): \(error)"
+                + "(\(record?.endText ?? "killed by a signal or crashed; the launcher's log names the signal")): \(error)"
             try ledger.append(LedgerEntry(event: "crashed", key: shard.key, shard: label, file: file, message: m,
-                                          rank: w, host: h))
+                                          rank: w, host: h, signal: record?.signal))
             summary.failures.append(.init(shard: label, key: shard.key, file: file, message: m))
             log.error("\(label): \(m)")
         }
@@ -468,15 +565,17 @@ final class Coordinator {
             let label = shard.label(in: plan)
             let file = plan.recordings[shard.recording].path
             let h = w == 0 ? host : (hosts[w].isEmpty ? "?" : hosts[w])
-            let gone = w > 0 && hosts[w] == host && pids[w] > 0 && kill(pids[w], 0) != 0 && errno == ESRCH
+            let marker = InflightMarkers.path(folder, key: shard.key, host: w == 0 ? host : hosts[w],
+                                              pid: w == 0 ? getpid() : pids[w])
+            // Its marker is no longer locked (any host), or its pid is gone (this host): the rank died.
+            let orphan = w > 0 && InflightMarkers.isOrphan(marker)
+            let gone = orphan || (w > 0 && hosts[w] == host && pids[w] > 0 && kill(pids[w], 0) != 0 && errno == ESRCH)
+            defer { unlink(marker) }    // recorded here: a resume must not record it again
             if gone {
-                let m = "rank \(w) (pid \(pids[w]) on host \(h)) died while this shard was in flight (killed by a "
-                    + "signal or crashed; the launcher's log names the signal); the launcher then stopped the sweep "
-                    + "with signal \(sig)"
-                try ledger.append(LedgerEntry(event: "crashed", key: shard.key, shard: label, file: file, message: m,
-                                              rank: w, host: h))
-                summary.failures.append(.init(shard: label, key: shard.key, file: file, message: m))
-                log.error("\(label): \(m)")
+                try recordCrash(index: i, rank: w, pid: pids[w], host: h,
+                                record: orphan ? InflightMarkers.settledRecord(marker, wait: 0.3) : nil,
+                                note: "; the launcher then stopped the sweep with signal \(sig)", ledger: ledger,
+                                summary: &summary)
             } else {
                 try ledger.append(LedgerEntry(event: "interrupted", key: shard.key, shard: label, file: file,
                                               message: "in flight on rank \(w) (host \(h)) when the stop grace ran out "

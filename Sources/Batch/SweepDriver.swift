@@ -105,6 +105,7 @@ public enum SweepDriver {
         }
         let plan = try Sweep.share(plan: planned, world: world)
         folder = SweepFolder(plan.job.output)
+        RankGuard.announce(folder: folder.root)     // where this rank's guard records a death (#17)
         if let g = req.group, !(0..<plan.groupCount).contains(g) {
             throw BatchError.noSuchGroup(g, groups: plan.groupCount)    // on every rank: nobody waits
         }
@@ -123,6 +124,22 @@ public enum SweepDriver {
             throw AlreadyReported(underlying: error)
         }
         guard let summary = executed else { return nil }
+        // A worker rank died: MPI cannot finalise without it, so every rank ends with MPI_Abort after the report.
+        let lost = !(summary.crashedRanks ?? []).isEmpty && world.size > 1
+        var out = try report(summary, plan: plan, folder: folder, group: req.group, world: world, logger: logger)
+        if lost {
+            out.abortRanks = true
+            if out.exitCode == 0 { out.exitCode = 3 }
+            out.lines.append("rank(s) \((summary.crashedRanks ?? []).map(String.init).joined(separator: ", ")) died "
+                             + "during the run (see the failures above); `symedge rerun-failed \(folder.root)` (or "
+                             + "`--slurm`) runs their shards again")
+        }
+        return out
+    }
+
+    /// Rank 0's outcome of a run that ended: the summary lines, then the reduction or the reason there is none.
+    static func report(_ summary: SweepSummary, plan: SweepPlan, folder: SweepFolder, group: Int?,
+                       world: Communicator, logger: Logger) throws -> Outcome {
         var lines = [summaryLine(summary)]
         for f in summary.failures { lines.append("  failed: \(f.shard): \(f.file): \(f.message)") }
         if let n = summary.interrupted {
@@ -135,7 +152,7 @@ public enum SweepDriver {
             o.abortRanks = abandoned > 0 && world.size > 1
             return o
         }
-        if let g = req.group {
+        if let g = group {
             lines.append("group \(g) finished; run `symedge sweep JOB --reduce-only` after every group for the tables")
             return Outcome(summary: summary, reduction: nil, folder: folder.root,
                            exitCode: summary.failures.isEmpty ? 0 : 3, lines: lines)

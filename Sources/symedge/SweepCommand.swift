@@ -79,6 +79,7 @@ struct SweepCommand: ParsableCommand {
 /// Shared by `sweep` and `rerun-failed`: initialise MPI, run, print the outcome on rank 0, set the exit code.
 enum SweepRunCLI {
     static func run(_ request: SweepDriver.Request, global: GlobalOptions, threads: Int = 1) throws {
+        RankGuard.superviseIfNeeded()   // under srun/mpirun: a parent that records how this rank ends (#17)
         let log = global.makeLogger()
         let world = try MPIEnvironment.initialize(threadLevel: .funneled)
         let outcome: SweepDriver.Outcome?

@@ -122,6 +122,7 @@ final class SweepSignalFaultTests: XCTestCase {
         for c in crashed {
             XCTAssertEqual(c["rank"] as? Int, 1)
             XCTAssertEqual(c["host"] as? String, host)
+            XCTAssertEqual(c["signal"] as? Int, 9, "the rank guard recorded the signal: \(c)")
             XCTAssertTrue((c["message"] as? String ?? "").contains("pid \(victim)"), "\(c)")
         }
         let st = try F.symedge(["status", out.path])
@@ -139,18 +140,22 @@ final class SweepSignalFaultTests: XCTestCase {
         for (k, v) in reference { XCTAssertEqual(resumed[k], v, "tables/\(k) differs after the crash and resume") }
     }
 
-    /// The pid of the `symedge sweep` process of MPI rank `rank` writing to `outPath`.
+    /// The pid of the `symedge sweep` process of MPI rank `rank` writing to `outPath`: the rank itself, not its
+    /// rank guard (the parent that records how it ends; its child has `SYMEDGE_RANK_GUARD_PARENT` set).
     static func rankPid(_ rank: Int, outPath: String) -> pid_t? {
+        var guardPid: pid_t?
         for n in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(n),
                   let cmd = FileManager.default.contents(atPath: "/proc/\(n)/cmdline"),
                   let env = FileManager.default.contents(atPath: "/proc/\(n)/environ") else { continue }
             let args = cmd.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             guard args.contains("sweep"), args.contains(outPath), !(args.first ?? "").hasSuffix("mpirun") else { continue }
-            if env.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == "OMPI_COMM_WORLD_RANK=\(rank)" }) {
-                return pid
+            let vars = env.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if vars.contains("OMPI_COMM_WORLD_RANK=\(rank)") {
+                if vars.contains(where: { $0.hasPrefix("SYMEDGE_RANK_GUARD_PARENT=") }) { return pid }
+                guardPid = pid
             }
         }
-        return nil
+        return guardPid
     }
 }
