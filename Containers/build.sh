@@ -37,10 +37,14 @@ if ! toolchain=$(podman_env_toolchain); then
 fi
 
 # ---- build context: the sources plus the resolved Swift packages (no network needed inside) --------------
-# $work/source: every file git sees (tracked or not ignored), to resolve and describe the package.
-src=$work/source
-ctx=$work/context
-rm -rf "$src" "$ctx"
+# $src: every file git sees (tracked or not ignored), to resolve and describe the package; $ctx: what the image
+# gets. Both are this run's own (two builds at once must not share them) and removed at the end.
+mkdir -p "$work/runs"
+run_dir=$(mktemp -d "$work/runs/build.XXXXXX")
+# The log of the last build that finished stays as $work/build.log.
+trap 'cp -f "$run_dir/build.log" "$work/build.log" 2>/dev/null; rm -rf "$run_dir"' EXIT
+src=$run_dir/source
+ctx=$run_dir/context
 mkdir -p "$src" "$ctx"
 (cd "$repo" && git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$src"
 [ -f "$repo/Package.resolved" ] && cp -p "$repo/Package.resolved" "$src/"
@@ -65,7 +69,7 @@ commit=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 [ -z "$(git -C "$repo" status --porcelain -- Package.swift Sources Slurm/templates 2>/dev/null)" ] || commit="$commit+dirty"
 say "building $image (Swift build stage with the host toolchain at /opt/swift)"
 start=$(date +%s)
-log=$work/build.log
+log=$run_dir/build.log
 # Each output line gets the seconds since the start, so the log shows where the time goes. The terminal gets
 # the steps, SwiftPM's progress and errors; the whole output (apt-get's too) is in $log.
 # Docker image format, so SHELL (bash -o pipefail) applies as under Docker; the two stages run side by side.
@@ -81,7 +85,7 @@ set -e
 elapsed=$(($(date +%s) - start))
 if [ "$rc" -ne 0 ]; then
   tail -n 40 "$log" >&2
-  say "FAILED: podman build exited $rc after $elapsed s (whole log: $log)"
+  say "FAILED: podman build exited $rc after $elapsed s (whole log: $work/build.log)"
   exit 1
 fi
 cached=$(grep -c 'Using cache' "$log" || true)

@@ -41,18 +41,21 @@ podman_env_setup() {
   fi
 
   mkdir -p "$CONTAINER_WORK"
-  cat >"$CONTAINER_WORK/storage.conf" <<CONF
+  # Written to a temporary file and renamed, so a run starting meanwhile never reads half a file.
+  cat >"$CONTAINER_WORK/storage.conf.$$" <<CONF
 [storage]
 driver = "overlay"
 graphroot = "$CONTAINER_WORK/storage"
 runroot = "$CONTAINER_WORK/runroot"
 CONF
-  cat >"$CONTAINER_WORK/containers.conf" <<'CONF'
+  cat >"$CONTAINER_WORK/containers.conf.$$" <<'CONF'
 [containers]
 default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]
 [engine]
 runtime = "runc"
 CONF
+  mv -f "$CONTAINER_WORK/storage.conf.$$" "$CONTAINER_WORK/storage.conf"
+  mv -f "$CONTAINER_WORK/containers.conf.$$" "$CONTAINER_WORK/containers.conf"
   export CONTAINERS_STORAGE_CONF=$CONTAINER_WORK/storage.conf CONTAINERS_CONF=$CONTAINER_WORK/containers.conf
 
   # ---- base image: Debian 12 from Debian's mirror (once per machine) ----------------------------------------
