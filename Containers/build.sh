@@ -22,7 +22,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 image=${1:-localhost/symedge:latest}
-# shellcheck source=Containers/podman-env.sh
+# shellcheck source=SCRIPTDIR/podman-env.sh
 source "$repo/Containers/podman-env.sh"
 work=$CONTAINER_WORK
 say() { podman_env_say "$@"; }

@@ -94,7 +94,7 @@ else
 fi
 
 # ---- can this machine run podman at all? ---------------------------------------------------------------------
-# shellcheck source=Containers/podman-env.sh
+# shellcheck source=SCRIPTDIR/podman-env.sh
 source "$repo/Containers/podman-env.sh"
 if ! podman_env_setup; then
   skip "$PODMAN_ENV_PROBLEM"
