@@ -15,6 +15,13 @@ struct StateWorkspace {
     var fineI = FineBinnedTrain()
     var bufE: [Int32] = []
     var bufI: [Int32] = []
+    /// Long sparse states keep their spikes as sorted times instead of 1-ms prefix counts (issue 18 item 8, see
+    /// MemberComputation+Sparse.swift); the tables are the same.
+    let sparse: Bool
+    var sparseE = SparsePooledTrain()
+    var sparseI = SparsePooledTrain()
+    /// The series of the last `scale(_:)` computed from nonzero bins (nil when that scale was dense).
+    var lastSparse: SparseCountSeries?
 
     init(recording: Recording, recordingID: String, state: String, parameters: AnalysisParameters) throws {
         let eps = recording.epochs(of: state).filter { $0.stop > $0.start }
@@ -28,12 +35,13 @@ struct StateWorkspace {
         self.bounds = eps.map { ($0.start, $0.stop) }
         self.unitsE = recording.unitIndices(of: .excitatory)
         self.unitsI = recording.unitIndices(of: .inhibitory)
+        self.sparse = Self.prefersSparse(spikes: recording.spikes, units: unitsE + unitsI, bounds: bounds)
     }
 
-    /// The random stream of a surrogate member (METHODS §5).
+    /// The random stream of a surrogate member (METHODS §5): `StreamSeed.derive(master: seed, [recording id, state,
+    /// kind], index: surrogate index)`.
     func rng(_ kind: SurrogateKind, _ index: Int) -> Xoshiro256StarStar {
-        Xoshiro256StarStar(seed: SplitMix64.seed(master: parameters.seed, [recordingID, state, kind.rawValue],
-                                                 index: UInt64(index)))
+        StreamSeed.generator(master: parameters.seed, [recordingID, state, kind.rawValue], index: UInt64(index))
     }
 
     /// Builds the fine-binned pooled E and I trains of `member` (observed data or one surrogate).
@@ -43,30 +51,44 @@ struct StateWorkspace {
                 units.map { UnsafeBufferPointer(rebasing: base[spikes.offsets[$0] ..< spikes.offsets[$0 + 1]]) }
             }
             let te = slices(unitsE), ti = slices(unitsI)
-            fineE.reset(epochs: bounds); fineI.reset(epochs: bounds)
+            var g: Xoshiro256StarStar? = nil
+            if case let .surrogate(kind, index) = member { g = rng(kind, index) }
+            let (b, ue, ui) = (bounds, unitsE.count, unitsI.count)
+            if sparse { Self.fill(&sparseE, &sparseI, member, te, ti, bounds: b, unitsE: ue, unitsI: ui, rng: g) }
+            else { Self.fill(&fineE, &fineI, member, te, ti, bounds: b, unitsE: ue, unitsI: ui, rng: g) }
+        }
+    }
+
+    /// Builds the pooled E and I trains `pe`, `pi` of `member` from the units' trains `te`, `ti` (`rng`: the
+    /// member's random stream, nil for the observed data).
+    static func fill<T: PooledSpikeTrain>(_ pe: inout T, _ pi: inout T, _ member: Member,
+                                          _ te: [UnsafeBufferPointer<Double>], _ ti: [UnsafeBufferPointer<Double>],
+                                          bounds: [(start: Double, stop: Double)], unitsE: Int, unitsI: Int,
+                                          rng: Xoshiro256StarStar?) {
+            pe.layOut(epochs: bounds); pi.layOut(epochs: bounds)
             switch member {
             case .observed:
-                fineE.build(trains: te); fineI.build(trains: ti)
-            case let .surrogate(.circularShift, index):
+                pe.build(trains: te, shifts: nil); pi.build(trains: ti, shifts: nil)
+            case .surrogate(.circularShift, _):
                 // Offsets drawn epoch by epoch, E units then I units, in recording order.
-                var g = rng(.circularShift, index)
+                var g = rng!
                 var se: [[Double]] = [], si: [[Double]] = []
                 for (a, b) in bounds {
                     let length = b - a
-                    se.append(unitsE.map { _ in g.nextUnit() * length })
-                    si.append(unitsI.map { _ in g.nextUnit() * length })
+                    se.append((0 ..< unitsE).map { _ in g.nextUnit() * length })
+                    si.append((0 ..< unitsI).map { _ in g.nextUnit() * length })
                 }
-                fineE.build(trains: te, shifts: se); fineI.build(trains: ti, shifts: si)
-            case let .surrogate(.isiPermutation, index):
-                var g = rng(.isiPermutation, index)
-                fineE.build(trains: te); fineE.sortWithinBins(); fineE.permuteIntervals(rng: &g)
-                fineI.build(trains: ti); fineI.sortWithinBins(); fineI.permuteIntervals(rng: &g)
+                pe.build(trains: te, shifts: se); pi.build(trains: ti, shifts: si)
+            case .surrogate(.isiPermutation, _):
+                var g = rng!
+                pe.build(trains: te, shifts: nil); pe.sortWithinBins(); pe.permuteIntervals(rng: &g)
+                pi.build(trains: ti, shifts: nil); pi.sortWithinBins(); pi.permuteIntervals(rng: &g)
             }
-        }
     }
 
     /// Counts of the loaded member at a bin width (seconds); returns K.
     mutating func counts(width: Double) -> Int {
+        if sparse { return sparseCounts(width: width) }
         let k = fineE.binCount(width: width)
         if bufE.count < k { bufE = [Int32](repeating: 0, count: k); bufI = [Int32](repeating: 0, count: k) }
         if k == 0 { return 0 }
@@ -87,6 +109,7 @@ struct StateWorkspace {
 
     /// Per-scale measures of the loaded member at scale s, with its curves.
     mutating func scale(_ s: Int) -> ScaleMeasures {
+        if sparse, let r = sparseScale(s) { return r }
         let width = Kernels.scaleSeconds(s)
         let k = counts(width: width)
         let o = options(scale: s)
@@ -103,6 +126,7 @@ struct StateWorkspace {
     func crossCorrelationCurve(scale s: Int, binCount k: Int) -> StateCurve? {
         guard k >= 2 else { return nil }
         let dt = Kernels.scaleMilliseconds(s)
+        if let sp = lastSparse { return Self.curve(rho: sp.crossCorrelation(maxLag: parameters.maxLagBins, moments: sp.moments), scale: s) }
         let rho: [Double]? = bufE.withUnsafeBufferPointer { e in
             bufI.withUnsafeBufferPointer { i in
                 let eb = UnsafeBufferPointer(rebasing: e[0 ..< k]), ib = UnsafeBufferPointer(rebasing: i[0 ..< k])
@@ -110,13 +134,20 @@ struct StateWorkspace {
                                                 moments: Kernels.countMoments(e: eb, i: ib))
             }
         }
+        return Self.curve(rho: rho, scale: s)
+    }
+
+    /// The "xcorr" curve of ρ(l), l = −L…L, at scale s; nil when ρ is.
+    static func curve(rho: [Double]?, scale s: Int) -> StateCurve? {
         guard let rho, !rho.isEmpty else { return nil }
+        let dt = Kernels.scaleMilliseconds(s)
         let lag = (rho.count - 1) / 2
         return StateCurve(kind: "xcorr", scaleIndex: s, x: (-lag ... lag).map { Double($0) * dt }, y: rho)
     }
 
     /// Every value of one member: per-scale measures (§3.1–3.6), glcm_* (§3.7) and the order parameters (§4).
     mutating func measures(for member: Member, spikes: SpikeTrains) -> MeasureSet {
+        if sparse { return sparseMeasures(for: member, spikes: spikes) }
         load(member, spikes: spikes)
         var set = MeasureSet()
         let p = parameters
@@ -129,12 +160,7 @@ struct StateWorkspace {
         var zE: [[Double]] = [], zI: [[Double]] = []
         for s in scales {
             let r = scale(s)
-            for name in ScaleMeasures.names {
-                let key = MeasureKey(name, scale: s)
-                if let v = r.values[name] { set.values[key] = v } else {
-                    set.missing[key] = r.missing[name] ?? "not computed"
-                }
-            }
+            addScaleValues(&set, r, scale: s)
             if haveGrid {
                 let width = Kernels.scaleSeconds(s)
                 let eb = fineE.binCounts(width: width)
@@ -160,34 +186,60 @@ struct StateWorkspace {
     func addCooccurrence(_ set: inout MeasureSet, zE: [[Double]], zI: [[Double]], gridEpochBins: [Int],
                          haveGrid: Bool) {
         let p = parameters
-        let features = ["contrast", "dissimilarity", "homogeneity", "energy", "entropy", "correlation"]
-        func missingAll(_ why: String) {
-            for f in features { for d in 1 ... max(1, p.glcmMaxOffset) { set.missing[MeasureKey("glcm_\(f)_d\(d)")] = why } }
-        }
-        guard haveGrid else {
-            missingAll("fewer scales (\(p.scaleCount)) than the co-occurrence reference scale \(p.glcmReferenceScale)")
-            return
-        }
-        if unitsE.isEmpty || unitsI.isEmpty {
-            missingAll(unitsE.isEmpty ? "no excitatory units" : "no inhibitory units"); return
-        }
+        guard cooccurrenceIsDefined(&set, haveGrid: haveGrid) else { return }
         var pooled: [Double] = []
         pooled.reserveCapacity(2 * zE.count * (zE.first?.count ?? 0))
         for row in zE { for v in row where v.isFinite { pooled.append(v) } }
         for row in zI { for v in row where v.isFinite { pooled.append(v) } }
-        guard pooled.count >= 2 else { missingAll("fewer than 2 valid cells on the reference grid"); return }
+        guard pooled.count >= 2 else { cooccurrenceMissing(&set, "fewer than 2 valid cells on the reference grid"); return }
         let thresholds = Kernels.equalFrequencyThresholds(&pooled, levels: p.glcmLevels)
         func levels(_ rows: [[Double]]) -> [[Int8]] {
             rows.map { row in row.map { $0.isFinite ? Int8(Kernels.quantiseLevel($0, thresholds: thresholds)) : -1 } }
         }
-        let le = levels(zE), li = levels(zI)
+        addCooccurrenceFeatures(&set, levelsE: levels(zE), levelsI: levels(zI))
+    }
+
+    /// Every glcm_* value missing with `why`.
+    func cooccurrenceMissing(_ set: inout MeasureSet, _ why: String) {
+        let features = Measure.GLCMFeature.allCases
+        for f in features { for d in 1 ... max(1, parameters.glcmMaxOffset) { set.missing[MeasureKey(.glcm(f, offset: d))] = why } }
+    }
+
+    /// False (with every glcm_* missing and why) when the reference scale is not computed or a class has no units.
+    func cooccurrenceIsDefined(_ set: inout MeasureSet, haveGrid: Bool) -> Bool {
+        let p = parameters
+        guard haveGrid else {
+            cooccurrenceMissing(&set, "fewer scales (\(p.scaleCount)) than the co-occurrence reference scale \(p.glcmReferenceScale)")
+            return false
+        }
+        if unitsE.isEmpty || unitsI.isEmpty {
+            cooccurrenceMissing(&set, unitsE.isEmpty ? "no excitatory units" : "no inhibitory units"); return false
+        }
+        return true
+    }
+
+    /// The glcm_* features (§3.7) of the quantised rows of every scale.
+    func addCooccurrenceFeatures(_ set: inout MeasureSet, levelsE le: [[Int8]], levelsI li: [[Int8]]) {
+        let p = parameters
+        let features = Measure.GLCMFeature.allCases
         for d in 1 ... max(1, p.glcmMaxOffset) {
             let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: d, levels: p.glcmLevels)
             let f = Kernels.glcmFeatures(counts: counts, levels: p.glcmLevels)
-            for name in features {
-                let reason = name == "correlation" ? "zero marginal variance of the co-occurrence matrix"
-                                                   : "no co-occurring pairs at offset \(d)"
-                set.set(MeasureKey("glcm_\(name)_d\(d)"), f[name] ?? nil, reason: reason)
+            for feature in features {
+                let reason = feature == .correlation ? "zero marginal variance of the co-occurrence matrix"
+                                                     : "no co-occurring pairs at offset \(d)"
+                set.set(MeasureKey(.glcm(feature, offset: d)), f[feature.rawValue] ?? nil, reason: reason)
+            }
+        }
+    }
+
+    /// The per-scale values of `r` at scale `s` (METHODS §3.1–3.6, `Measure.perScale`) into `set`; a reason for
+    /// each one missing.
+    func addScaleValues(_ set: inout MeasureSet, _ r: ScaleMeasures, scale s: Int) {
+        for name in Measure.perScaleNames {
+            let key = MeasureKey(name, scale: s)
+            if let v = r.values[name] { set.values[key] = v } else {
+                set.missing[key] = r.missing[name] ?? "not computed"
             }
         }
     }
@@ -195,36 +247,36 @@ struct StateWorkspace {
     func addOrderParameters(_ set: inout MeasureSet, perScale: [ScaleMeasures]) {
         let p = parameters
         let dts = (1 ... perScale.count).map { Kernels.scaleMilliseconds($0) }
-        let fit = Kernels.varianceScaling(dtMilliseconds: dts, variances: perScale.map { $0.values["fluctuation_variance"] })
-        set.set(MeasureKey("variance_beta"), fit.beta, reason: "fewer than 3 scales with positive fluctuation_variance")
-        set.set(MeasureKey("variance_beta_se"), fit.se, reason: "fewer than 3 scales with positive fluctuation_variance")
+        let fit = Kernels.varianceScaling(dtMilliseconds: dts, variances: perScale.map { $0.values[Measure.fluctuationVariance.rawValue] })
+        set.set(MeasureKey(.varianceBeta), fit.beta, reason: "fewer than 3 scales with positive fluctuation_variance")
+        set.set(MeasureKey(.varianceBetaSE), fit.se, reason: "fewer than 3 scales with positive fluctuation_variance")
         var curves: [[Double]] = [], depths: [Double] = [], averaged: [Bool] = []
         let spreadFirst = max(1, p.collapseSpreadFirstScale)
         for (j, r) in perScale.enumerated() {
-            if let c = r.collapseCurve, let d = r.values["collapse_depth"] {
+            if let c = r.collapseCurve, let d = r.values[Measure.collapseDepth.rawValue] {
                 curves.append(c); depths.append(d); averaged.append(j + 1 >= spreadFirst)
             }
         }
-        set.set(MeasureKey("collapse_spread"), Kernels.collapseSpread(curves: curves, depths: depths, averaged: averaged),
+        set.set(MeasureKey(.collapseSpread), Kernels.collapseSpread(curves: curves, depths: depths, averaged: averaged),
                 reason: "fewer than 2 scales with a collapse curve at scales \(spreadFirst)…\(p.scaleCount)")
         func mean(_ name: String, _ range: ClosedRange<Int>) -> Double? {
             let v = range.compactMap { s in s >= 1 && s <= perScale.count ? perScale[s - 1].values[name] : nil }
             return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
         }
         let first = p.meanCorrelationFirstScale
-        set.set(MeasureKey("r_bar"), first <= perScale.count ? mean("pearson_r", first ... perScale.count) : nil,
+        set.set(MeasureKey(.rBar), first <= perScale.count ? mean(Measure.pearsonR.rawValue, first ... perScale.count) : nil,
                 reason: "no pearson_r at scales \(first)…\(p.scaleCount)")
         let thetaFirst = max(1, p.thetaBarFirstScale)
-        set.set(MeasureKey("theta_bar_deg"),
-                thetaFirst <= perScale.count ? mean("pca_angle_deg", thetaFirst ... perScale.count).map { $0 - 45 } : nil,
+        set.set(MeasureKey(.thetaBarDeg),
+                thetaFirst <= perScale.count ? mean(Measure.pcaAngleDeg.rawValue, thetaFirst ... perScale.count).map { $0 - 45 } : nil,
                 reason: "no pca_angle_deg at scales \(thetaFirst)…\(p.scaleCount)")
         func at(_ name: String, _ s: Int) -> Double? { s >= 1 && s <= perScale.count ? perScale[s - 1].values[name] : nil }
         func why(_ name: String, _ s: Int) -> String {
             s >= 1 && s <= perScale.count ? (perScale[s - 1].missing[name] ?? "missing") + " (scale \(s))"
                                           : "scale \(s) not computed (scaleCount \(perScale.count))"
         }
-        set.set(MeasureKey("width_scale20"), at("orthogonal_width", p.widthScale), reason: why("orthogonal_width", p.widthScale))
-        set.set(MeasureKey("asymmetry_mean"), mean("pair_asymmetry", 1 ... perScale.count), reason: "no pair_asymmetry at any scale")
-        set.set(MeasureKey("xcorr_lag_scale10_ms"), at("xcorr_peak_lag_ms", p.lagScale), reason: why("xcorr_peak_lag_ms", p.lagScale))
+        set.set(MeasureKey(.widthScale20), at(Measure.orthogonalWidth.rawValue, p.widthScale), reason: why(Measure.orthogonalWidth.rawValue, p.widthScale))
+        set.set(MeasureKey(.asymmetryMean), mean(Measure.pairAsymmetry.rawValue, 1 ... perScale.count), reason: "no pair_asymmetry at any scale")
+        set.set(MeasureKey(.xcorrLagScale10Ms), at(Measure.xcorrPeakLagMs.rawValue, p.lagScale), reason: why(Measure.xcorrPeakLagMs.rawValue, p.lagScale))
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Recordings
 import XCTest
 
@@ -218,6 +221,52 @@ final class RobustAnalyzeCommandTests: XCTestCase {
         let (s3, o3, e3) = try analyze(path("trial_epochs"), "out3", ["--ignore-epochs"])
         XCTAssertEqual(s3, 0, e3)
         XCTAssertTrue(o3.contains("all"), o3)
+    }
+
+    /// Item 8: a 48-h recording with 4,107 spikes (172.8 million 1-ms bins) is analysed in ≤ 300 MB peak resident
+    /// memory (it took 1.83-5.1 GB and 3-8 min before the sparse path); the child is killed as soon as it passes the
+    /// limit, so the old code fails within seconds.
+    func testLongSparseRecordingCostsMemoryInProportionToItsSpikes() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc (Linux)") }
+        let limitKB = 300 * 1024
+        let out = dir.appendingPathComponent("out-sparse")
+        let start = Date()
+        let (status, peakKB, stderr) = try runMeasuringPeakRSS(
+            ["analyze", path("sparse_long"), "--out", out.path, "--surrogates", "2", "--threads", "1"], killAbove: limitKB)
+        XCTAssertLessThanOrEqual(peakKB, limitKB, "peak resident memory \(peakKB / 1024) MB for 48 h with 4,107 spikes")
+        XCTAssertEqual(status, 0, stderr)
+        let verdicts = try String(contentsOf: out.appendingPathComponent("verdicts.csv"), encoding: .utf8)
+        XCTAssertTrue(verdicts.contains(",all,"), verdicts)
+        let measures = try String(contentsOf: out.appendingPathComponent("measures.csv"), encoding: .utf8)
+        XCTAssertTrue(measures.contains(",all,1,1.0,pearson_r,"), "scale 1 (1 ms, 172.8 million bins) computed")
+        print("sparse 48 h: peak \(peakKB / 1024) MB, \(Int(Date().timeIntervalSince(start))) s")
+    }
+
+    /// Runs the binary with `args`, sampling its peak resident set (VmHWM in /proc/PID/status, KB) every 20 ms and
+    /// killing it once that passes `killAbove`. Returns (exit status, peak KB, stderr).
+    private func runMeasuringPeakRSS(_ args: [String], killAbove: Int) throws -> (Int32, Int, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        let errURL = dir.appendingPathComponent("peak-rss.stderr")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        var peak = 0
+        while p.isRunning {
+            if let text = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+                peak = max(peak, kb)
+                if peak > killAbove { kill(p.processIdentifier, SIGKILL); break }
+            }
+            usleep(20_000)
+        }
+        p.waitUntilExit()
+        try? err.close()
+        return (p.terminationStatus, peak, (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 
     func testNothingToAnalyseIsAnErrorWithTheRightReason() throws {

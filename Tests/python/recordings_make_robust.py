@@ -162,4 +162,14 @@ write_units(f, "processing/B", base[:2], LABELS[:2])
 f.close()
 cases["two_units"] = {"path": p, "spikes_b": int(len(base[0]) + len(base[1]))}
 
+# 8. a long sparse recording: 48 h, 4,107 spikes of 3 E and 3 I units, no epochs (issue 18 item 8: memory must
+#    follow the spikes, not the 172.8 million 1-ms bins)
+span = 48 * 3600.0
+counts = [685, 685, 685, 684, 684, 684]
+sparse = [np.sort(RNG.uniform(1.0, span - 1.0, n)) for n in counts]
+p, f = nwb("sparse_long")
+write_units(f, "units", sparse, ["E", "E", "E", "I", "I", "I"])
+f.close()
+cases["sparse_long"] = {"path": p, "spikes": int(sum(counts)), "hours": 48}
+
 print(json.dumps(cases))
