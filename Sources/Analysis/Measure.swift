@@ -101,6 +101,8 @@ extension Measure {
         ksD, qqSlope, qqIntercept, qqR2, pearsonR, pcaAngleDeg, pcaAnisotropy, orthogonalWidth, pairAsymmetry,
         fluctuationVariance, collapseDepth, collapseArgmin, partitionGiniE, partitionGiniI, xcorrPeak, xcorrPeakLagMs,
     ]
+    /// Their CSV names (the keys of `Kernels.ScaleMeasures.values`).
+    public static let perScaleNames = perScale.map(\.rawValue)
 }
 
 // MARK: §3.7 co-occurrence texture features (`measures.csv`, scale_index empty)

@@ -9,6 +9,9 @@ public struct MeasureKey: Hashable, Codable, Sendable, Comparable, CustomStringC
         self.scaleIndex = scale
     }
 
+    /// The key of a catalog measure (`Measure.rawValue`), at `scale` for the per-scale ones.
+    public init(_ measure: Measure, scale: Int? = nil) { self.init(measure.rawValue, scale: scale) }
+
     public static func < (a: MeasureKey, b: MeasureKey) -> Bool {
         if a.measure != b.measure { return a.measure < b.measure }
         return (a.scaleIndex ?? 0) < (b.scaleIndex ?? 0)

@@ -5,13 +5,11 @@ import Glibc
 /// The order parameters of METHODS §4, in the order they are documented. `summarize` routes these
 /// scale-free keys to `order_parameters.csv`; every other key goes to `measures.csv`.
 public enum OrderParameter {
-    public static let names: [String] = [
-        "variance_beta", "variance_beta_se", "collapse_spread", "r_bar", "theta_bar_deg", "width_scale20",
-        "asymmetry_mean", "xcorr_lag_scale10_ms",
-    ]
-    /// The verdict row's measure name in `order_parameters.csv` (1 = holds, 0 = deviates or broken, empty =
-    /// undecidable; METHODS §4).
-    public static let verdict = "balance_symmetry"
+    /// `Measure.orderParameters`' names.
+    public static let names: [String] = Measure.orderParameters.map(\.rawValue)
+    /// The verdict row's measure name in `order_parameters.csv` (`Measure.balanceSymmetry`: 1 = holds, 0 = deviates
+    /// or broken, empty = undecidable; METHODS §4).
+    public static let verdict = Measure.balanceSymmetry.rawValue
 }
 
 /// Surrogate mean, sample sd (n − 1) and z of one value against one surrogate kind (METHODS §5).
@@ -67,25 +65,24 @@ public struct SurrogateStatistics: Sendable, Equatable {
 /// Surrogate statistics of a kind other than the first, for `surrogates_secondary.csv`: the columns of
 /// `measures.csv` plus `kind`. Order parameters and the verdict appear with `scale_index` empty, so the
 /// table shows whether the conclusions survive the second surrogate kind.
+@dynamicMemberLookup
 public struct SecondarySurrogateRow: Codable, Sendable, Equatable {
-    public var subject: String
-    public var session: String
-    public var state: String
-    public var scaleIndex: Int?
-    public var dtMilliseconds: Double?
-    public var measure: String
-    public var value: Double?
-    public var surrogateMean: Double?
-    public var surrogateSD: Double?
-    public var z: Double?
+    /// The `measures.csv` columns (`subject`, `measure`, `z`, … read through this row).
+    public var row: MeasureRow
     public var kind: SurrogateKind
 
     public init(subject: String, session: String, state: String, scaleIndex: Int?, dtMilliseconds: Double?,
                 measure: String, value: Double?, surrogateMean: Double?, surrogateSD: Double?, z: Double?,
                 kind: SurrogateKind) {
-        self.subject = subject; self.session = session; self.state = state; self.scaleIndex = scaleIndex
-        self.dtMilliseconds = dtMilliseconds; self.measure = measure; self.value = value
-        self.surrogateMean = surrogateMean; self.surrogateSD = surrogateSD; self.z = z; self.kind = kind
+        row = MeasureRow(subject: subject, session: session, state: state, scaleIndex: scaleIndex,
+                         dtMilliseconds: dtMilliseconds, measure: measure, value: value, surrogateMean: surrogateMean,
+                         surrogateSD: surrogateSD, z: z)
+        self.kind = kind
+    }
+
+    public subscript<T>(dynamicMember path: WritableKeyPath<MeasureRow, T>) -> T {
+        get { row[keyPath: path] }
+        set { row[keyPath: path] = newValue }
     }
 }
 
@@ -216,7 +213,7 @@ extension StateAnalysis {
         var breaks = false
 
         // r̄: E and I track each other beyond chance.
-        let (rv, rs) = stats["r_bar"] ?? (nil, nil)
+        let (rv, rs) = stats[Measure.rBar.rawValue] ?? (nil, nil)
         if let z = rs?.z {
             evidence.append("r_bar=\(fmt(rv)) z=\(fmt(z)) (holds needs z > \(fmt(zt)))")
             if !(z > zt) { failed.append("r_bar_not_above_surrogates"); breaks = true }
@@ -225,7 +222,7 @@ extension StateAnalysis {
             undefined.append("r_bar_z_undefined")
         }
         // θ̄: neither ensemble dominates the co-fluctuation (no surrogates needed).
-        let (tv, _) = stats["theta_bar_deg"] ?? (nil, nil)
+        let (tv, _) = stats[Measure.thetaBarDeg.rawValue] ?? (nil, nil)
         if let t = tv {
             evidence.append("theta_bar_deg=\(fmt(t)) (holds needs |theta_bar_deg| < \(fmt(tt)))")
             if !(abs(t) < tt) { failed.append("theta_bar"); breaks = true }
@@ -240,7 +237,7 @@ extension StateAnalysis {
             if d > st { failed.append("seizure_balance_deviation"); breaks = true }
         }
         // Collapse spread: scale invariance is a null the data keep (z < z*) or break (z ≥ z*).
-        let (cv, cs) = stats["collapse_spread"] ?? (nil, nil)
+        let (cv, cs) = stats[Measure.collapseSpread.rawValue] ?? (nil, nil)
         var spreadFails = false, spreadUndefined = false
         if let z = cs?.z {
             evidence.append("collapse_spread=\(fmt(cv)) z=\(fmt(z)) (holds needs z < \(fmt(zt)))")

@@ -20,11 +20,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-
-    /// `StreamSeed.derive(master:_:index:)`, under its former name (kept until its last caller moves).
-    public static func seed(master: UInt64, _ parts: [String], index: UInt64) -> UInt64 {
-        StreamSeed.derive(master: master, parts, index: index)
-    }
 }
 
 /// xoshiro256** 1.0 (Blackman & Vigna 2018): the generator of every surrogate stream (METHODS §5).
