@@ -57,7 +57,7 @@ let package = Package(
                                               .product(name: "Logging", package: "swift-log")],
                 exclude: ["README.md"]),
         .target(name: "Scheduler", dependencies: ["Batch"], exclude: ["README.md"]),
-        .target(name: "Report", dependencies: ["Analysis", "Batch", "Kernels", "Recordings"], exclude: ["README.md"]),
+        .target(name: "Report", dependencies: ["Analysis"], exclude: ["README.md"]),    // reads tables and manifest only
 
         // MARK: Executables
         .executableTarget(name: "symedge", dependencies: [

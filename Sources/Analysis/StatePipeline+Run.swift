@@ -95,12 +95,14 @@ extension StatePipeline {
         log(.info("state \(state): \(epochs.count) epoch(s), \(String(format: "%.1f", duration)) s; observed + \(members.count - 1) surrogates"))
         do {
             var sets: [Member: MeasureSet] = [:]
+            var report = MemberBlockProducts(sets: [:])
             var done = 0
             while done < members.count {
                 let block = Array(members[done ..< min(done + memberBlock, members.count)])
-                let part = try StateAnalysis.compute(recording: r, recordingID: id, state: state, members: block,
-                                                     parameters: p, threads: request.threads)
-                sets.merge(part) { a, _ in a }
+                let part = try computeBlock(block, recording: r, recordingID: id, state: state, parameters: p,
+                                            threads: request.threads)
+                sets.merge(part.sets) { a, _ in a }
+                if block.contains(.observed) { report = part }
                 done += block.count
                 log(.debug("state \(state): \(done)/\(members.count) members"))
             }
@@ -117,14 +119,9 @@ extension StatePipeline {
                                               seizureDeviationSD: seizureDeviation)
             out.summary = summary
             out.secondary = secondary
-            do {
-                out.curves = try curves(recording: r, recordingID: id, state: state, parameters: p)
-            } catch {
-                log(.warning("state \(state): curves not written: \(error)"))
-            }
-            let made = series(recording: r, state: state, parameters: p)
-            out.series = made.tables
-            if let f = made.failure { log(.warning("state \(state): series at scale \(f.scale) not written: \(f.error)")) }
+            out.curves = report.curves
+            out.series = report.series
+            for w in report.warnings { log(.warning("state \(state): \(w)")) }
             let v = summary.verdict
             let verdict = v.failed.isEmpty ? v.verdict.rawValue : "\(v.verdict.rawValue): \(v.failed)"
             log(.info("state \(state) done in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s: \(verdict)"))
@@ -170,8 +167,11 @@ extension StatePipeline {
     static func familyResult(_ family: MeasureFamily, state: String,
                              request: RecordingAnalysisRequest) throws -> (result: FamilyResult, surrogates: Int) {
         let r = request.recording, id = request.recordingID, fp = request.familyParameters
+        // The seizure family's LFP transforms, made once when its surrogates recompute the coherence (#15).
+        let transforms = family == .seizure && fp.coherenceSurrogates && request.familySurrogateKind != nil
+            ? WaveletTransformCache() : nil
         let observed = try FamilyAnalysis.run(family: family, recording: r, recordingID: id, state: state,
-                                              member: .observed, parameters: fp)
+                                              member: .observed, parameters: fp, transforms: transforms)
         var surrogates: [FamilyResult] = []
         if let kind = request.familySurrogateKind, FamilyAnalysis.supportsSurrogates(family) {
             // Spike-only families in parallel (results in member order); the others read LFP via HDF5.
@@ -179,7 +179,7 @@ extension StatePipeline {
             surrogates = try ParallelMembers.map(count: request.familySurrogateCount,
                                                  threads: parallel ? request.threads : 1, makeState: {}) { _, i in
                 try FamilyAnalysis.run(family: family, recording: r, recordingID: id, state: state,
-                                       member: .surrogate(kind, i), parameters: fp)
+                                       member: .surrogate(kind, i), parameters: fp, transforms: transforms)
             }
         }
         let scored = FamilyAnalysis.score(observed: observed, surrogates: surrogates,

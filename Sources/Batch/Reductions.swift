@@ -29,7 +29,8 @@ public struct ReductionSummary: Codable, Sendable, Equatable {
 }
 
 /// The sweep's reductions (METHODS §4–5, §10), run by rank 0 from the shard files alone:
-/// surrogate blocks → surrogate mean, sd, z and verdicts (`StateAnalysis.summarize`); per-recording tables;
+/// surrogate blocks → surrogate mean, sd, z and verdicts (`StatePipeline.reduce`); per-recording tables with the
+/// observed shards' curves and series (`curves/`, `series/`, as `analyze` writes them);
 /// cohort tables and `cohort_statistics.csv` (`CohortStatistics`). Written with `AnalysisOutput`, so the
 /// columns and bytes are those of `symedge analyze`. Inputs are taken in plan order and every writer sorts,
 /// so the tables do not depend on rank count, shard order or reruns.
@@ -44,6 +45,9 @@ public enum Reductions {
         let writeSecondary = p.surrogateKinds.count > 1
         var cohort = TidyTables()
         var perRecording: [Int: TidyTables] = [:]
+        // The observed shards' curves and series, by recording (written beside its tables, as `analyze` does).
+        var curvesOf: [Int: [(state: String, curve: StateCurve)]] = [:]
+        var seriesOf: [Int: [SeriesTable]] = [:]
         var statesOf: [Int: [String]] = [:]
         var incomplete: [String] = []
         var reduced = 0
@@ -88,6 +92,7 @@ public enum Reductions {
             var observed: MeasureSet?
             var surrogates: [Member: MeasureSet] = [:]
             var damaged: String?
+            var curves: [StateCurve] = [], series: [SeriesTable] = []
             for s in pair.shards {
                 let path = folder.shardPath(key: s.key)
                 guard let data = FileManager.default.contents(atPath: path) else {
@@ -103,6 +108,8 @@ public enum Reductions {
                 for (m, set) in r.members {
                     if m == .observed { observed = set } else { surrogates[m] = set }
                 }
+                curves += r.curves
+                series += r.series
             }
             if let d = damaged { incomplete.append("\(rec.recordingID) \(pair.state): \(d)"); continue }
             guard let obs = observed else {
@@ -114,6 +121,8 @@ public enum Reductions {
             perRecording[pair.recording, default: TidyTables()].append(summary, secondary: secondary)
             statesOf[pair.recording, default: []].append(pair.state)
             cohort.append(summary, secondary: secondary)
+            curvesOf[pair.recording, default: []] += curves.map { (pair.state, $0) }
+            seriesOf[pair.recording, default: []] += series
             reduced += 1
         }
         let tablesDir = folder.tablesDirectory
@@ -124,8 +133,11 @@ public enum Reductions {
         for (ri, tables) in perRecording.sorted(by: { $0.key < $1.key }) {
             let rec = plan.recordings[ri]
             let name = TidyCSV.fileSafe(rec.session.isEmpty ? rec.subject : "\(rec.subject)_\(rec.session)")
-            try AnalysisOutput.write(tables, writeSecondary: writeSecondary,
-                                     to: "\(tablesDir)/\(recordingsFolder)/\(name)")
+            let dir = "\(tablesDir)/\(recordingsFolder)/\(name)"
+            let curves = curvesOf[ri] ?? [], series = seriesOf[ri] ?? []
+            try AnalysisOutput.write(tables, curves: curves, series: series, writeSecondary: writeSecondary, to: dir)
+            TablesFolder.pruneProducts(dir, curves: Set(curves.map { AnalysisOutput.curveTable(state: $0.state, $0.curve).fileName }),
+                                       series: Set(series.map(\.fileName)))
         }
         let cohortRows = CohortStatistics.compute(cohort.orderParameters, resamples: plan.job.bootstrapResamples, seed: p.seed)
         try AnalysisOutput.write(cohort, cohort: cohortRows, writeSecondary: writeSecondary, to: tablesDir)

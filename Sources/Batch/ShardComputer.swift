@@ -7,11 +7,18 @@ import Recordings
 public protocol ShardComputer: AnyObject {
     /// A balance shard (METHODS §2–5): one `MeasureSet` per member of `shard.block`.
     func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet]
+    /// A balance shard with its report products: the shard holding the observed member also gives the state's
+    /// curves and series (`StatePipeline.computeBlock`). By default `compute`'s measure sets alone.
+    func computeBlock(shard: Shard, plan: SweepPlan) throws -> MemberBlockProducts
     /// A METHODS §6–9 family shard (`shard.family != nil`).
     func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput
 }
 
 extension ShardComputer {
+    public func computeBlock(shard: Shard, plan: SweepPlan) throws -> MemberBlockProducts {
+        MemberBlockProducts(sets: try compute(shard: shard, plan: plan))
+    }
+
     public func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput {
         throw BatchError.io(path: plan.recordings[shard.recording].path,
                             message: "this shard computer has no \(shard.measureName) family")
@@ -33,9 +40,9 @@ public struct FamilyShardOutput: Sendable {
 public typealias ShardComputerFactory = @Sendable () -> ShardComputer
 
 /// The real computation: reads the recording (keeping the `capacity` most recently used ones, since the
-/// largest-first queue interleaves the recordings' shards) and calls `StateAnalysis.compute` (METHODS §2–5) or
-/// `FamilyAnalysis.run` (§6–9) for the shard's members; a spatial pair block calls
-/// `SpatialCorrelation.blockMoments` per bin size.
+/// largest-first queue interleaves the recordings' shards) and calls `StatePipeline.computeBlock` (METHODS §2–5,
+/// with the observed shard's curves and series, as `analyze` does) or `FamilyAnalysis.run` (§6–9) for the shard's
+/// members; a spatial pair block calls `SpatialCorrelation.blockMoments` per bin size.
 public final class AnalysisShardComputer: ShardComputer {
     private var cache: [(path: String, recording: Recording)] = []
     /// Recordings kept per worker (spike trains only; signals are read lazily).
@@ -72,12 +79,16 @@ public final class AnalysisShardComputer: ShardComputer {
     }
 
     public func compute(shard: Shard, plan: SweepPlan) throws -> [Member: MeasureSet] {
+        try computeBlock(shard: shard, plan: plan).sets
+    }
+
+    public func computeBlock(shard: Shard, plan: SweepPlan) throws -> MemberBlockProducts {
         let recording = try recording(shard, plan)
         let info = plan.recordings[shard.recording]
         try recording.checkBalanceInput()  // no units, spikes, E or I: a failed shard with the reason (issue 18)
-        return try StateAnalysis.compute(recording: recording, recordingID: info.recordingID, state: shard.state,
-                                         members: shard.block.members, parameters: plan.job.parameters,
-                                         threads: threads)
+        return try StatePipeline.computeBlock(shard.block.members, recording: recording,
+                                              recordingID: info.recordingID, state: shard.state,
+                                              parameters: plan.job.parameters, threads: threads)
     }
 
     public func computeFamily(shard: Shard, plan: SweepPlan) throws -> FamilyShardOutput {
@@ -156,7 +167,8 @@ struct ShardOutcome: Sendable {
                 return ShardOutcome(index: shard.index, ok: true, payload: bytes, seconds: Date().timeIntervalSince(t0),
                                     rank: rank, host: host)
             }
-            let members = try computer.compute(shard: shard, plan: plan)
+            let block = try computer.computeBlock(shard: shard, plan: plan)
+            let members = block.sets
             let wanted = shard.block.members
             let absent = wanted.filter { members[$0] == nil }
             if !absent.isEmpty {
@@ -169,7 +181,8 @@ struct ShardOutcome: Sendable {
             let prov = ShardProvenance(key: shard.key, shard: shard.label(in: plan), inputPath: info.path,
                                        inputSHA256: info.contentHash, programVersion: plan.programVersion,
                                        rank: rank, host: host, seconds: seconds)
-            let bytes = ShardSeal.seal(try ShardResult(provenance: prov, members: kept).encoded())
+            let bytes = ShardSeal.seal(try ShardResult(provenance: prov, members: kept, curves: block.curves,
+                                                       series: block.series).encoded())
             return ShardOutcome(index: shard.index, ok: true, payload: bytes, seconds: seconds, rank: rank, host: host)
         } catch {
             return ShardOutcome(index: shard.index, ok: false, payload: Array("\(error)".utf8),

@@ -20,25 +20,33 @@ public struct ShardProvenance: Codable, Sendable, Equatable {
     }
 }
 
-/// The values of one shard: a `MeasureSet` per member, plus provenance.
+/// The values of one shard: a `MeasureSet` per member, plus provenance; the shard holding the observed member also
+/// carries the state's report products (`StatePipeline.computeBlock`: curves with the surrogate collapse reference,
+/// E and I series), which the reductions write to `tables/recordings/<name>/curves/` and `series/`.
 ///
 /// Encoded compactly and exactly (doubles as bit patterns) for MPI messages and for `OUT/shards/<key>.shard`:
 /// `SYMSHRD1`, header JSON, a string table, then per member its values as (name, scale, bits) triples;
-/// ends with `END1`. About 16 bytes per value.
+/// ends with `END1`. About 16 bytes per value. With curves or series the magic is `SYMSHRD2` and, before `END1`,
+/// come the curves (kind, scale, x bits, y bits) and the series (state, scale, e bits, i bits).
 public struct ShardResult: Sendable, Equatable {
     public var provenance: ShardProvenance
     public var members: [Member: MeasureSet]
+    /// The state's curves and series (observed-member shards only; empty otherwise and in earlier files).
+    public var curves: [StateCurve], series: [SeriesTable]
 
-    public init(provenance: ShardProvenance, members: [Member: MeasureSet]) {
-        self.provenance = provenance; self.members = members
+    public init(provenance: ShardProvenance, members: [Member: MeasureSet], curves: [StateCurve] = [],
+                series: [SeriesTable] = []) {
+        self.provenance = provenance; self.members = members; self.curves = curves; self.series = series
     }
 
     static let magic = Array("SYMSHRD1".utf8)
+    static let magicWithCurves = Array("SYMSHRD2".utf8)
     static let trailer = Array("END1".utf8)
 
     public func encoded() throws -> [UInt8] {
         var w = ByteWriter()
-        w.bytes(Self.magic)
+        let withCurves = !curves.isEmpty || !series.isEmpty
+        w.bytes(withCurves ? Self.magicWithCurves : Self.magic)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let header = [UInt8](try enc.encode(provenance))
@@ -66,6 +74,12 @@ public struct ShardResult: Sendable, Equatable {
             w.u32(UInt32(miss.count))
             for k in miss { w.u32(index[k.measure]!); w.i32(Int32(k.scaleIndex ?? -1)); w.u32(index[set.missing[k]!]!) }
         }
+        if withCurves {
+            w.u32(UInt32(curves.count))
+            for c in curves { w.string(c.kind); w.i32(Int32(c.scaleIndex)); w.doubles(c.x); w.doubles(c.y) }
+            w.u32(UInt32(series.count))
+            for t in series { w.string(t.state); w.i32(Int32(t.scaleIndex)); w.doubles(t.e); w.doubles(t.i) }
+        }
         w.bytes(Self.trailer)
         return w.out
     }
@@ -75,7 +89,10 @@ public struct ShardResult: Sendable, Equatable {
     public init(decoding sealed: [UInt8], source: String) throws {
         let bytes = try ShardSeal.open(sealed, source: source)
         var r = ByteReader(bytes: bytes, source: source)
-        guard try r.take(8) == Self.magic else { throw BatchError.corruptShard(path: source, message: "bad magic") }
+        let head = try r.take(8)
+        guard head == Self.magic || head == Self.magicWithCurves else {
+            throw BatchError.corruptShard(path: source, message: "bad magic")
+        }
         let hlen = Int(try r.u32())
         do { provenance = try JSONDecoder().decode(ShardProvenance.self, from: Data(try r.take(hlen))) } catch {
             throw BatchError.corruptShard(path: source, message: "header: \(error)")
@@ -103,6 +120,19 @@ public struct ShardResult: Sendable, Equatable {
             }
             members[member] = set
         }
+        var curves: [StateCurve] = [], series: [SeriesTable] = []
+        if head == Self.magicWithCurves {
+            for _ in 0..<Int(try r.u32()) {
+                curves.append(StateCurve(kind: try r.string(), scaleIndex: Int(try r.i32()), x: try r.doubles(),
+                                         y: try r.doubles()))
+            }
+            for _ in 0..<Int(try r.u32()) {
+                series.append(SeriesTable(state: try r.string(), scaleIndex: Int(try r.i32()), e: try r.doubles(),
+                                          i: try r.doubles()))
+            }
+        }
+        self.curves = curves
+        self.series = series
         guard try r.take(4) == Self.trailer, r.atEnd else {
             throw BatchError.corruptShard(path: source, message: "truncated or trailing bytes")
         }
@@ -117,6 +147,10 @@ struct ByteWriter {
     mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
     mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
     mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+    /// UTF-8 length (u32), then the bytes.
+    mutating func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); bytes(b) }
+    /// Count (u32), then each value's bit pattern (u64): exact.
+    mutating func doubles(_ v: [Double]) { u32(UInt32(v.count)); for x in v { u64(x.bitPattern) } }
     /// A member as tag (0 observed, 1 surrogate), kind index, surrogate index.
     mutating func member(_ m: Member) {
         switch m {
@@ -142,6 +176,17 @@ struct ByteReader {
         let b = try take(4); return (0..<4).reduce(0) { $0 | UInt32(b[$1]) << (8 * UInt32($1)) }
     }
     mutating func i32() throws -> Int32 { Int32(bitPattern: try u32()) }
+    /// The inverse of `ByteWriter.string(_:)`.
+    mutating func string() throws -> String { String(decoding: try take(Int(try u32())), as: UTF8.self) }
+    /// The inverse of `ByteWriter.doubles(_:)`.
+    mutating func doubles() throws -> [Double] {
+        let n = Int(try u32())
+        guard n <= (bytes.count - pos) / 8 else { throw BatchError.corruptShard(path: source, message: "truncated") }
+        var v: [Double] = []
+        v.reserveCapacity(n)
+        for _ in 0..<n { v.append(Double(bitPattern: try u64())) }
+        return v
+    }
     mutating func u64() throws -> UInt64 {
         let b = try take(8); return (0..<8).reduce(0) { $0 | UInt64(b[$1]) << (8 * UInt64($1)) }
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Analysis
 import Foundation
 
 /// The reduction owns `OUT/tables/`: before writing, it removes what it will no longer produce (the folder of a
@@ -28,6 +29,22 @@ enum TablesFolder {
             if age > 0, let m = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date,
                Date().timeIntervalSince(m) < age { continue }
             if unlink(p) == 0 { removed.append(p) }
+        }
+        return removed
+    }
+
+    /// In a recording's folder `dir`, removes the `curves/` and `series/` files this reduction did not write
+    /// (states no longer complete), so the folder holds exactly the products of its tables. Returns the paths removed.
+    @discardableResult
+    static func pruneProducts(_ dir: String, curves: Set<String>, series: Set<String>) -> [String] {
+        let fm = FileManager.default
+        var removed: [String] = []
+        for (folder, keep) in [(AnalysisOutput.curvesFolder, curves), (AnalysisOutput.seriesFolder, series)] {
+            let d = (dir as NSString).appendingPathComponent(folder)
+            for n in (try? fm.contentsOfDirectory(atPath: d)) ?? [] where n.hasSuffix(".csv") && !keep.contains(n) {
+                let p = (d as NSString).appendingPathComponent(n)
+                if (try? fm.removeItem(atPath: p)) != nil { removed.append(p) }
+            }
         }
         return removed
     }

@@ -1,6 +1,5 @@
 import Analysis
 import Foundation
-import Kernels
 
 extension FamilyFigures {
     /// Bin sizes (ms) drawn in the avalanche-size figure when present.
@@ -15,26 +14,13 @@ extension FamilyFigures {
         return Array(Set((0 ..< limit).map { have[$0 * (have.count - 1) / (limit - 1)] })).sorted()
     }
 
-    /// The fitted discrete power law as plotted over an empirical distribution (METHODS §8, Clauset et al. 2009):
-    /// P(s) = F · s^−α / ζ(α, x_min) for s ≥ x_min, where F is the fraction of avalanches with size ≥ x_min and
-    /// ζ the Hurwitz zeta function — or, `cumulative`, the CCDF P(S ≥ s) = F · ζ(α, s) / ζ(α, x_min); at
-    /// `points` log-spaced sizes from x_min to `maxSize`, cut where the value falls below `minimumP` (e.g. half
-    /// an avalanche in the sample, so a steep fit does not stretch the axis to probabilities no sample could
-    /// show). nil unless α > 1, x_min ≥ 1, F > 0, `maxSize` ≥ x_min and two points remain.
+    /// The fitted discrete power law drawn over an empirical distribution (METHODS §8): `PowerLawLine.points`, with
+    /// `minimumP` e.g. half an avalanche in the sample, so a steep fit does not stretch the axis.
     public static func powerLawLine(alpha: Double, xmin: Double, tailFraction: Double, maxSize: Double,
                                     points: Int = 40, minimumP: Double = 0,
                                     cumulative: Bool = false) -> (x: [Double], y: [Double])? {
-        guard alpha > 1, xmin >= 1, tailFraction > 0, maxSize >= xmin, points >= 2 else { return nil }
-        let z = PowerLawFit.hurwitzZeta(alpha, xmin)
-        guard z > 0, z.isFinite else { return nil }
-        let l0 = log(xmin), l1 = log(maxSize)
-        var x = (0 ..< points).map { exp(l0 + (l1 - l0) * Double($0) / Double(points - 1)) }
-        var y = x.map { tailFraction * (cumulative ? PowerLawFit.hurwitzZeta(alpha, $0) : pow($0, -alpha)) / z }
-        if minimumP > 0, let cut = y.firstIndex(where: { $0 < minimumP }) {
-            guard cut >= 2 else { return nil }
-            x = Array(x.prefix(cut)); y = Array(y.prefix(cut))
-        }
-        return (x, y)
+        PowerLawLine.points(alpha: alpha, xmin: xmin, tailFraction: tailFraction, maxSize: maxSize, points: points,
+                            minimumP: minimumP, cumulative: cumulative)
     }
 
     /// The empirical CCDF P(S ≥ s) at the sizes `x` (ascending) with counts `y`, as fractions of `total`.

@@ -309,9 +309,10 @@ public enum Figures {
     }
 
     public static func collapse(_ input: ReportInput, state: String) -> Figure? {
-        let curves = input.curves.filter { $0.table.state == state && $0.table.kind == "collapse" }
+        let all = input.curves.filter { $0.table.state == state && $0.table.kind == "collapse" }
             .sorted { ($0.source, $0.table.scaleIndex) < ($1.source, $1.table.scaleIndex) }
-        guard !curves.isEmpty else { return nil }
+        guard let first = all.first?.source else { return nil }
+        let curves = all.filter { $0.source == first }    // one recording: the first (sorted) with the state
         let scales = curves.map(\.table.scaleIndex)
         let smin = Double(scales.min()!), smax = Double(max(scales.max()!, scales.min()! + 1))
         var series: [Series] = []
@@ -360,7 +361,7 @@ public enum Figures {
             yellow = coarse), each divided by its depth (METHODS §3.4); black dashed: the curve of i.i.d. normal \
             fluctuations. Balance as a scale symmetry: the curves of all scales collapse onto one shape, with the \
             minimum at x ≈ 0.5 (a symmetric fluctuation); the collapse spread summarises how far they fan out. \
-            \(surrogateText)
+            \(surrogateText)\(first.isEmpty ? "" : " Recording: \(first).")
             """)
     }
 

@@ -3,15 +3,11 @@ import Foundation
 
 /// Assembles the self-contained HTML report (issue 10): inline CSS and SVG, no scripts, no network.
 public enum HTMLReport {
-    /// Reads `folder`, builds the report and writes `folder/report.html` atomically; returns its path.
-    /// - Parameter curvesFromInputs: for a sweep folder without curves, read up to this many of the
-    ///   manifest's input recordings to draw the per-state figures (0 = none).
-    /// - Parameter log: receives one line per recording read.
+    /// Reads the tables and manifest of `folder` (`ReportInput.load`; an `analyze DIR` or a sweep `OUT`), builds
+    /// the report and writes `folder/report.html` atomically; returns its path.
     @discardableResult
-    public static func write(folder: String, title: String? = nil, curvesFromInputs: Int = 0,
-                             log: (String) -> Void = { _ in }) throws -> String {
-        var input = try ReportInput.load(folder)
-        if curvesFromInputs > 0 { for line in input.addCurvesFromInputs(limit: curvesFromInputs) { log(line) } }
+    public static func write(folder: String, title: String? = nil) throws -> String {
+        let input = try ReportInput.load(folder)
         let html = build(input, title: title)
         let path = folder + "/report.html"
         try AnalysisOutput.writeAtomically(html, to: path)
@@ -73,8 +69,8 @@ public enum HTMLReport {
                         Figures.crossCorrelationLag(input, state: state)].compactMap { $0 }
             if figs.isEmpty {
                 body.append(Element("p", [("class", "muted")], text: """
-                    No curves or series files for this state (a sweep writes tables only; run `symedge analyze` on a \
-                    recording for its curves/ and series/ folders).
+                    No curves or series files for this state (its observed shard or analysis wrote none, e.g. a \
+                    sweep folder made before sweeps wrote curves/ and series/: run the sweep again to add them).
                     """))
             }
             for f in figs { body.append(figure(f)) }
@@ -200,7 +196,7 @@ public enum HTMLReport {
                 out.append(Element("h3", text: "Wall time per family"))
                 out.append(Element("p", [("class", "muted")], text: """
                     Sum of the wall-clock seconds of each finished shard (all ranks, last run of each shard, from \
-                    the ledger), by measure family; balance = the METHODS §2–5 measures.
+                    the manifest's measureTimes), by measure family; balance = the METHODS §2–5 measures.
                     """))
                 out.append(table(["family", "shards", "seconds", "share"], input.familyTimes.map {
                     [$0.family, "\($0.shards)", Markup.label($0.seconds, digits: 4),

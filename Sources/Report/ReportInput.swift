@@ -1,5 +1,4 @@
 import Analysis
-import Batch
 import Foundation
 
 /// A report input that could not be read, naming the folder or file.
@@ -21,8 +20,10 @@ public enum ReportError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Two layouts are recognised:
 /// - an `analyze` folder: `DIR/measures.csv`, `order_parameters.csv`, `verdicts.csv`, `missing.csv`,
 ///   optional `cohort_statistics.csv`, `curves/`, `series/`, `provenance.json`;
-/// - a sweep folder: `OUT/tables/` with the same tables (cohort-wide), `OUT/manifest.json`, and any
-///   `curves/` or `series/` folders below `OUT` (e.g. per-recording analyze folders).
+/// - a sweep folder: `OUT/tables/` with the same tables (cohort-wide), `OUT/manifest.json`, and per recording
+///   `OUT/tables/recordings/<subject>_<session>/` with its tables, `curves/` and `series/` (the sweep's shard
+///   products, the same files `analyze` writes).
+/// The report never opens a recording: everything it draws is in these files.
 /// Cohort statistics are computed from the order parameters (`CohortStatistics`, seed from provenance or
 /// manifest parameters) when the folder has no `cohort_statistics.csv`.
 public struct ReportInput {
@@ -34,7 +35,8 @@ public struct ReportInput {
     public var verdicts: [VerdictRow] = []
     public var missing: [MissingRow] = []
     public var cohort: [CohortRow] = []
-    /// Curves by (label of the folder they came from, curve).
+    /// Curves by (label of the folder they came from: "" for an analyze folder, `<subject>_<session>` for a sweep's
+    /// recording, else the path below root), curve.
     public var curves: [(source: String, table: CurveTable)] = []
     public var series: [(source: String, table: SeriesTable)] = []
     /// `provenance.json` files, by path relative to root, as generic JSON objects.
@@ -45,7 +47,7 @@ public struct ReportInput {
     public var families: [FamilyMeasure] = []
     /// Rows of `family_curves.csv` (METHODS §6–8 curves) when present.
     public var familyCurvePoints: [FamilyCurveRow] = []
-    /// Sweep folders: time per measure family from the ledger (`familyTimes(_:)`).
+    /// Sweep folders: time per measure family from the manifest (`familyTimes(manifest:)`).
     public var familyTimes: [FamilyTime] = []
     /// Non-fatal problems found while reading (shown in the report).
     public var notes: [String] = []
@@ -94,17 +96,17 @@ public struct ReportInput {
                 throw ReportError.unreadable(path: curvesPath, message: "\(error)")
             }
         }
-        if layout == "sweep" { r.familyTimes = familyTimes(Ledger.readAll(in: SweepFolder(root))) }
         if let m = try text(root + "/manifest.json") {
             r.manifest = (try? JSONSerialization.jsonObject(with: Data(m.utf8))) as? [String: Any]
             if r.manifest == nil { r.notes.append("manifest.json is not a JSON object") }
         }
+        if layout == "sweep" { r.familyTimes = familyTimes(manifest: r.manifest) }
         // Provenance files, curves and series anywhere below root (sorted paths: deterministic).
         let all = ((try? fm.subpathsOfDirectory(atPath: root)) ?? []).sorted()
         for rel in all {
             let comps = rel.split(separator: "/").map(String.init)
             guard let name = comps.last, !name.hasPrefix("."), comps.count <= 6 else { continue }
-            let source = comps.count >= 2 ? comps[0..<(comps.count - 2)].joined(separator: "/") : ""
+            let source = sourceLabel(comps.count >= 2 ? comps[0..<(comps.count - 2)].joined(separator: "/") : "")
             let parent = comps.count >= 2 ? comps[comps.count - 2] : ""
             if name == AnalysisOutput.provenanceFile, let t = try text(root + "/" + rel),
                let j = (try? JSONSerialization.jsonObject(with: Data(t.utf8))) as? [String: Any] {
@@ -138,6 +140,12 @@ public struct ReportInput {
             r.notes.append("cohort_statistics.csv not found: computed from order_parameters.csv (seed \(r.seed), \(CohortStatistics.defaultResamples) resamples)")
         }
         return r
+    }
+
+    /// A sweep's `tables/recordings/<name>` is labelled `<name>`; other folders by their path below root.
+    static func sourceLabel(_ folder: String) -> String {
+        let prefix = "tables/recordings/"
+        return folder.hasPrefix(prefix) ? String(folder.dropFirst(prefix.count)) : folder
     }
 
     /// The master seed recorded in provenance or manifest parameters, else the default.

@@ -13,10 +13,11 @@ struct ReportCommand: ParsableCommand {
         with cohort bootstrap CIs and per-subject points, E–I correlation, variance scaling, cross-correlation, \
         distribution similarity, Gini and co-occurrence features across scales, and per state the ensemble \
         series, E–I joint density, collapse curves with the normal and surrogate references, partition curves \
-        and cross-correlation against lag (for a sweep, computed from one input recording per state, see \
-        --curves-from). With family_measures.csv / family_curves.csv (`analyze --families`, or a sweep's \
+        and cross-correlation against lag (for a sweep, those of the first recording with the state, from \
+        OUT/tables/recordings/*/curves/ and series/). The report reads only these files and the manifest; it \
+        never opens a recording. With family_measures.csv / family_curves.csv (`analyze --families`, or a sweep's \
         tables/): S(t) around seizures, spatial correlation against distance, avalanche size distributions with \
-        the fitted power law, and for a sweep the wall time per family from the ledger. Prints the report's path.
+        the fitted power law, and for a sweep the wall time per family from the manifest. Prints the report's path.
         """)
 
     @Argument(help: ArgumentHelp("The output folder of `symedge sweep` or `symedge analyze`.", valueName: "OUT"))
@@ -25,19 +26,12 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Title at the top of the report.")
     var title: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "For a sweep folder: read up to N input recordings (one per state) to draw the per-state series, joint density, collapse (with 8 circular-shift surrogates) and partition figures; 0 = tables only.",
-        valueName: "N"))
-    var curvesFrom: Int = 4
-
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let log = global.makeLogger()
         log.info("reading \(out)")
-        let path = try HTMLReport.write(folder: out, title: title, curvesFromInputs: max(0, curvesFrom)) {
-            log.info("\($0)")
-        }
+        let path = try HTMLReport.write(folder: out, title: title)
         log.info("wrote \(path)")
         print(path)
     }

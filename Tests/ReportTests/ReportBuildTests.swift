@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import Analysis
+import Recordings
 import Report
 
 /// The report built from analyze- and sweep-layout folders: figures present, marks match the tables,
@@ -87,50 +88,60 @@ final class ReportBuildTests: XCTestCase {
         XCTAssertEqual(count("data-count=\"3\"", in: spatial), 4 * 3)
         XCTAssertTrue(html.contains("<figure id=\"family-avalanches\""))
         XCTAssertTrue(html.contains("lfp/aperiodic_exponent"))
-        // A sweep without curves says so per state instead of drawing empty figures.
+        // A sweep folder without curves (made before sweeps wrote them) says so per state instead of drawing empty figures.
         XCTAssertTrue(html.contains("No curves or series files for this state"))
     }
 
-    func testSweepReportComputesPerStateCurvesFromAnInput() throws {
+    /// A sweep's per-state figures come from its shard products in `tables/recordings/<name>/curves/` and
+    /// `series/` (the files `analyze` writes): the report draws the first recording with the state, labels it by
+    /// its folder, and never opens a recording (the input is deleted before the report is built).
+    func testSweepReportDrawsPerStateCurvesFromTheRecordingTables() throws {
         let rec = base + "/rec"
         try ReportFixture.writeTextRecording(rec)
         try ReportFixture.writeSweepFolder(base + "/sweep", subjects: 3, inputPath: rec)
-        var input = try ReportInput.load(base + "/sweep")
-        XCTAssertTrue(input.curves.isEmpty)
-        let log = input.addCurvesFromInputs(limit: 2)
-        XCTAssertEqual(log.count, 1, "one recording covers wake and nrem_deep: \(log) \(input.notes)")
+        let recording = try RecordingReader.read(rec)
+        var p = AnalysisParameters()
+        p.surrogateCount = 4
+        for name in ["sub2_ses1", "sub1_ses1"] {
+            var curves: [(state: String, curve: StateCurve)] = [], series: [SeriesTable] = []
+            for state in ["wake", "nrem_deep"] {
+                let b = try StatePipeline.computeBlock([.observed], recording: recording, recordingID: name,
+                                                       state: state, parameters: p)
+                XCTAssertEqual(b.warnings, [])
+                curves += b.curves.map { (state, $0) }
+                series += b.series
+            }
+            try AnalysisOutput.write(TidyTables(), curves: curves, series: series,
+                                     to: base + "/sweep/tables/recordings/" + name)
+        }
+        try FileManager.default.removeItem(atPath: rec)
+        let input = try ReportInput.load(base + "/sweep")
+        XCTAssertEqual(Set(input.curves.map(\.source)), ["sub1_ses1", "sub2_ses1"])
         XCTAssertEqual(Set(input.curves.map(\.table.state)), ["wake", "nrem_deep"])
         XCTAssertEqual(Set(input.series.map(\.table.scaleIndex)), [15, 20, 25, 30])
         let html = HTMLReport.build(input)
         XCTAssertTrue(html.contains("<figure id=\"collapse-wake\""))
         XCTAssertTrue(html.contains("<figure id=\"joint-nrem_deep\""))
-        // The surrogate collapse reference of both states, drawn as a band.
+        XCTAssertFalse(html.contains("No curves or series files for this state"))
+        // The surrogate collapse reference of both states, drawn as a band; only the first recording's curves.
         for state in ["wake", "nrem_deep"] {
             for kind in [StateAnalysis.collapseSurrogateMeanKind, StateAnalysis.collapseSurrogateSDKind] {
-                XCTAssertEqual(input.curves.filter { $0.table.state == state && $0.table.kind == kind }.count, 1, "\(state) \(kind)")
+                XCTAssertEqual(input.curves.filter { $0.table.state == state && $0.table.kind == kind }.count, 2, "\(state) \(kind)")
             }
         }
         let collapse = try XCTUnwrap(panel("Collapse curves, wake", in: html))
         XCTAssertEqual(count("class=\"band\"", in: collapse), 1)
-        XCTAssertTrue(input.notes.contains { $0.contains("computed by the report") }, "\(input.notes)")
+        XCTAssertTrue(collapse.contains("sub1_ses1") && !collapse.contains("sub2_ses1"))
     }
 
-    /// Wall time per family from the sweep ledger: last `done` entry per shard key, family from the shard label
-    /// (`Shard.label`: `recording state [family part] block`).
-    func testWallTimePerFamilyFromTheLedger() throws {
+    /// Wall time per family from the manifest's `measureTimes` (written by the sweep from its ledger).
+    func testWallTimePerFamilyFromTheManifest() throws {
         try ReportFixture.writeSweepFolder(base, subjects: 2)
-        let lines = [
-            #"{"event":"sweep_start","time":"2026-11-30T00:00:00Z"}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:01Z","key":"a","shard":"sub1/ses1 wake observed","seconds":2.5}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:02Z","key":"b","shard":"sub1/ses1 wake isi_permutation[0-9]","seconds":4}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:03Z","key":"c","shard":"sub1/ses1 wake spatial pairs0-9x0-9 observed","seconds":1.5}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:04Z","key":"d","shard":"sub1/ses1 ictal seizure all circular_shift[0-7]","seconds":3}"#,
-            #"{"event":"failed","time":"2026-11-30T00:00:05Z","key":"e","shard":"sub1/ses1 wake avalanches all observed","message":"x"}"#,
-            #"{"event":"done","time":"2026-11-30T00:00:06Z","key":"a","shard":"sub1/ses1 wake observed","seconds":1}"#,
-        ]
-        try (lines.joined(separator: "\n") + "\n").write(toFile: base + "/ledger.jsonl", atomically: true, encoding: .utf8)
-        try (#"{"event":"done","time":"2026-11-30T00:00:07Z","key":"f","shard":"sub2/ses1 wake lfp ch0-3 observed","seconds":0.5}"# + "\n")
-            .write(toFile: base + "/ledger.group-1.jsonl", atomically: true, encoding: .utf8)
+        let path = base + "/manifest.json"
+        var m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        m["measureTimes"] = ["lfp": ["shards": 1, "seconds": 0.5], "seizure": ["shards": 1, "seconds": 3],
+                             "balance": ["shards": 2, "seconds": 5], "spatial": ["shards": 1, "seconds": 1.5]]
+        try JSONSerialization.data(withJSONObject: m).write(to: URL(fileURLWithPath: path))
         let input = try ReportInput.load(base)
         XCTAssertEqual(input.familyTimes, [FamilyTime(family: "balance", shards: 2, seconds: 5),
                                            FamilyTime(family: "seizure", shards: 1, seconds: 3),
@@ -139,7 +150,7 @@ final class ReportBuildTests: XCTestCase {
         let html = HTMLReport.build(input)
         XCTAssertTrue(html.contains("<h3>Wall time per family</h3>"))
         XCTAssertTrue(html.contains("<tr><td>seizure</td><td>1</td><td>3</td><td>30 %</td></tr>"), html)
-        XCTAssertEqual(ReportInput.family(ofShardLabel: "spatial/ses1 wake observed"), "balance", "recording id is skipped")
+        XCTAssertEqual(ReportInput.familyTimes(manifest: [:]), [])
     }
 
     func testNotAnOutputFolder() {

@@ -94,7 +94,7 @@ final class ReportChromiumTests: XCTestCase {
             try FamilyCurveFixture.write(dir)
             folder = dir
         }
-        let path = try HTMLReport.write(folder: folder, title: "SymmetryEdge report", curvesFromInputs: 4)
+        let path = try HTMLReport.write(folder: folder, title: "SymmetryEdge report")
         let html = try String(contentsOfFile: path, encoding: .utf8)
         let url = URL(fileURLWithPath: path).absoluteString
 
