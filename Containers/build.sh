@@ -22,6 +22,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 image=${1:-localhost/symedge:latest}
+[[ ${image##*/} == *:* ]] || image=$image:latest
 # shellcheck source=SCRIPTDIR/podman-env.sh
 source "$repo/Containers/podman-env.sh"
 work=$CONTAINER_WORK
@@ -83,6 +84,11 @@ podman build "${args[@]}" --jobs 2 --build-arg SYMEDGE_COMMIT="$commit" -t "$ima
 rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(($(date +%s) - start))
+# podman 4.3 exits 0 when stopped by SIGTERM mid-step: only a build that tagged the image counts.
+if [ "$rc" -eq 0 ] && ! grep -q "Successfully tagged $image\$" "$log"; then
+  say "podman build ended without tagging $image"
+  rc=1
+fi
 if [ "$rc" -ne 0 ]; then
   tail -n 40 "$log" >&2
   say "FAILED: podman build exited $rc after $elapsed s (whole log: $work/build.log)"
@@ -95,7 +101,6 @@ echo "$(date -u +%FT%TZ) $elapsed s, $cached cached steps, load $(cut -d' ' -f1-
 # Keep the build stage under a tag too (a cached rerun of that stage, about a second), then drop every untagged
 # image no tag leads to: earlier builds' layers go, the layers of these two images stay as the cache.
 build_image=${image%:*}-build:${image##*:}
-[[ $image == *:* ]] || build_image=$image-build
 podman build -q "${args[@]}" --target build -t "$build_image" "$ctx" >/dev/null
 podman image prune -f >/dev/null
 
