@@ -57,6 +57,23 @@ final class SweepIntegrationTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: single.appendingPathComponent(name)), ref["recordings/\(folder)/\(name)"],
                            "analyze and sweep differ in \(name)")
         }
+        // The sweep's shard products: the same curves (with the surrogate collapse reference) and series files.
+        for sub in ["curves", "series"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: single.appendingPathComponent(sub).path)) ?? []
+            XCTAssertEqual(Set(names), Set(ref.keys.filter { $0.hasPrefix("recordings/\(folder)/\(sub)/") }
+                                            .map { String($0.split(separator: "/").last!) }), sub)
+            XCTAssertTrue(names.contains { $0.contains("collapse_surrogate_mean") } || sub == "series", "\(names)")
+            for n in names {
+                XCTAssertEqual(try Data(contentsOf: single.appendingPathComponent("\(sub)/\(n)")),
+                               ref["recordings/\(folder)/\(sub)/\(n)"], "analyze and sweep differ in \(sub)/\(n)")
+            }
+        }
+        // The report of the sweep draws the per-state figures from those files alone.
+        let rep = try F.symedge(["report", root.appendingPathComponent("out-np1").path])
+        XCTAssertEqual(rep.status, 0, rep.stderr)
+        let html = try String(contentsOf: root.appendingPathComponent("out-np1/report.html"), encoding: .utf8)
+        for state in ["wake", "nrem_deep"] { XCTAssertTrue(html.contains("<figure id=\"collapse-\(state)\""), state) }
+        XCTAssertFalse(html.contains("No curves or series files"))
     }
 
     func testSweepKilledAtSeveralPointsResumesToTheSameBytes() throws {
@@ -154,7 +171,8 @@ final class SweepIntegrationTests: XCTestCase {
             kill(p.processIdentifier, SIGKILL)
             for pid in ranks { kill(pid, SIGKILL) }
         case let .rank(r):
-            if let pid = ranks.first(where: { Self.worldRank(of: $0) == r }) { kill(pid, SIGKILL) }
+            // The last match: the rank itself, the child of its rank guard (which is listed before it).
+            if let pid = ranks.last(where: { Self.worldRank(of: $0) == r }) { kill(pid, SIGKILL) }
         }
         let stop = Date().addingTimeInterval(30)
         while p.isRunning && Date() < stop { usleep(20_000) }
