@@ -19,7 +19,7 @@ public enum AvalancheAnalysis {
 
     /// Rows of one count series set (pieces = epochs).
     static func add(_ b: inout FamilyRowBuilder, pieces: [[Int32]], group: String, binMs: Double, p: FamilyParameters,
-                    curves: Bool = true) {
+                    curves: Bool = true, zeta: PowerLawFit.ZetaTable) {
         let av = Avalanches.detect(pieces: pieces)
         b.add("avalanche_count", Double(av.sizes.count), group: group, binMs: binMs)
         if curves {
@@ -37,7 +37,7 @@ public enum AvalancheAnalysis {
               reason: "no non-empty bin with a successor")
         for (name, data) in [("size", av.sizes), ("duration", av.durations)] {
             let enough = data.count >= p.minimumAvalanches
-            let fits = enough ? PowerLawFit.fitAll(data, maximumAlpha: p.maximumAlpha ?? .infinity) : nil
+            let fits = enough ? PowerLawFit.fitAll(data, maximumAlpha: p.maximumAlpha ?? .infinity, zeta: zeta) : nil
             let why = enough ? "fewer than two distinct \(name)s (or no x_min with α below the maximum)"
                 : "\(data.count) avalanches, fewer than \(p.minimumAvalanches)"
             let pl = fits?.powerLaw
@@ -71,6 +71,51 @@ public enum AvalancheAnalysis {
         }
     }
 
+    /// `spikeCounts(trains:epochs:width:)` at every width of `widths` (seconds) in one pass over the spikes:
+    /// result[width][epoch] (the CSR spike trains of a recording, units `units`).
+    public static func spikeCounts(spikes: SpikeTrains, units: Range<Int>, epochs: [(start: Double, stop: Double)],
+                                   widths: [Double]) -> [[[Int32]]] {
+        var out = [[[Int32]]](repeating: [], count: widths.count)
+        for e in epochs {
+            var c = widths.map { [Int32](repeating: 0, count: Avalanches.binCount(start: e.start, stop: e.stop, width: $0)) }
+            spikes.times.withUnsafeBufferPointer { all in
+                for u in units {
+                    let t = UnsafeBufferPointer(rebasing: all[spikes.offsets[u] ..< spikes.offsets[u + 1]])
+                    Avalanches.addCounts(times: t, start: e.start, stop: e.stop, widths: widths, into: &c)
+                }
+            }
+            for w in widths.indices { out[w].append(c[w]) }
+        }
+        return out
+    }
+
+    /// `lfpCounts(channelPieces:rate:width:threshold:)` at every width of `widths` (seconds): the events of each
+    /// channel are found once and binned at each width; result[width][piece].
+    public static func lfpCounts(channelPieces: [[[Double]]], rate: Double, widths: [Double],
+                                 threshold: Double) -> [[[Int32]]] {
+        guard let first = channelPieces.first else { return widths.map { _ in [] } }
+        var out = widths.map { w in
+            first.map { [Int32](repeating: 0, count: Avalanches.binCount(start: 0, stop: Double($0.count) / rate, width: w)) }
+        }
+        for pieces in channelPieces {
+            var s = 0.0, q = 0.0, n = 0.0
+            for x in pieces { for v in x { s += v; q += v * v; n += 1 } }
+            guard n > 1 else { continue }
+            let mean = s / n, sd = ((q - s * s / n) / (n - 1)).squareRoot()
+            guard sd > 0 else { continue }
+            for (k, x) in pieces.enumerated() {
+                let ev = x.withUnsafeBufferPointer { Avalanches.lfpEvents(x: $0, mean: mean, sd: sd, threshold: threshold) }
+                for (wi, width) in widths.enumerated() {
+                    for i in ev {
+                        let bin = Avalanches.binIndex(Double(i) / rate, start: 0, width: width)
+                        if bin < out[wi][k].count { out[wi][k][bin] += 1 }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// LFP event counts per epoch: each channel z-scored over all the state's samples, events at the extreme
     /// sample of every excursion beyond ±threshold, pooled over channels and binned at `width` seconds.
     public static func lfpCounts(channelPieces: [[[Double]]], rate: Double, width: Double, threshold: Double) -> [[Int32]] {
@@ -97,18 +142,52 @@ public enum AvalancheAnalysis {
         try run(recording: r, state: state, parameters: p, observed: true)
     }
 
-    /// `observed: false` (a spike surrogate): no curves, and no `lfp` group.
+    /// Spike surrogate `member` (METHODS §5) of the family: the rows of `run(recording:state:parameters:observed:)`
+    /// with `observed: false` on `FamilySurrogates.recording(…)`, computed from the spikes inside the surrogate
+    /// windows only (the only spikes the counts read; the surrogate draws depend only on them, so the trains
+    /// inside the windows are the same).
+    static func runSurrogate(recording r: Recording, recordingID: String, state: String, member: Member,
+                             parameters p: FamilyParameters,
+                             zeta: PowerLawFit.ZetaTable = PowerLawFit.ZetaTable()) throws -> FamilyResult {
+        guard case let .surrogate(kind, index) = member, !r.units.isEmpty, r.spikes.spikeCount > 0 else {
+            return try run(recording: r, state: state, parameters: p, observed: false, zeta: zeta)
+        }
+        let windows = FamilySurrogates.windows(recording: r, state: state, family: .avalanches)
+        let inside: [[Double]] = (0..<r.spikes.unitCount).map { u in
+            let t = r.spikes[unit: u]
+            var out: [Double] = []
+            for w in windows {
+                var lo = t.startIndex, hi = t.endIndex
+                while lo < hi { let m = (lo + hi) / 2; if t[m] < w.start { lo = m + 1 } else { hi = m } }
+                var end = lo
+                hi = t.endIndex
+                while end < hi { let m = (end + hi) / 2; if t[m] < w.stop { end = m + 1 } else { hi = m } }
+                out += t[lo..<end]
+            }
+            return out
+        }
+        var g = FamilySurrogates.rng(seed: p.seed, recordingID: recordingID, state: state, family: .avalanches,
+                                     kind: kind, index: index)
+        var s = r
+        s.spikes = SpikeTrains(trains: FamilySurrogates.trains(inside, windows: windows, kind: kind, rng: &g))
+        return try run(recording: s, state: state, parameters: p, observed: false, spikesPresent: true, zeta: zeta)
+    }
+
+    /// `observed: false` (a spike surrogate): no curves, and no `lfp` group. The spike counts of every bin width
+    /// are made in one pass over the spikes; `zeta` is shared by the fits. `spikesPresent`: whether the recording
+    /// the member was made from has units and spikes (nil: `r` itself).
     static func run(recording r: Recording, state: String, parameters p: FamilyParameters,
-                    observed: Bool) throws -> FamilyResult {
+                    observed: Bool, spikesPresent: Bool? = nil,
+                    zeta: PowerLawFit.ZetaTable = PowerLawFit.ZetaTable()) throws -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .avalanches)
         let epochs = FamilySupport.epochs(r, state: state)
-        if r.units.isEmpty || r.spikes.spikeCount == 0 {
+        if !(spikesPresent ?? (!r.units.isEmpty && r.spikes.spikeCount > 0)) {
             for w in p.avalancheBinsMs { for m in measureNames { b.add(m, nil, group: "spikes", binMs: w, reason: "no spikes") } }
         } else {
-            let trains = FamilySupport.trains(r, Array(0..<r.units.count))
-            for w in p.avalancheBinsMs {
-                add(&b, pieces: spikeCounts(trains: trains, epochs: epochs, width: w / 1000), group: "spikes", binMs: w,
-                    p: p, curves: observed)
+            let counts = spikeCounts(spikes: r.spikes, units: 0..<r.units.count, epochs: epochs,
+                                     widths: p.avalancheBinsMs.map { $0 / 1000 })
+            for (i, w) in p.avalancheBinsMs.enumerated() {
+                add(&b, pieces: counts[i], group: "spikes", binMs: w, p: p, curves: observed, zeta: zeta)
             }
         }
         if observed, p.signalIndex < r.signals.count, let rate = r.signals[p.signalIndex].rate {
@@ -116,9 +195,10 @@ public enum AvalancheAnalysis {
             let ranges = FamilySupport.ranges(r, state: state, series: series)
             let channels = p.channels ?? Array(0..<series.channelCount)
             let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: ranges)
-            for w in p.lfpAvalancheBinsMs {
-                add(&b, pieces: lfpCounts(channelPieces: pieces, rate: rate, width: w / 1000, threshold: p.lfpEventThreshold),
-                    group: "lfp", binMs: w, p: p)
+            let counts = lfpCounts(channelPieces: pieces, rate: rate, widths: p.lfpAvalancheBinsMs.map { $0 / 1000 },
+                                   threshold: p.lfpEventThreshold)
+            for (i, w) in p.lfpAvalancheBinsMs.enumerated() {
+                add(&b, pieces: counts[i], group: "lfp", binMs: w, p: p, zeta: zeta)
             }
         }
         return b.result

@@ -55,9 +55,17 @@ public enum FamilyAnalysis {
         guard supportsSurrogates(family) else {
             throw FamilyAnalysisError.noSurrogates(family: family, member: member.description)
         }
+        var out: FamilyResult
+        if family == .avalanches {      // only the spikes inside the state's windows are drawn and counted
+            out = try AvalancheAnalysis.runSurrogate(recording: recording, recordingID: recordingID, state: state,
+                                                     member: member, parameters: parameters)
+            out.missing = []
+            out.curves = []
+            out.member = member
+            return out
+        }
         let s = FamilySurrogates.recording(recording, recordingID: recordingID, state: state, family: family,
                                            member: member, seed: parameters.seed)
-        var out: FamilyResult
         switch family {
         case .lfp: out = FamilyResult()
         case .spatial: out = SpatialAnalysis.run(recording: s, state: state, parameters: parameters, curves: false)
@@ -217,9 +225,37 @@ enum FamilySupport {
     static func readPieces(_ series: SignalSeries, channels: [Int], ranges: [Range<Int>]) throws -> [[[Double]]] {
         var out = [[[Double]]](repeating: [], count: channels.count)
         let block = max(1, (1 << 21) / max(1, series.channelCount))
+        if channels.contains(where: { $0 < 0 || $0 >= series.channelCount }) {
+            return try readPiecesAppending(series, channels: channels, ranges: ranges, block: block)
+        }
+        for r in ranges {
+            var pieces = [[Double]](repeating: [Double](repeating: 0, count: r.count), count: channels.count)
+            var s = r.lowerBound
+            while s < r.upperBound {
+                let e = min(r.upperBound, s + block)
+                let data = try series.read(rows: s..<e)
+                let cc = series.channelCount, rows = min(e - s, data.count / max(cc, 1)), at = s - r.lowerBound
+                data.withUnsafeBufferPointer { d in
+                    for (i, c) in channels.enumerated() {
+                        pieces[i].withUnsafeMutableBufferPointer { p in
+                            for j in 0..<rows { p[at + j] = d[j * cc + c] }
+                        }
+                    }
+                }
+                s = e
+            }
+            for i in channels.indices { out[i].append(pieces[i]) }
+        }
+        return out
+    }
+
+    /// `readPieces` with a channel outside the series: the original strided appends, kept so such a request gives
+    /// the same (meaningless) pieces as before.
+    static func readPiecesAppending(_ series: SignalSeries, channels: [Int], ranges: [Range<Int>],
+                                    block: Int) throws -> [[[Double]]] {
+        var out = [[[Double]]](repeating: [], count: channels.count)
         for r in ranges {
             var pieces = [[Double]](repeating: [], count: channels.count)
-            for i in pieces.indices { pieces[i].reserveCapacity(r.count) }
             var s = r.lowerBound
             while s < r.upperBound {
                 let e = min(r.upperBound, s + block)
@@ -227,7 +263,7 @@ enum FamilySupport {
                 let cc = series.channelCount
                 for (i, c) in channels.enumerated() {
                     var k = c
-                    while k < data.count { pieces[i].append(data[k]); k += cc }
+                    while k >= 0 && k < data.count { pieces[i].append(data[k]); k += cc }
                 }
                 s = e
             }

@@ -55,6 +55,37 @@ public enum Avalanches {
         }
     }
 
+    /// `addCounts(times:start:stop:width:into:)` for several widths after one search for the first event:
+    /// `counts[w]` gets exactly what that function adds at `widths[w]` (the same bin index per event, and each
+    /// width stops at its first event whose bin is K or more). `counts` must hold one array per width.
+    public static func addCounts(times: UnsafeBufferPointer<Double>, start: Double, stop: Double, widths: [Double],
+                                 into counts: inout [[Int32]]) {
+        precondition(counts.count == widths.count, "one count array per width")
+        let m = widths.count
+        var k = [Int](repeating: 0, count: m), grids: [BinGrid] = []
+        for w in 0..<m {
+            k[w] = binCount(start: start, stop: stop, width: widths[w])
+            if counts[w].count < k[w] { counts[w] += [Int32](repeating: 0, count: k[w] - counts[w].count) }
+            grids.append(BinGrid(origin: start, width: widths[w]))
+        }
+        var lo = 0, hi = times.count
+        while lo < hi { let mid = (lo + hi) / 2; if times[mid] < start { lo = mid + 1 } else { hi = mid } }
+        // Width by width (each width's own pass stops at its first event at or beyond its K, as the one-width
+        // function does); the counts are written through a pointer, without per-event copy-on-write checks.
+        for w in 0..<m {
+            let g = grids[w], kw = k[w]
+            counts[w].withUnsafeMutableBufferPointer { c in
+                var i = lo
+                while i < times.count {
+                    let b = max(g.index(times[i]), 0)
+                    if b >= kw { break }
+                    c[b] += 1
+                    i += 1
+                }
+            }
+        }
+    }
+
     /// Number of whole bins of width `width` in `[start, stop)` under the METHODS §2 edge rule (`BinGrid`).
     @inlinable
     public static func binCount(start: Double, stop: Double, width: Double) -> Int {
@@ -83,6 +114,31 @@ public enum Avalanches {
             } else if z[i] < -threshold {
                 var best = i
                 while i < n && z[i] < -threshold { if z[i] < z[best] { best = i }; i += 1 }
+                out.append(best)
+            } else { i += 1 }
+        }
+        return out
+    }
+}
+
+extension Avalanches {
+    /// `lfpEvents(z:threshold:)` of the series `(x − mean) / sd` without forming it: each z is computed with that
+    /// expression where it is compared, so the events are the same.
+    public static func lfpEvents(x: UnsafeBufferPointer<Double>, mean: Double, sd: Double,
+                                 threshold: Double = 3) -> [Int] {
+        var out: [Int] = []
+        var i = 0
+        let n = x.count
+        @inline(__always) func z(_ j: Int) -> Double { (x[j] - mean) / sd }
+        while i < n {
+            let zi = z(i)
+            if zi > threshold {
+                var best = i, zb = zi
+                while i < n { let v = z(i); guard v > threshold else { break }; if v > zb { best = i; zb = v }; i += 1 }
+                out.append(best)
+            } else if zi < -threshold {
+                var best = i, zb = zi
+                while i < n { let v = z(i); guard v < -threshold else { break }; if v < zb { best = i; zb = v }; i += 1 }
                 out.append(best)
             } else { i += 1 }
         }

@@ -67,9 +67,65 @@ public enum PowerLawFit {
         return sum
     }
 
+    /// B_{2j}/(2j)! of the Euler–Maclaurin tail of `hurwitzZeta`.
+    static let bernoulli: [Double] = [1.0 / 12, -1.0 / 720, 1.0 / 30240, -1.0 / 1209600, 1.0 / 47900160,
+                                      -691.0 / 1307674368000, 1.0 / 74724249600]
+
+    /// Hurwitz-zeta values ζ(s, q) at integer q ≥ 1, bit-identical to `hurwitzZeta(s, Double(q))` (the same
+    /// operations in the same order), with the powers m^{−s} of the integers it adds remembered: ζ(s, q) adds
+    /// m^{−s} for m = q … q + 12, so ζ at the same s and consecutive q shares 12 of its 13 powers. The x_min scan
+    /// evaluates ζ at one s for many q — the KS distance of a candidate at its α, the bounds at the ends of α's
+    /// bracket, and the golden-section points of α, which are the same for every candidate (and data set) until
+    /// their comparisons differ. The memo is a direct-mapped table of `1 << bits` entries keyed by (s, m): a
+    /// colliding entry is overwritten, which costs only a recomputation.
+    /// Not thread-safe: one per thread (each `fitAll`/`powerLaw` call makes its own unless given one).
+    public final class ZetaTable {
+        private let keyS: UnsafeMutablePointer<UInt64>, keyM: UnsafeMutablePointer<Int>
+        private let value: UnsafeMutablePointer<Double>
+        private let mask: Int
+
+        public init(bits: Int = 11) {
+            let n = 1 << max(4, min(bits, 24))
+            keyS = .allocate(capacity: n); keyM = .allocate(capacity: n); value = .allocate(capacity: n)
+            keyS.initialize(repeating: 0, count: n); keyM.initialize(repeating: -1, count: n)
+            value.initialize(repeating: 0, count: n)
+            mask = n - 1
+        }
+
+        deinit { keyS.deallocate(); keyM.deallocate(); value.deallocate() }
+
+        /// m^{−s}, remembered.
+        @inline(__always)
+        func power(_ m: Int, _ s: Double) -> Double {
+            let b = s.bitPattern
+            let h = Int(truncatingIfNeeded: ((b &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(UInt(bitPattern: m)) &* 0xC2B2_AE3D_27D4_EB4F)) >> 32) & mask
+            if keyM[h] == m && keyS[h] == b { return value[h] }
+            let v = pow(Double(m), -s)
+            keyS[h] = b; keyM[h] = m; value[h] = v
+            return v
+        }
+
+        /// ζ(s, q) with the bits of `hurwitzZeta(s, Double(q))`.
+        public func zeta(_ s: Double, _ q: Int) -> Double {
+            let n = 12
+            var sum = 0.0
+            for k in 0..<n { sum += power(q + k, s) }
+            let a = Double(q + n)
+            sum += pow(a, 1 - s) / (s - 1) + 0.5 * power(q + n, s)
+            var fac = s
+            var ap = pow(a, -s - 1)
+            for j in 0..<PowerLawFit.bernoulli.count {
+                sum += PowerLawFit.bernoulli[j] * fac * ap
+                fac *= (s + Double(2 * j + 1)) * (s + Double(2 * j + 2))
+                ap /= a * a
+            }
+            return sum
+        }
+    }
+
     /// Exact discrete MLE of α for the tail `x ≥ xmin` given Σ ln x and its count (golden section, concave).
-    static func alphaMLE(sumLog: Double, n: Int, xmin: Int) -> Double {
-        var g = AlphaSearch(sumLog: sumLog, n: n, xmin: xmin)
+    static func alphaMLE(sumLog: Double, n: Int, xmin: Int, zeta: ZetaTable = ZetaTable()) -> Double {
+        var g = AlphaSearch(sumLog: sumLog, n: n, xmin: xmin, zeta: zeta)
         g.run()
         return g.alpha
     }
@@ -81,20 +137,21 @@ public enum PowerLawFit {
     static let coarseSteps = [5, 4, 4, 4]
 
     struct AlphaSearch {
-        let sumLog: Double, n: Double, q: Double
+        let sumLog: Double, n: Double, q: Int
+        let zeta: ZetaTable
         var lo = 1.0 + 1e-6, hi = 12.0
         var x1: Double, x2: Double, f1: Double, f2: Double
         static let g = (sqrt(5.0) - 1) / 2
 
-        init(sumLog: Double, n: Int, xmin: Int) {
-            self.sumLog = sumLog; self.n = Double(n); self.q = Double(xmin)
+        init(sumLog: Double, n: Int, xmin: Int, zeta: ZetaTable) {
+            self.sumLog = sumLog; self.n = Double(n); self.q = xmin; self.zeta = zeta
             let g = Self.g
             x1 = hi - g * (hi - lo); x2 = lo + g * (hi - lo)
             f1 = 0; f2 = 0
             f1 = ll(x1); f2 = ll(x2)
         }
 
-        @inline(__always) func ll(_ a: Double) -> Double { -a * sumLog - n * log(hurwitzZeta(a, q)) }
+        @inline(__always) func ll(_ a: Double) -> Double { -a * sumLog - n * log(zeta.zeta(a, q)) }
 
         /// Golden-section steps while the bracket is wider than 10⁻⁹, at most `steps`.
         mutating func run(steps: Int = .max) {
@@ -122,26 +179,37 @@ public enum PowerLawFit {
     /// a few steps at a time: its bracket [lo, hi] surely holds the final α, and since the model CDF at every
     /// value rises with α, the gap between the empirical CDF and the CDFs at lo and hi bounds the candidate's KS
     /// from below; a candidate whose bound reaches the best distance is dropped without finishing α. Candidates
-    /// with α ≥ `maximumAlpha` get no KS at all. The chosen fit, its α and its KS are
-    /// bit-identical to the full quadratic scan (`powerLawQuadratic`), which tests keep as the oracle.
-    public static func powerLaw(_ data: [Int], xmin fixed: Int? = nil, maximumAlpha: Double = .infinity) -> PowerLaw? {
-        let x = data.filter { $0 > 0 }.sorted()
+    /// with α ≥ `maximumAlpha` get no KS at all. Every ζ is evaluated through `zeta` (a `ZetaTable`: each power
+    /// m^{−s} once per s), the values are sorted by counting when their range is small and ln x is taken once
+    /// per distinct value. The chosen fit, its α and its KS are bit-identical to the full quadratic scan
+    /// (`powerLawQuadratic`), which tests keep as the oracle.
+    /// - Parameter zeta: a table to share between fits of one thread (one per family member or shard); nil
+    ///   makes one for this call.
+    public static func powerLaw(_ data: [Int], xmin fixed: Int? = nil, maximumAlpha: Double = .infinity,
+                                zeta table: ZetaTable? = nil) -> PowerLaw? {
+        let table = table ?? ZetaTable()
+        let x = sortedPositive(data)
         guard !x.isEmpty else { return nil }
         // Distinct values and the index of their first occurrence.
         var uniq: [Int] = [], first: [Int] = []
         for (i, v) in x.enumerated() where uniq.last != v { uniq.append(v); first.append(i) }
-        // Suffix sums of ln x (the same order of additions as the quadratic scan, so the same bits).
+        // Suffix sums of ln x (the same order of additions as the quadratic scan, so the same bits; ln once per
+        // distinct value).
         var suffix = [Double](repeating: 0, count: x.count + 1)
-        for i in stride(from: x.count - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] + log(Double(x[i])) }
+        var k = uniq.count - 1, lnv = k >= 0 ? log(Double(uniq[k])) : 0
+        for i in stride(from: x.count - 1, through: 0, by: -1) {
+            if i < first[k] { k -= 1; lnv = log(Double(uniq[k])) }
+            suffix[i] = suffix[i + 1] + lnv
+        }
         let count = uniq.count
         /// KS distance of candidate u at α = a, or nil once it reaches `bound`; `hint` is the distinct value
         /// checked first and is updated to where the maximum (or the stop) was.
         func distance(_ u: Int, _ a: Double, bound: Double?, hint: inout Int) -> Double? {
             let start = first[u], n = Double(x.count - start)
-            let zmin = hurwitzZeta(a, Double(uniq[u]))
+            let zmin = table.zeta(a, uniq[u])
             @inline(__always) func term(_ v: Int) -> Double {
                 let emp = Double(first[v] - start) / n
-                let theo = 1 - hurwitzZeta(a, Double(uniq[v])) / zmin
+                let theo = 1 - table.zeta(a, uniq[v]) / zmin
                 return abs(theo - emp)
             }
             var d = 0.0, at = u
@@ -163,7 +231,7 @@ public enum PowerLawFit {
             return PowerLaw(alpha: a, xmin: uniq[u], ks: d, tailCount: n, alphaSE: (a - 1) / Double(n).squareRoot())
         }
         func alpha(_ u: Int) -> Double {
-            alphaMLE(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u])
+            alphaMLE(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u], zeta: table)
         }
         var hint = 0
         if let fixed {
@@ -176,18 +244,18 @@ public enum PowerLawFit {
         /// increases with α (monotone likelihood ratio), so |F_α(v) − emp(v)| ≥ max(emp − F_hi, F_lo − emp).
         func lowerBound(_ u: Int, _ lo: Double, _ hi: Double, _ vs: [Int]) -> Double {
             let start = first[u], n = Double(x.count - start)
-            let zl = hurwitzZeta(lo, Double(uniq[u])), zh = hurwitzZeta(hi, Double(uniq[u]))
+            let zl = table.zeta(lo, uniq[u]), zh = table.zeta(hi, uniq[u])
             var b = 0.0
             for v in vs where v > u && v < count {
                 let emp = Double(first[v] - start) / n
-                let fl = 1 - hurwitzZeta(lo, Double(uniq[v])) / zl, fh = 1 - hurwitzZeta(hi, Double(uniq[v])) / zh
+                let fl = 1 - table.zeta(lo, uniq[v]) / zl, fh = 1 - table.zeta(hi, uniq[v]) / zh
                 b = max(b, emp - fh, fl - emp)
             }
             return b
         }
         var best: PowerLaw? = nil
         for u in 0..<(count - 1) {
-            var search = AlphaSearch(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u])
+            var search = AlphaSearch(sumLog: suffix[first[u]], n: x.count - first[u], xmin: uniq[u], zeta: table)
             if let bound = best?.ks {
                 // A candidate whose distance cannot get below the best one's is dropped after a coarse bracket of α
                 // (the margin covers rounding in the bound; the exact scan would not choose it either).
@@ -207,6 +275,23 @@ public enum PowerLawFit {
             if best == nil || d < best!.ks { best = result(u, a, d) }
         }
         return best
+    }
+
+    /// The positive values of `data`, ascending (a counting sort when their range is small).
+    static func sortedPositive(_ data: [Int]) -> [Int] {
+        var lo = Int.max, hi = Int.min, n = 0
+        for v in data where v > 0 { lo = min(lo, v); hi = max(hi, v); n += 1 }
+        guard n > 0 else { return [] }
+        guard hi - lo <= 4 * n + 4096 else { return data.filter { $0 > 0 }.sorted() }
+        var counts = [Int](repeating: 0, count: hi - lo + 1)
+        for v in data where v > 0 { counts[v - lo] += 1 }
+        var out = [Int](repeating: 0, count: n)
+        var i = 0
+        for (d, c) in counts.enumerated() where c > 0 {
+            for j in i..<(i + c) { out[j] = lo + d }
+            i += c
+        }
+        return out
     }
 
     /// Closed-form discrete exponential MLE on the tail `x ≥ xmin`; nil when all values equal x_min.
@@ -242,21 +327,26 @@ public enum PowerLawFit {
         guard tail.count >= 4, let one = exponential(tail, xmin: xmin) else { return nil }
         let (values, index) = distinctIndex(tail)
         let m = values.count
-        // Per distinct value: ln t, r, r·(x − x_min), (1 − r)·(x − x_min); zeros where t ≤ 0 (skipped).
-        var lt = [Double](repeating: 0, count: m), rr = lt, r1 = lt, r2 = lt
+        // Per distinct value: (ln t, r, r·(x − x_min), (1 − r)·(x − x_min)); zeros where t ≤ 0 (skipped). The four
+        // sums over the observations run as the lanes of one SIMD4 sum: lane-wise IEEE additions in the same
+        // order, so the same bits as four scalar sums.
+        var terms = [SIMD4<Double>](repeating: .zero, count: m)
         var w = 0.5, l1 = one.lambda * 2, l2 = one.lambda / 2
         var prev = -Double.infinity
         for _ in 0..<300 {
+            // ln(1 − e^{−λ}) of `logGeometric`, once per iteration (the same function of the same argument).
+            let c1 = log(-expm1(-l1)), c2 = log(-expm1(-l2))
             for j in 0..<m {
                 let x = values[j]
-                let a = w * exp(logGeometric(x, xmin, l1)), b = (1 - w) * exp(logGeometric(x, xmin, l2))
+                let a = w * exp(c1 - l1 * Double(x - xmin)), b = (1 - w) * exp(c2 - l2 * Double(x - xmin))
                 let t = a + b
-                guard t > 0 else { lt[j] = 0; rr[j] = 0; r1[j] = 0; r2[j] = 0; continue }
+                guard t > 0 else { terms[j] = .zero; continue }
                 let r = a / t
-                lt[j] = log(t); rr[j] = r; r1[j] = r * Double(x - xmin); r2[j] = (1 - r) * Double(x - xmin)
+                terms[j] = SIMD4(log(t), r, r * Double(x - xmin), (1 - r) * Double(x - xmin))
             }
-            var sw = 0.0, s1 = 0.0, s2 = 0.0, ll = 0.0
-            for k in index { let j = Int(k); ll += lt[j]; sw += rr[j]; s1 += r1[j]; s2 += r2[j] }
+            var acc = SIMD4<Double>.zero
+            terms.withUnsafeBufferPointer { t in for k in index { acc += t[Int(k)] } }
+            let ll = acc[0], sw = acc[1], s1 = acc[2], s2 = acc[3]
             let n = Double(tail.count)
             w = min(max(sw / n, 1e-9), 1 - 1e-9)
             let m1 = s1 / max(sw, 1e-300), m2 = s2 / max(n - sw, 1e-300)
@@ -281,10 +371,12 @@ public enum PowerLawFit {
 
     /// Power law (KS-selected x_min), exponential and bi-exponential on the same tail, and both comparisons.
     /// Pointwise log-likelihoods are evaluated once per distinct tail value (same bits as per observation).
-    public static func fitAll(_ data: [Int], maximumAlpha: Double = .infinity) -> Fits? {
-        guard let pl = powerLaw(data, maximumAlpha: maximumAlpha) else { return nil }
+    /// `zeta`: see `powerLaw`.
+    public static func fitAll(_ data: [Int], maximumAlpha: Double = .infinity, zeta: ZetaTable? = nil) -> Fits? {
+        let table = zeta ?? ZetaTable()
+        guard let pl = powerLaw(data, maximumAlpha: maximumAlpha, zeta: table) else { return nil }
         let tail = data.filter { $0 >= pl.xmin }
-        let z = hurwitzZeta(pl.alpha, Double(pl.xmin))
+        let z = table.zeta(pl.alpha, pl.xmin)
         let (values, index) = distinctIndex(tail)
         let lpl = values.map { -pl.alpha * log(Double($0)) - log(z) }
         let ex = exponential(tail, xmin: pl.xmin)

@@ -41,6 +41,11 @@ func benchAvalanches() {
           + "\(sets.reduce(0) { $0 + $1.count }) values, distinct values per set median "
           + "\(distinct.sorted()[distinct.count / 2]), max \(distinct.max() ?? 0)")
     print("surrogates + counting + detection: \(f(countingCPU)) s CPU")
+    let dump = stringOption("--dump", "")
+    if !dump.isEmpty {    // one data set per line, for profiling the fits outside the package
+        let text = sets.map { $0.map(String.init).joined(separator: " ") }.joined(separator: "\n") + "\n"
+        FileManager.default.createFile(atPath: dump, contents: Data(text.utf8))
+    }
     var c0 = cpu()
     let old = sets.map { PowerLawFit.fitAllReference($0) }
     let oldCPU = cpu() - c0
