@@ -43,39 +43,63 @@ extension Kernels {
         let (mw, ew) = binaryRational(width), (mg, eg) = binaryRational(gridWidth)
         let e0 = min(ew, eg)
         let dt = mw << (ew - e0), d20 = mg << (eg - e0)
+        // Reference bin B_m = [lo, hi) with lo = m·d20 is walked as lo = ka·dt + rem (0 ≤ rem < dt), advanced by
+        // d20 = qd·dt + rd per bin: the same ka = ⌊lo/dt⌋ as a division, without 128-bit divisions.
+        let (qd128, rd) = d20.quotientAndRemainder(dividingBy: dt)
+        let qd = Int(qd128)
         var prefix: [Int64] = []
         var src = 0, dst = 0
-        for (e, kb) in epochBins.enumerated() {
-            let gm = gridEpochBins[e]
-            prefix.removeAll(keepingCapacity: true)
-            prefix.append(0)
-            var acc: Int64 = 0
-            for k in 0 ..< kb { acc += Int64(counts[src + k]); prefix.append(acc) }
-            for m in 0 ..< gm {
-                let lo = Int128(m) * d20, hi = lo + d20
-                let ka = lo / dt                                  // the bin holding lo
-                let kbLast = min((hi + dt - 1) / dt - 1, Int128(kb - 1))   // last whole bin reaching into B
-                guard ka <= kbLast else { continue }
-                let i0 = Int(ka), i1 = Int(kbLast)
-                let value: Double
-                if i0 == i1 {
-                    value = Double(counts[src + i0])
-                } else {
-                    let wa = Int128(i0 + 1) * dt - lo
-                    let wb = min(hi, Int128(i1 + 1) * dt) - Int128(i1) * dt
-                    let inner = Int128(prefix[i1] - prefix[i0 + 1])
-                    let den = wa + Int128(i1 - i0 - 1) * dt + wb
-                    let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
-                    // Integer part exactly, then the fraction: an exact integer mean (e.g. every covering bin has
-                    // the same count) is that integer's double, as for a B inside one bin.
-                    let (q, r) = num.quotientAndRemainder(dividingBy: den)
-                    value = r == 0 ? Self.double(q) : Self.double(q) + Self.double(r) / Self.double(den)
+        out.withUnsafeMutableBufferPointer { out in
+            for (e, kb) in epochBins.enumerated() {
+                let gm = gridEpochBins[e]
+                prefix.removeAll(keepingCapacity: true)
+                prefix.append(0)
+                var acc: Int64 = 0
+                for k in 0 ..< kb { acc += Int64(counts[src + k]); prefix.append(acc) }
+                var ka = 0, rem: Int128 = 0                       // lo = ka·dt + rem
+                for m in 0 ..< gm {
+                    var kh = ka + qd, remh = rem + rd             // hi = kh·dt + remh
+                    if remh >= dt { remh -= dt; kh += 1 }
+                    defer { ka = kh; rem = remh }                 // the next B starts at hi
+                    // Last whole bin reaching into B: ⌈hi/dt⌉ − 1, at most kb − 1.
+                    let i1 = min(remh == 0 ? kh - 1 : kh, kb - 1)
+                    let i0 = ka                                   // the bin holding lo
+                    guard i0 <= i1 else { continue }
+                    let value: Double
+                    if i0 == i1 {
+                        value = Double(counts[src + i0])
+                    } else {
+                        let wa = dt - rem                         // (i0 + 1)·dt − lo
+                        let wb = (i1 == kh && remh != 0) ? remh : dt   // min(hi, (i1 + 1)·dt) − i1·dt
+                        let inner = Int128(prefix[i1] - prefix[i0 + 1])
+                        let den = wa + Int128(i1 - i0 - 1) * dt + wb
+                        let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
+                        // Integer part exactly, then the fraction: an exact integer mean (e.g. every covering bin
+                        // has the same count) is that integer's double, as for a B inside one bin.
+                        let (q, r) = Self.divide(num, den)
+                        value = r == 0 ? Self.double(q) : Self.double(q) + Self.double(r) / Self.double(den)
+                    }
+                    out[dst + m] = (value - mean) / sd
                 }
-                out[dst + m] = (value - mean) / sd
+                src += kb; dst += gm
             }
-            src += kb; dst += gm
         }
         return out
+    }
+
+    /// `num.quotientAndRemainder(dividingBy: den)` for 0 ≤ num and 0 < den (exact), without the 128-bit division
+    /// routine: a double estimate of the quotient (relative error below 1e-15, so within 1 of the truth while the
+    /// quotient is below 2^40), then the exact remainder `num − q·den` and at most a few corrections. Falls back to
+    /// the 128-bit division for larger quotients.
+    @inline(__always)
+    static func divide(_ num: Int128, _ den: Int128) -> (quotient: Int128, remainder: Int128) {
+        let estimate = (double(num) / double(den)).rounded(.down)
+        guard estimate < 0x1p40 else { return num.quotientAndRemainder(dividingBy: den) }
+        var q = Int128(Int64(estimate))
+        var r = num - q * den
+        while r < 0 { q -= 1; r += den }
+        while r >= den { q += 1; r -= den }
+        return (q, r)
     }
 
     /// Places the order statistics at `ranks` (sorted ascending) in their sorted positions of `a` (expected

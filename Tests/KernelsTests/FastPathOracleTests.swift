@@ -1,0 +1,119 @@
+@testable import Kernels
+import XCTest
+
+/// The division-free fast paths of #14/#15 against the definitions they replace: `BinGrid.index` (multiplication by
+/// 1/Δt, division only near an integer) against the METHODS §2 rule by division, and the §3.7 resampling's
+/// incremental walk and estimated quotient against the original 128-bit divisions. Both must agree exactly.
+final class FastPathOracleTests: XCTestCase {
+    /// Spikes on, 1–4 ulp and 1e-9…1e-5 bin widths around edges, at every scale, from non-aligned origins, and at
+    /// bin coordinates up to 2^30 (where the product and the quotient differ by up to ≈ 3.7e-7 bins, so a fast-path
+    /// margin below the proven 1e-6 would misplace spikes near the 1e-8 tolerance).
+    func testIndexEqualsTheRuleByDivision() {
+        var rng = Xoshiro256StarStar(seed: 2026_12)
+        let offsets: [Double] = [0, 1e-9, 5e-9, 9.9e-9, 1e-8, 1.01e-8, 2e-8, 1e-7, 3.5e-7, 7e-7, 1e-6, 1.3e-6, 1e-5]
+        var checked = 0, slow = 0
+        for s in 1 ... 32 {
+            let w = Kernels.scaleSeconds(s)
+            for origin in [0.0, 1234.567, 0.000_123_4, 28_799.999_9] {
+                let g = BinGrid(origin: origin, width: w)
+                // Edges at small and at very large bin numbers.
+                for _ in 0 ..< 60 {
+                    let magnitude = Double(rng.next(below: 31))
+                    let k = Int(Double(rng.nextUnit()) * Double(1 << Int(magnitude))) + 1
+                    let e = g.edge(k)
+                    var ts = [e, e.nextUp, e.nextDown, e.nextDown.nextDown, e.nextUp.nextUp.nextUp.nextUp]
+                    for o in offsets { ts.append(e - o * w); ts.append(e + o * w) }
+                    ts.append(origin + (Double(k) + rng.nextUnit()) * w)
+                    for t in ts {
+                        XCTAssertEqual(g.index(t), g.exactIndex(t), "scale \(s) origin \(origin) k \(k) t \(t)")
+                        let p = (t - origin) * g.inverseWidth
+                        let frac = p - p.rounded(.down)
+                        if !(frac > BinGrid.fastPathMargin && frac < 1 - BinGrid.fastPathMargin) { slow += 1 }
+                        checked += 1
+                    }
+                }
+            }
+        }
+        // Non-finite and far-away inputs go through the rule.
+        let g = BinGrid(origin: 10, width: 0.001)
+        for t in [-1e12, 1e12, 5e9 + 0.0005, -3.25] { XCTAssertEqual(g.index(t), g.exactIndex(t), "t \(t)") }
+        XCTAssertGreaterThan(slow, 0); XCTAssertLessThan(slow, checked)
+    }
+
+    /// The resampling as first written (128-bit divisions per reference bin), kept here as the oracle.
+    static func resampleByDivision(counts: [Int32], epochBins: [Int], width: Double, gridWidth: Double,
+                                   gridEpochBins: [Int], mean: Double, sd: Double) -> [Double] {
+        let total = gridEpochBins.reduce(0, +)
+        var out = [Double](repeating: .nan, count: total)
+        guard sd > 0 else { return out }
+        let (mw, ew) = Kernels.binaryRational(width), (mg, eg) = Kernels.binaryRational(gridWidth)
+        let e0 = min(ew, eg)
+        let dt = mw << (ew - e0), d20 = mg << (eg - e0)
+        var src = 0, dst = 0
+        for (e, kb) in epochBins.enumerated() {
+            let gm = gridEpochBins[e]
+            var prefix: [Int64] = [0]
+            for k in 0 ..< kb { prefix.append(prefix.last! + Int64(counts[src + k])) }
+            for m in 0 ..< gm {
+                let lo = Int128(m) * d20, hi = lo + d20
+                let ka = lo / dt
+                let kbLast = min((hi + dt - 1) / dt - 1, Int128(kb - 1))
+                guard ka <= kbLast else { continue }
+                let i0 = Int(ka), i1 = Int(kbLast)
+                let value: Double
+                if i0 == i1 { value = Double(counts[src + i0]) } else {
+                    let wa = Int128(i0 + 1) * dt - lo
+                    let wb = min(hi, Int128(i1 + 1) * dt) - Int128(i1) * dt
+                    let inner = Int128(prefix[i1] - prefix[i0 + 1])
+                    let den = wa + Int128(i1 - i0 - 1) * dt + wb
+                    let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
+                    let (q, r) = num.quotientAndRemainder(dividingBy: den)
+                    value = r == 0 ? Kernels.double(q) : Kernels.double(q) + Kernels.double(r) / Kernels.double(den)
+                }
+                out[dst + m] = (value - mean) / sd
+            }
+            src += kb; dst += gm
+        }
+        return out
+    }
+
+    /// Every scale resampled onto the scale-20 grid (and a few other grids), epochs whose lengths are not multiples
+    /// of either width, sparse and dense counts: bit-identical to the division-based oracle.
+    func testResamplingEqualsTheDivisionOracle() {
+        var rng = Xoshiro256StarStar(seed: 15)
+        for grid in [20, 1, 7, 32] {
+            let gw = Kernels.scaleSeconds(grid)
+            for s in 1 ... 32 {
+                let w = Kernels.scaleSeconds(s)
+                let lengths = [37.3 + Double(s), 0.8, 121.0 + 0.001 * Double(grid)]
+                let eb = lengths.map { BinGrid(origin: 0, width: w).fullBinCount(stop: $0) }
+                let gb = lengths.map { BinGrid(origin: 0, width: gw).fullBinCount(stop: $0) }
+                let rate = [0.3, 3.0, 400.0][s % 3]
+                let counts = (0 ..< eb.reduce(0, +)).map { _ in Int32(rng.next(below: UInt64(rate * 2) + 2)) }
+                let fast = counts.withUnsafeBufferPointer {
+                    Kernels.resampleZScores(counts: $0, epochBins: eb, width: w, gridWidth: gw, gridEpochBins: gb,
+                                            mean: rate, sd: 1.7)
+                }
+                let oracle = Self.resampleByDivision(counts: counts, epochBins: eb, width: w, gridWidth: gw,
+                                                     gridEpochBins: gb, mean: rate, sd: 1.7)
+                XCTAssertEqual(fast.count, oracle.count)
+                for (a, b) in zip(fast, oracle) where !(a.isNaN && b.isNaN) {
+                    XCTAssertEqual(a.bitPattern, b.bitPattern, "grid \(grid) scale \(s): \(a) vs \(b)")
+                }
+            }
+        }
+    }
+
+    /// The estimated quotient with exact correction equals the 128-bit division, including quotients near 2^40
+    /// and divisors beyond 2^64.
+    func testDivideEqualsQuotientAndRemainder() {
+        var rng = Xoshiro256StarStar(seed: 3)
+        for _ in 0 ..< 20_000 {
+            let den = Int128(rng.next() >> rng.next(below: 60)) << Int(rng.next(below: 21)) + 1   // up to 2^84
+            let q = Int128(rng.next() >> (22 + rng.next(below: 42)))                           // up to 2^42
+            let num = q * den + Int128(rng.next()) % den
+            let (a, b) = Kernels.divide(num, den), (c, d) = num.quotientAndRemainder(dividingBy: den)
+            XCTAssertEqual(a, c); XCTAssertEqual(b, d)
+        }
+    }
+}
