@@ -336,17 +336,58 @@ struct NWBReader {
             let tables = try file.members("/intervals").map { "/intervals/" + $0 }
                 .filter { file.isGroup($0) && file.isDataset($0 + "/" + col) && !$0.hasSuffix("/epochs") }
             for table in tables { epochs += try readStateTable(table, column: col) }
-            if tables.isEmpty, !options.ignoreEpochs, file.isGroup("/intervals/epochs") {
-                if file.isDataset("/intervals/epochs/" + col) {
-                    epochs = try readStateTable("/intervals/epochs", column: col)
-                } else if file.isDataset("/intervals/epochs/tags") {
-                    epochs = try readStateTable("/intervals/epochs", column: "tags")
+            if !options.ignoreEpochs, file.isGroup("/intervals/epochs") {
+                let epochsColumn = file.isDataset("/intervals/epochs/" + col) ? col
+                    : (file.isDataset("/intervals/epochs/tags") ? "tags" : nil)
+                if let c = epochsColumn, tables.isEmpty {
+                    let candidate = try readStateTable("/intervals/epochs", column: c)
+                    if let why = Self.notBrainStates(candidate) {
+                        let others = try file.members("/intervals").filter { $0 != "epochs" && file.isGroup("/intervals/" + $0) }
+                        warnings.append("\(path): /intervals/epochs not used as states: \(why); the file is analysed "
+                                        + "without it (choose a state annotation with --state-table/--state-column"
+                                        + (others.isEmpty ? "" : "; other interval tables: " + others.sorted().joined(separator: ", "))
+                                        + ")")
+                    } else {
+                        epochs = candidate
+                    }
+                } else if let c = epochsColumn,
+                          let other = try? readStateTable("/intervals/epochs", column: c).map(\.epoch.state) {
+                    // Only worth a word when it holds other labels than the states (e.g. stimulus or trial epochs).
+                    let extra = Set(other).subtracting(epochs.map(\.epoch.state)).sorted()
+                    if !extra.isEmpty {
+                        let named = extra.prefix(5).map { "'" + $0 + "'" }.joined(separator: ", ")
+                            + (extra.count > 5 ? ", ..." : "")
+                        let from = tables.joined(separator: ", ")
+                        warnings.append("\(path): states taken from \(from); /intervals/epochs (labels \(named)) ignored")
+                    }
                 }
             }
         }
         let normalized = try RecordingValidation.normalizeEpochs(epochs, file: path)
         warnings += normalized.warnings
         return normalized.epochs
+    }
+
+    /// Why the epochs read from `/intervals/epochs` are not a brain-state annotation, or nil when they may be:
+    /// they are not when epochs of different labels overlap and some label is outside `StateEpoch.vocabulary`
+    /// (stimulus or trial epochs, common in DANDI files; issue 18 item 3). Overlapping epochs whose labels are all
+    /// states stay an error (`RecordingValidation.normalizeEpochs`).
+    static func notBrainStates(_ epochs: [(epoch: StateEpoch, location: String)]) -> String? {
+        let labels = Set(epochs.map(\.epoch.state))
+        let foreign = labels.filter { !StateEpoch.vocabulary.contains($0.lowercased()) }.sorted()
+        guard !foreign.isEmpty else { return nil }
+        let sorted = epochs.map(\.epoch).filter { $0.stop > $0.start }.sorted { $0.start < $1.start }
+        var active: [StateEpoch] = []
+        for e in sorted {
+            active.removeAll { $0.stop <= e.start }
+            if let o = active.first(where: { $0.state != e.state }) {
+                return "its epochs '\(o.state)' [\(o.start), \(o.stop)) s and '\(e.state)' [\(e.start), \(e.stop)) s "
+                    + "overlap and " + foreign.prefix(5).map { "'" + $0 + "'" }.joined(separator: ", ") + " "
+                    + (foreign.count == 1 ? "is not a brain state" : "are not brain states")
+            }
+            active.append(e)
+        }
+        return nil
     }
 
     /// Reads one TimeIntervals table; `column` is a 1-D label column or the ragged `tags` column.

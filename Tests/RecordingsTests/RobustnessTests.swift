@@ -69,11 +69,25 @@ final class RobustnessTests: XCTestCase {
     // MARK: item 3
 
     func testStateAnnotationCanBeChosenAndOnlyItIsValidated() throws {
-        // Overlapping stimulus tags in /intervals/epochs stop the file by default (with a hint) ...
-        let e = error(try read("trial_epochs"))
+        // Overlapping stimulus tags in /intervals/epochs are not states: left out by default, with a warning that
+        // names them and the other tables (they used to stop the file with "epochs overlap") ...
+        let byDefault = try read("trial_epochs")
+        XCTAssertTrue(byDefault.epochs.isEmpty)
+        XCTAssertTrue(byDefault.warnings.contains {
+            $0.contains("/intervals/epochs not used as states") && $0.contains("'stim_a' [0.0, 10.0) s and 'stim_b' [5.0, 15.0) s")
+                && $0.contains("are not brain states") && $0.contains("other interval tables: hypnogram")
+        }, "\(byDefault.warnings)")
+        // ... beside a state table they are ignored with a warning naming their labels ...
+        let beside = try read("trial_and_states")
+        XCTAssertEqual(beside.states, ["wake", "nrem_deep"])
+        XCTAssertTrue(beside.warnings.contains {
+            $0.contains("states taken from /intervals/sleep_states") && $0.contains("'stim_a', 'stim_b'") && $0.contains("ignored")
+        }, "\(beside.warnings)")
+        // ... overlapping epochs whose labels are all brain states still stop the file, with the hint ...
+        let e = error(try read("epochs_states_overlap"))
         guard case .overlappingEpochs? = e else { return XCTFail("\(String(describing: e))") }
         XCTAssertTrue(e!.description.contains("--ignore-epochs"), e!.description)
-        // ... and are left out with ignoreEpochs, or by choosing the hypnogram table.
+        // ... and stimulus epochs are left out with ignoreEpochs, or by choosing the hypnogram table.
         XCTAssertTrue(try read("trial_epochs", ReadOptions(ignoreEpochs: true)).epochs.isEmpty)
         let chosen = try read("trial_epochs", ReadOptions(stateTable: "hypnogram", stateColumn: "stage"))
         XCTAssertEqual(chosen.states, ["wake", "nrem_deep"])
@@ -210,9 +224,14 @@ final class RobustAnalyzeCommandTests: XCTestCase {
 
     func testStateTableColumnAndIgnoreEpochsOptions() throws {
         let c = cases["trial_epochs"]!
-        let (s1, _, e1) = try analyze(path("trial_epochs"), "out1")
-        XCTAssertNotEqual(s1, 0)
-        XCTAssertTrue(e1.contains("--ignore-epochs"), e1)
+        // By default the stimulus epochs are left out with a warning (they used to stop the file).
+        let (s1, o1, e1) = try analyze(path("trial_epochs"), "out1")
+        XCTAssertEqual(s1, 0, e1)
+        XCTAssertTrue(e1.contains("/intervals/epochs not used as states"), e1)
+        XCTAssertTrue(o1.contains("all"), o1)
+        let (s0, _, e0) = try analyze(path("epochs_states_overlap"), "out0")
+        XCTAssertNotEqual(s0, 0)
+        XCTAssertTrue(e0.contains("--ignore-epochs"), e0)
         let (s2, o2, e2) = try analyze(path("trial_epochs"), "out2",
                                        ["--state-table", c["table"] as! String, "--state-column", c["column"] as! String])
         XCTAssertEqual(s2, 0, e2)

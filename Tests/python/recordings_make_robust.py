@@ -96,6 +96,19 @@ write_tags(f, [(0, 10, "stim_a"), (5, 15, "stim_b"), (20, 30, "stim_a")])
 write_intervals(f, "hypnogram", [(0, 50, "wake"), (50, 100, "nrem_deep")], column="stage")
 f.close()
 cases["trial_epochs"] = {"path": p, "table": "hypnogram", "column": "stage"}
+#    trial epochs beside a state table (ignored with a warning naming their labels); and /intervals/epochs whose
+#    overlapping labels are all brain states (still an error)
+p, f = nwb("trial_and_states")
+write_units(f, "units", base, LABELS)
+write_tags(f, [(0, 10, "stim_a"), (5, 15, "stim_b")])
+write_intervals(f, "sleep_states", [(0, 50, "wake"), (50, 100, "nrem_deep")])
+f.close()
+cases["trial_and_states"] = {"path": p}
+p, f = nwb("epochs_states_overlap")
+write_units(f, "units", base, LABELS)
+write_tags(f, [(0, 60, "wake"), (50, 100, "rem")])
+f.close()
+cases["epochs_states_overlap"] = {"path": p}
 p, f = nwb("two_state_tables")
 write_units(f, "units", base, LABELS)
 write_intervals(f, "scored_a", [(0, 50, "wake"), (50, 100, "nrem_deep")])
