@@ -10,7 +10,9 @@ struct PlanCommand: ParsableCommand {
         Reads JOB.yaml, finds and hashes the recordings, and prints one row per shard: recording, state, \
         family (balance, or a docs/methods.md §6–9 family), part (a block of LFP channels `ch0-31`, a block of unit \
         pairs `pairs0-63x64-99`, or `all`), member block (observed, or a block of surrogates of one kind), the \
-        scale band, the estimated cost (spikes × scales × members; families in the same units) and the shard \
+        scale band, the estimated CPU time on one core (the cost — spikes × scales × members, families in the same \
+        units — at a rate calibrated on the previous run in the output folder when it has finished shards, else at \
+        the built-in rate measured on this project's machine) and the shard \
         key (SHA-256 of input content, state, family, part, block, parameters and program version), then the \
         totals and the shard count per family. Every balance shard computes all scales, because the §3.7 \
         textures and the §4 order parameters couple them. Groups are the Slurm array tasks of `sweep --group K`.
@@ -34,8 +36,11 @@ struct PlanCommand: ParsableCommand {
         if save { try folder.create(); try folder.saveJob(spec) }
         let cache = FileManager.default.fileExists(atPath: spec.output) ? spec.output : nil
         let plan = try Planner(job: spec, cacheFolder: cache).plan()
+        // CPU time: calibrated on a previous run in the output folder when there is one (issue 18 item 9).
+        let existing = FileManager.default.fileExists(atPath: folder.planPath)
+        let report = PlanReport(plan: plan, calibration: (existing ? CostCalibration.fromLedger(folder) : nil) ?? .builtIn,
+                                done: existing ? CostCalibration.doneKeys(folder) : [])
         if save { try folder.savePlan(plan) }
-        let report = PlanReport(plan: plan)
         print(json ? try report.json() : report.text())
     }
 }
