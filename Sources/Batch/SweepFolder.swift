@@ -70,8 +70,9 @@ public struct SweepFolder: Sendable {
 /// One line of the ledger (`ledger.jsonl`): a shard finished or failed, or a sweep phase began or ended.
 public struct LedgerEntry: Codable, Sendable, Equatable {
     /// `done`, `already_done` (another run wrote the shard first; its file was kept), `failed`, `crashed` (its rank
-    /// died while it was in flight), `interrupted` (a stop; with a key: abandoned in flight when the stop grace
-    /// ran out), `damaged` (its file failed the check and was moved to `OUT/damaged/`), `sweep_start`,
+    /// died while it was in flight, with host and signal: recorded by rank 0, or from its `OUT/inflight/` marker by
+    /// the next run when rank 0 died too), `interrupted` (a stop; with a key: abandoned in flight when the stop
+    /// grace ran out, or in flight on a rank whose process exited when its run ended), `damaged` (its file failed the check and was moved to `OUT/damaged/`), `sweep_start`,
     /// `sweep_end`, `reduced`.
     public var event: String
     /// ISO 8601 UTC.

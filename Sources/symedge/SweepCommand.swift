@@ -30,6 +30,12 @@ struct SweepCommand: ParsableCommand {
         mpirun itself makes it exit 1 whatever the ranks return, one to srun kills the tasks at once); 1 other \
         errors, including a \
         fatal error on any rank (e.g. a full disk), which is logged once and ends every rank (MPI_Abort).
+
+        A rank that dies (OOM killer, segfault): each rank writes OUT/inflight/<key>.<host>.<pid>.json for the \
+        shard it computes and holds it locked; under srun or mpirun with several ranks, the launched process is \
+        a rank guard whose child is the rank, and it writes the signal into that marker. Rank 0 records the shard \
+        `crashed` with host and signal (if rank 0 died too, the next run does); `symedge status OUT` lists it, \
+        and a rerun computes it again. SYMEDGE_RANK_GUARD=0 turns the guard off.
         """)
 
     @OptionGroup var global: GlobalOptions
