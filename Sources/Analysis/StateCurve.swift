@@ -9,8 +9,8 @@ public struct StateCurve: Codable, Sendable, Equatable {
     public var kind: String
     /// 1-based scale index s (Δt_s = exp(0.3 (s−1)) ms).
     public var scaleIndex: Int
-    public var x: [Double]
-    public var y: [Double]
+    /// The points, `x[j]` against `y[j]`.
+    public var x: [Double], y: [Double]
 
     public init(kind: String, scaleIndex: Int, x: [Double], y: [Double]) {
         self.kind = kind; self.scaleIndex = scaleIndex; self.x = x; self.y = y

@@ -54,7 +54,7 @@ struct AnalyzeCommand: ParsableCommand {
     var surrogates: Int = AnalysisParameters().surrogateCount
 
     @Option(name: .long, help: "Surrogate kinds, comma-separated; the first fills the main tables. Kinds: \(SurrogateKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var surrogateKinds: String = AnalysisParameters().surrogateKinds.map(\.rawValue).joined(separator: ",")
+    var surrogateKinds = CommaList(AnalysisParameters().surrogateKinds)
 
     @Option(name: .long, help: "Master seed of every random stream.")
     var seed: UInt64 = AnalysisParameters().seed
@@ -84,7 +84,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(
         "Also compute these docs/methods.md §6–9 families into family_measures.csv: comma-separated from \(MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ")), or all (default: none).",
         valueName: "LIST"))
-    var families: String?
+    var families: CommaList<MeasureFamily>?
 
     @Option(name: .long, help: ArgumentHelp(
         "YAML/JSON mapping of docs/methods.md §6–9 parameters for --families, with the keys of a job file's family_parameters: (e.g. channels: [0, 8], spatial_bins_ms: [100]); recorded in provenance.json.",
@@ -98,37 +98,10 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func parsedFamilies() throws -> [MeasureFamily] {
-        guard let families else { return [] }
-        if families.trimmingCharacters(in: .whitespaces) == "all" { return MeasureFamily.allCases }
-        return try families.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            .map { n in
-                guard let f = MeasureFamily(rawValue: n) else {
-                    throw ValidationError("--families: unknown family '\(n)'; known: "
-                                          + MeasureFamily.allCases.map(\.rawValue).joined(separator: ", ") + ", all")
-                }
-                return f
-            }
-    }
-
     func validate() throws {
         guard (1...64).contains(scales) else { throw ValidationError("--scales must be between 1 and 64, got \(scales)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (every core) or more, got \(threads)") }
         guard surrogates >= 0 else { throw ValidationError("--surrogates must be 0 or more, got \(surrogates)") }
-        _ = try parsedKinds()
-        _ = try parsedFamilies()
-    }
-
-    func parsedKinds() throws -> [SurrogateKind] {
-        let names = surrogateKinds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        return try names.map { n in
-            guard let k = SurrogateKind(rawValue: n) else {
-                throw ValidationError("--surrogate-kinds: unknown kind '\(n)'; known: "
-                                      + SurrogateKind.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return k
-        }
     }
 
     /// The reading choices of issue 18 that differ from the defaults, for provenance.json.
@@ -147,7 +120,7 @@ struct AnalyzeCommand: ParsableCommand {
         var parameters = AnalysisParameters()
         parameters.scaleCount = scales
         parameters.surrogateCount = surrogates
-        parameters.surrogateKinds = try parsedKinds()
+        parameters.surrogateKinds = surrogateKinds.values
         parameters.seed = seed
 
         log.info("reading \(file)")
@@ -167,7 +140,7 @@ struct AnalyzeCommand: ParsableCommand {
             available: recording.states, file: file)
         for s in skipped { log.warning("\(file): state \(s) has no usable epochs; skipped") }
 
-        let families = try parsedFamilies()
+        let families = self.families?.values ?? []
         var familyParameters = try self.familyParameters.map { try FamilyParameterKeys.read(file: $0) }
             ?? FamilyParameters()
         familyParameters.seed = seed

@@ -27,7 +27,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Output folder (created).") var out: String
     @Option(help: "Neurons in the network (80 % E, 20 % I).") var neurons: Int = 2000
     @Option(help: "Comma-separated states to include.")
-    var states: String = SessionSchedule.canonicalOrder.map(\.rawValue).joined(separator: ",")
+    var states = CommaList(SessionSchedule.canonicalOrder)
     @Option(help: "Integration time step, ms (must divide 1 ms).") var dt: Double = NetworkParameters().dt
     @Option(help: "Relative spread of subject parameters around the defaults (0 = identical subjects).")
     var subjectSpread: Double = 0.05
@@ -50,7 +50,7 @@ struct SimulateCommand: ParsableCommand {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             try ParameterOverrides.apply(json: data, source: file, network: &network, regimes: &settings)
         }
-        let regimes = try states.split(separator: ",").map { try Regime.parse(String($0)) }
+        let regimes = states.values
         var options = CohortOptions(subjects: subjects, sessions: sessions, duration: duration, seed: seed,
                                     outputDirectory: out, regimes: regimes, parameters: network,
                                     subjectSpread: subjectSpread, lfp: !noLfp,
