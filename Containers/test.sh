@@ -120,7 +120,7 @@ else
   finish
 fi
 
-# Same path and working directory inside and outside, so the input path in provenance.json is the same.
+# A command in the image, with the test folder at its host path, no network, and Open MPI's root opt-in.
 in_container() {
   podman run --rm --network none -v "$work:$work" -w "$work" \
     -e OMPI_ALLOW_RUN_AS_ROOT=1 -e OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$image" "$@"
