@@ -40,16 +40,21 @@ public enum FamilyAnalysis {
 
     /// One member of one family for one (recording, state).
     /// - Parameter recordingID: a stable identifier (e.g. "subject/session") that seeds the surrogates.
+    /// - Parameter transforms: LFP pieces and wavelet transforms shared between the members of this (recording,
+    ///   state) (the seizure family's coherence; nil = none shared).
     /// - Throws: `FamilyAnalysisError.noSurrogates` for a surrogate member of a family without surrogates;
     ///   errors reading the LFP.
     public static func run(family: MeasureFamily, recording: Recording, recordingID: String, state: String,
-                           member: Member, parameters: FamilyParameters = FamilyParameters()) throws -> FamilyResult {
+                           member: Member, parameters: FamilyParameters = FamilyParameters(),
+                           transforms: WaveletTransformCache? = nil) throws -> FamilyResult {
         guard case .surrogate = member else {
             switch family {
             case .lfp: return try LFPAnalysis.run(recording: recording, state: state, parameters: parameters)
             case .spatial: return SpatialAnalysis.run(recording: recording, state: state, parameters: parameters)
             case .avalanches: return try AvalancheAnalysis.run(recording: recording, state: state, parameters: parameters)
-            case .seizure: return try SeizureAnalysis.run(recording: recording, state: state, parameters: parameters)
+            case .seizure:
+                return try SeizureAnalysis.run(recording: recording, state: state, parameters: parameters, curves: true,
+                                               coherence: true, transforms: transforms)
             }
         }
         guard supportsSurrogates(family) else {
@@ -73,7 +78,7 @@ public enum FamilyAnalysis {
             out = try AvalancheAnalysis.run(recording: s, state: state, parameters: parameters, observed: false)
         case .seizure:
             out = try SeizureAnalysis.run(recording: s, state: state, parameters: parameters, curves: false,
-                                          coherence: parameters.coherenceSurrogates)
+                                          coherence: parameters.coherenceSurrogates, transforms: transforms)
         }
         out.missing = []
         out.curves = []
@@ -82,11 +87,14 @@ public enum FamilyAnalysis {
     }
 
     /// Several members of one family (e.g. a block of surrogates), in the order given; equal to calling `run`
-    /// for each.
+    /// for each. The seizure family's LFP pieces and wavelet transforms are made once for all of them (when the
+    /// surrogates recompute the coherence, `coherenceSurrogates`).
     public static func run(family: MeasureFamily, recording: Recording, recordingID: String, state: String,
                            members: [Member], parameters: FamilyParameters = FamilyParameters()) throws -> [FamilyResult] {
-        try members.map { try run(family: family, recording: recording, recordingID: recordingID, state: state,
-                                  member: $0, parameters: parameters) }
+        let transforms = family == .seizure && parameters.coherenceSurrogates && members.count > 1
+            ? WaveletTransformCache() : nil
+        return try members.map { try run(family: family, recording: recording, recordingID: recordingID, state: state,
+                                         member: $0, parameters: parameters, transforms: transforms) }
     }
 
     /// Whether spike surrogates apply: spatial, avalanches, seizure yes; lfp no (its measures read only the LFP).

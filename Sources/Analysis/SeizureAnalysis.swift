@@ -29,9 +29,10 @@ public enum SeizureAnalysis {
         try run(recording: r, state: state, parameters: p, curves: true, coherence: true)
     }
 
-    /// `curves`: the S(t) curves (observed data); `coherence`: the per-channel wavelet coherence.
+    /// `curves`: the S(t) curves (observed data); `coherence`: the per-channel wavelet coherence; `transforms`:
+    /// the LFP pieces and their wavelet transforms shared between the members of one (recording, state).
     static func run(recording r: Recording, state: String, parameters p: FamilyParameters,
-                    curves: Bool, coherence: Bool) throws -> FamilyResult {
+                    curves: Bool, coherence: Bool, transforms: WaveletTransformCache? = nil) throws -> FamilyResult {
         var b = FamilyRowBuilder(subject: r.subject, session: r.session, state: state, family: .seizure)
         let eIdx = r.unitIndices(of: .excitatory), iIdx = r.unitIndices(of: .inhibitory)
         let eTrains = FamilySupport.trains(r, eIdx), iTrains = FamilySupport.trains(r, iIdx)
@@ -76,7 +77,10 @@ public enum SeizureAnalysis {
                 let cap = Int(waveletMaxSeconds * rate)
                 return (e, rg.lowerBound..<min(rg.upperBound, rg.lowerBound + cap))
             }
-            let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: pairs.map(\.1))
+            let ranges = pairs.map(\.1)
+            let pieces = try transforms?.pieces(channels: channels, ranges: ranges) {
+                try FamilySupport.readPieces(series, channels: channels, ranges: ranges)
+            } ?? FamilySupport.readPieces(series, channels: channels, ranges: ranges)
             let freqs = WaveletCoherence.logFrequencies(low: p.waveletLowHz, high: min(p.waveletHighHz, rate / 2 * 0.9),
                                                         count: p.waveletCount)
             var cohSum = [Double](repeating: 0, count: channels.count), cohN = [Int](repeating: 0, count: channels.count)
@@ -90,8 +94,9 @@ public enum SeizureAnalysis {
                                                            tauE: p.tauEMs / 1000, tauI: p.tauIMs / 1000)
                     let wc = WaveletCoherence.wavelet(current, rate: rate, frequencies: freqs, omega0: p.waveletOmega0)
                     for i in channels.indices {
-                        let wl = WaveletCoherence.wavelet(pieces[i][k], rate: rate, frequencies: freqs,
-                                                          omega0: p.waveletOmega0)
+                        let make = { WaveletCoherence.wavelet(pieces[i][k], rate: rate, frequencies: freqs,
+                                                              omega0: p.waveletOmega0) }
+                        let wl = transforms?.transform(channel: channels[i], range: rg, make: make) ?? make()
                         guard let w = WaveletCoherence.coherence(wc, wl) else { continue }
                         for v in w.coherence where v.isFinite { cohSum[i] += v; cohN[i] += 1 }
                         ridges[i] += w.ridge.filter(\.isFinite)
@@ -196,5 +201,46 @@ extension FamilyResult {
             $0.family == .seizure && $0.state == state && $0.measure == SeizureAnalysis.stateDeviationMeasure
                 && $0.channel.isEmpty
         }?.value
+    }
+}
+
+/// The LFP pieces and Morlet transforms of the seizure family's channels (METHODS §6), shared between the members
+/// of one (recording, state, parameters): they depend only on the LFP, so every surrogate member that recomputes
+/// the coherence with C(t) (`FamilyParameters.coherenceSurrogates`) reuses the observed data's transforms
+/// instead of reading and transforming each channel again. The values are the same either way. Thread-safe; it
+/// keeps transforms up to `budgetBytes` (later ones are made each time they are needed).
+public final class WaveletTransformCache: @unchecked Sendable {
+    struct Key: Hashable { var channel: Int; var start: Int; var end: Int }
+    private let lock = NSLock()
+    private var stored: [Key: WaveletCoherence.Transform] = [:]
+    private var piecesByChannels: [[Int]: (ranges: [Range<Int>], pieces: [[[Double]]])] = [:]
+    private var bytes = 0
+    /// Bytes of transforms kept at most.
+    public let budgetBytes: Int
+
+    public init(budgetBytes: Int = 256 << 20) { self.budgetBytes = budgetBytes }
+
+    /// The pieces of `channels` over `ranges` (`FamilySupport.readPieces`), read once.
+    func pieces(channels: [Int], ranges: [Range<Int>], read: () throws -> [[[Double]]]) throws -> [[[Double]]] {
+        lock.lock()
+        if let p = piecesByChannels[channels], p.ranges == ranges { lock.unlock(); return p.pieces }
+        lock.unlock()
+        let p = try read()
+        lock.lock(); piecesByChannels[channels] = (ranges, p); lock.unlock()
+        return p
+    }
+
+    /// The transform of `channel` over sample `range`, made by `make` the first time.
+    func transform(channel: Int, range: Range<Int>, make: () -> WaveletCoherence.Transform) -> WaveletCoherence.Transform {
+        let key = Key(channel: channel, start: range.lowerBound, end: range.upperBound)
+        lock.lock()
+        if let t = stored[key] { lock.unlock(); return t }
+        lock.unlock()
+        let t = make()
+        let size = (t.re.count + t.im.count) * MemoryLayout<Double>.size
+        lock.lock()
+        if stored[key] == nil && bytes + size <= budgetBytes { stored[key] = t; bytes += size }
+        lock.unlock()
+        return t
     }
 }
