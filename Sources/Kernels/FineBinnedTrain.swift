@@ -286,8 +286,27 @@ public struct FineBinnedTrain: Sendable {
 
     /// Number of `t[lo ..< hi]` whose bin on `grid` (METHODS §2 edge rule) is below `kk`: the spikes of the one or
     /// two fine bins around a coarse edge.
+    ///
+    /// Up to four spikes (the usual case) are decided at once on SIMD lanes, without a data-dependent branch, by the
+    /// product p = (t − t0)·(1/Δt): `BinGrid.index` shows |p − q| < 3.7e-7 bins for the rule's q (below 2^30 bins),
+    /// so p < kk − 1e-6 means bin < kk and p > kk + 1e-6 means bin ≥ kk. When any valid lane lies within 1e-6 of kk
+    /// (rare), or there are more than four spikes, the spikes are decided by `BinGrid.index` one by one. Lanes past
+    /// `hi` are masked; `times` is padded with four values past its last spike so the load stays inside.
     @inline(__always)
     static func below(_ kk: Int, _ grid: BinGrid, _ t: UnsafeBufferPointer<Double>, _ lo: Int, _ hi: Int) -> Int32 {
+        let n = hi - lo
+        if n <= 4 && lo + 4 <= t.count && kk < 1 << 29 {
+            let tv = UnsafeRawPointer(t.baseAddress! + lo).loadUnaligned(as: SIMD4<Double>.self)
+            let d = (tv - SIMD4(repeating: grid.origin)) * SIMD4(repeating: grid.inverseWidth)
+                - SIMD4(repeating: Double(kk))
+            let lane = SIMD4<Int64>(0, 1, 2, 3) .< SIMD4<Int64>(repeating: Int64(n))
+            let m = SIMD4<Double>(repeating: BinGrid.fastPathMargin)
+            let unsure = (d .>= -m) .& (d .<= m) .& lane
+            if !any(unsure) {
+                let hit = (d .< SIMD4<Double>(repeating: 0)) .& lane
+                return Int32(truncatingIfNeeded: SIMD4<Int64>(repeating: 0).replacing(with: 1, where: hit).wrappedSum())
+            }
+        }
         var c: Int32 = 0
         var i = lo
         while i < hi { if grid.index(t[i]) < kk { c &+= 1 }; i += 1 }

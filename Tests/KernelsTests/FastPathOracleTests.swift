@@ -116,4 +116,42 @@ final class FastPathOracleTests: XCTestCase {
             XCTAssertEqual(a, c); XCTAssertEqual(b, d)
         }
     }
+
+    /// The prefix path's edge resolution (SIMD lanes on the product, the rule's division only within 1e-6 bins of
+    /// an edge) against the rule by division: spikes 1e-9 … 1e-4 bins on both sides of every coarse edge (where the
+    /// fast lanes decide those beyond 1e-6), several to a fine bin, three epochs with non-aligned starts, every scale.
+    func testPrefixEdgeResolutionEqualsTheRuleByDivision() {
+        var rng = Xoshiro256StarStar(seed: 1412)
+        let epochs: [(Double, Double)] = [(3.000_123_7, 9.8), (12.345_678_9, 14.0), (20.5, 45.123)]
+        let offsets: [Double] = [0, 1e-9, 2e-8, 5e-7, 9e-7, 1.1e-6, 2e-6, 5e-6, 1e-5, 1e-4]
+        for s in 2 ... 32 {
+            let w = Kernels.scaleSeconds(s)
+            var spikes: [Double] = []
+            for (a, b) in epochs {
+                let g = BinGrid(origin: a, width: w)
+                for k in 1 ... max(1, g.fullBinCount(stop: b)) where rng.nextUnit() < min(1, 400 / Double(g.fullBinCount(stop: b) + 1)) {
+                    let e = g.edge(k)
+                    for o in offsets where rng.nextUnit() < 0.5 {
+                        spikes.append(e - o * w); spikes.append(e + o * w)
+                    }
+                }
+                spikes += TestData.poisson(rate: 300, start: a, stop: b, rng: &rng)
+            }
+            spikes = spikes.filter { t in epochs.contains { t >= $0.0 && t < $0.1 } }.sorted()
+            var expect: [Int32] = []
+            for (a, b) in epochs {
+                let g = BinGrid(origin: a, width: w)
+                var c = [Int32](repeating: 0, count: g.fullBinCount(stop: b))
+                for t in spikes where t >= a && t < b {
+                    let j = g.exactIndex(t)
+                    if j >= 0 && j < c.count { c[j] += 1 }
+                }
+                expect += c
+            }
+            let f = TestData.fine([spikes.enumerated().filter { $0.offset % 3 != 0 }.map { $0.element },
+                                   spikes.enumerated().filter { $0.offset % 3 == 0 }.map { $0.element }],
+                                  epochs: epochs)
+            XCTAssertEqual(TestData.counts(f, width: w), expect, "scale \(s)")
+        }
+    }
 }
