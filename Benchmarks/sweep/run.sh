@@ -58,7 +58,9 @@ t1, t2 = runs[1]["wallSeconds"], runs[2]["wallSeconds"]
 for np, r in runs.items():
     print(f"np={np}: shards={r['planned']} wall={r['wallSeconds']:.2f}s compute(sum)={r['computeSeconds']:.2f}s "
           f"coordinator_busy={r['coordinatorBusySeconds']:.3f}s ({100*r['coordinatorBusySeconds']/r['wallSeconds']:.2f}% of wall) "
-          f"bytes/shard={r['resultBytes']/max(1,r['succeeded']):.0f}")
+          f"bytes/shard={r['resultBytes']/max(1,r['succeeded']):.0f}"
+          + (f" writer={r['writerSeconds']:.3f}s wall {r.get('writerCPUSeconds', 0):.3f}s CPU "
+             f"({100*r['writerSeconds']/r['wallSeconds']:.2f}% of wall, on its own thread)" if 'writerSeconds' in r else ""))
 print(f"speed-up 1->2 ranks: {t1/t2:.3f}  parallel efficiency: {100*t1/(2*t2):.1f}%")
 PY
 echo "work folder: $WORK"

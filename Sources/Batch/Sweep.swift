@@ -73,6 +73,11 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var damaged: [String]?
     /// The signal that stopped the sweep.
     public var signal: Int?
+    /// Wall seconds rank 0's result writer spent publishing shard files and appending their ledger lines (fsyncs
+    /// included), on its own thread, overlapping the computation (#15).
+    public var writerSeconds: Double?
+    /// CPU seconds of that writer thread.
+    public var writerCPUSeconds: Double?
     /// Worker ranks that died during the run (their in-flight shards are recorded `crashed`); MPI cannot finalise
     /// with a dead rank, so the run ends every rank with MPI_Abort after the summary.
     public var crashedRanks: [Int]?
@@ -298,7 +303,11 @@ final class Coordinator {
         var busy = 0.0
         let fault = InjectedFault.fromEnvironment()
 
-        func handle(_ o: ShardOutcome) throws {
+        // Shard files and their `done` lines are written on a thread of their own (#15): the MPI thread checks a
+        // result (envelope and checksum, no decoding), counts it and queues the write.
+        let writer = ResultWriter()
+        defer { try? writer.drain(); writer.finish() }      // on a fatal error too: what was counted gets written
+        func handle(_ o: ShardOutcome, pid: Int32) throws {
             try fault?.check(rank: 0, handled: handled)
             let shard = plan.shards[o.index]
             let info = plan.recordings[shard.recording]
@@ -306,10 +315,32 @@ final class Coordinator {
             summary.computeSeconds += o.seconds
             if o.ok {
                 do {
-                    _ = try ShardFile.provenance(of: o.payload, source: label)
+                    try ShardFile.check(o.payload, source: label)
+                    let path = folder.shardPath(key: shard.key)
+                    if access(path, F_OK) != 0 {
+                        summary.succeeded += 1
+                        summary.resultBytes += o.payload.count
+                        progress.record(ok: true, cost: shard.cost)
+                        let (folder, ledger) = (self.folder, ledger)
+                        writer.submit {
+                            // Never replaces a finished result (another run may have written it meanwhile).
+                            let published = try AtomicFile.publish(o.payload, to: path)
+                            try ledger.append(published
+                                ? LedgerEntry(event: "done", key: shard.key, shard: label, file: info.path,
+                                              rank: o.rank, host: o.host, seconds: o.seconds,
+                                              bytes: o.payload.count, sha256: ShardSeal.fileDigest(o.payload))
+                                : LedgerEntry(event: "already_done", key: shard.key, shard: label, file: info.path,
+                                              message: "another run finished this shard first; its result file "
+                                              + "was kept, this copy discarded", rank: o.rank, host: o.host,
+                                              seconds: o.seconds))
+                            InflightMarkers.remove(folder, key: shard.key, host: o.host, pid: pid)
+                        }
+                        return
+                    }
+                    defer { forget(o, pid: pid) }
                     // Never replaces a finished result: another run (a node with a stale view of the folder)
                     // may have written this shard since the plan was made; its file stays, this copy is dropped.
-                    guard try AtomicFile.publish(o.payload, to: folder.shardPath(key: shard.key)) else {
+                    guard try AtomicFile.publish(o.payload, to: path) else {
                         try ledger.append(LedgerEntry(event: "already_done", key: shard.key, shard: label,
                                                       file: info.path, message: "another run finished this shard "
                                                       + "first; its result file was kept, this copy discarded",
@@ -328,9 +359,11 @@ final class Coordinator {
                 } catch let e as BatchError {
                     if case .io = e { throw e }      // our own disk is failing: stop, don't mislabel shards
                     try fail(shard, label: label, file: info.path, message: "\(e)", o: o)
+                    forget(o, pid: pid)
                 }
             } else {
                 try fail(shard, label: label, file: info.path, message: String(decoding: o.payload, as: UTF8.self), o: o)
+                forget(o, pid: pid)
             }
         }
         func fail(_ shard: Shard, label: String, file: String, message: String, o: ShardOutcome) throws {
@@ -411,6 +444,7 @@ final class Coordinator {
         var abandoned = false
         while handled < target || stopped.contains(false) {
             var progressed = false
+            try writer.check()      // a failed write (full or read-only disk) stops the sweep
             if stopSignal == nil, let stop = options.stop, let sig = stop.signal { try beginStop(sig) }
             if world.size > 1 {
                 while let m = try world.poll() {
@@ -434,8 +468,7 @@ final class Coordinator {
                     } else if info.tag == SweepTag.result {
                         let o = try ShardOutcome(decoding: bytes)
                         settle(info.source, o.index)
-                        try handle(o)
-                        forget(o, pid: pids[info.source])
+                        try handle(o, pid: pids[info.source])
                         handled += 1
                     } else if info.tag == SweepTag.declined {
                         var r = ByteReader(bytes: bytes, source: "declined message")
@@ -458,7 +491,7 @@ final class Coordinator {
             let outs = board.drain()
             if !outs.isEmpty {
                 let b0 = Date()
-                for o in outs { try handle(o); forget(o, pid: getpid()); handled += 1 }
+                for o in outs { try handle(o, pid: getpid()); handled += 1 }
                 busy += Date().timeIntervalSince(b0)
                 progressed = true
             }
@@ -476,11 +509,14 @@ final class Coordinator {
             }
         }
         if !abandoned { while board.isLocalRunning { usleep(1000) } }
+        try writer.drain()      // every result counted as done has its file and ledger line
         if !lostRanks.isEmpty { summary.crashedRanks = lostRanks }
         AtomicFile.syncDirectory(folder.shardsDirectory)
         if todo.count > 0 { progress.tick(force: true) }
         summary.wallSeconds = Date().timeIntervalSince(t0)
         summary.coordinatorBusySeconds = busy
+        summary.writerSeconds = writer.busySeconds
+        summary.writerCPUSeconds = writer.cpuSeconds
         try ledger.append(LedgerEntry(event: "sweep_end", message: "\(summary.succeeded) done, \(summary.failures.count) failed"
                                       + (summary.abandoned.map { ", \($0) abandoned at the stop" } ?? ""),
                                       rank: 0, host: host, seconds: summary.wallSeconds))
