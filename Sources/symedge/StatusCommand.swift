@@ -38,8 +38,16 @@ struct StatusCommand: ParsableCommand {
         } else {
             print("\(folder.root): \(s.total) shards: \(s.done) done, \(s.pending) pending, \(s.failed.count) failed")
             if let per = s.perMeasure, per.count > 1 || per.keys.first != "balance" {
+                // Each family's share of the sweep's computation (#15): compute seconds of its finished shards
+                // (last `done` ledger entry each, as manifest.json `measureTimes`).
+                let times = MeasureTime.of(plan: plan, entries: Ledger.readAll(in: folder))
+                let total = times.values.reduce(0) { $0 + $1.seconds }
                 for (name, c) in per.sorted(by: { $0.key < $1.key }) {
-                    print("  \(name): \(c.total) shards: \(c.done) done, \(c.pending) pending, \(c.failed) failed")
+                    let share = times[name].map { t in
+                        String(format: "; %.1f s compute, %.1f %% of the sweep's", t.seconds,
+                               total > 0 ? 100 * t.seconds / total : 0)
+                    } ?? ""
+                    print("  \(name): \(c.total) shards: \(c.done) done, \(c.pending) pending, \(c.failed) failed\(share)")
                 }
             }
             for f in s.failed { print("  failed: \(f.shard): \(f.file): \(f.message)") }
