@@ -40,6 +40,9 @@ wait_jobs() {  # IDS(comma-separated) TIMEOUT: until none is pending, running, r
   slurm_cmd squeue -r -j "$1"
   return 1
 }
+all_completed() {  # IDS(comma-separated): every job and array task of IDS ended COMPLETED
+  [ "$(slurm_cmd squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]
+}
 same_tables() {  # DIR_A DIR_B: tables/ byte for byte (the first differences go to the log)
   diff -r "$1/tables" "$2/tables" >"$work/diff.txt" 2>&1 || { head -20 "$work/diff.txt"; return 1; }
 }

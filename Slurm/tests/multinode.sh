@@ -36,7 +36,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
 base=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}
 slurm_cmd() { on ctl "$@"; }   # Slurm clients run on the cluster's login node
-# ok/bad/check, jobs_of, array_of, wait_jobs, same_tables (shared with run.sh)
+# ok/bad/check, jobs_of, array_of, wait_jobs, all_completed, same_tables (shared with run.sh)
 # shellcheck source=common.sh
 . "$repo/Slurm/tests/common.sh"
 note() { echo "$(date +%T) $*"; }
@@ -260,9 +260,7 @@ arr_id=$(jobs_of "$out_arr" array)
 red_id=$(jobs_of "$out_arr" reduce)
 wait_jobs "$arr_id,$red_id" 240
 note "array job $arr_id: $(states_of "$arr_id" | tr '\n' ' ')  reduce $red_id: $(states_of "$red_id")"
-check "every array task and the reduce job completed" \
-  bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
-  "$repo/Slurm/dev-multinode/on.sh" "$arr_id,$red_id"
+check "every array task and the reduce job completed" all_completed "$arr_id,$red_id"
 nodes_used=$(states_of "$arr_id" | awk -F: '{print $3}' | sort -u | wc -l)
 check "the array tasks ran on $nodes_used different nodes" test "$nodes_used" -ge 2
 check "array-mode tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_arr"
@@ -413,9 +411,7 @@ re_arr=$(jobs_of "$out_part" array)
 re_red=$(jobs_of "$out_part" reduce)
 wait_jobs "$re_arr,$re_red" 240
 note "rerun array $re_arr: $(states_of "$re_arr")  reduce $re_red: $(states_of "$re_red")"
-check "rerun task and reduce completed" \
-  bash -c '[ "$(bash "$0" ctl squeue -h -r -t all -j "$1" -o %T | sort -u)" = COMPLETED ]' \
-  "$repo/Slurm/dev-multinode/on.sh" "$re_arr,$re_red"
+check "rerun task and reduce completed" all_completed "$re_arr,$re_red"
 check "partition tables equal the one-process sweep byte for byte" same_tables "$ref" "$out_part"
 check "status: every shard done after the rerun" bash -c '"$0" status "$1" >/dev/null 2>&1' "$sym" "$out_part"
 

@@ -17,7 +17,7 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
-# ok/bad/check, jobs_of, array_of, wait_jobs, same_tables, lint_bin (shared with multinode.sh)
+# ok/bad/check, jobs_of, array_of, wait_jobs, all_completed, same_tables, lint_bin (shared with multinode.sh)
 # shellcheck source=common.sh
 . "$repo/Slurm/tests/common.sh"
 finish() {
@@ -171,8 +171,7 @@ rerun_reduce=$(jobs_of "$out" reduce)
 check "rerun submitted only group $bad_group (--array=$(array_of "$out"))" test "$(array_of "$out")" = "$bad_group"
 check "rerun array is a new job" test "$rerun_array" != "$array_id"
 wait_jobs "$rerun_array,$rerun_reduce" 180
-check "rerun task and reduce completed" \
-  bash -c '[ "$(squeue -h -r -t all -j "$0,$1" -o %T | sort -u)" = COMPLETED ]' "$rerun_array" "$rerun_reduce"
+check "rerun task and reduce completed" all_completed "$rerun_array,$rerun_reduce"
 check "array-mode tables equal the local sweep byte for byte" same_tables "$root/reference" "$out"
 check "symedge status: every shard done" bash -c '"$0" status "$1" >/dev/null' "$bin" "$out"
 
