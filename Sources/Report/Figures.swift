@@ -183,7 +183,7 @@ public enum Figures {
     }
 
     public static func cooccurrence(_ input: ReportInput) -> Figure? {
-        let features = ["contrast", "dissimilarity", "homogeneity", "energy", "entropy", "correlation"]
+        let features = Measure.GLCMFeature.allCases.map(\.rawValue)
         let states = input.states
         var panels: [String] = []
         for f in features {

@@ -122,7 +122,6 @@ final class ReportBuildTests: XCTestCase {
         let html = HTMLReport.build(input)
         XCTAssertTrue(html.contains("<figure id=\"collapse-wake\""))
         XCTAssertTrue(html.contains("<figure id=\"joint-nrem_deep\""))
-        XCTAssertFalse(html.contains("No curves or series files for this state"))
         // The surrogate collapse reference of both states, drawn as a band; only the first recording's curves.
         for state in ["wake", "nrem_deep"] {
             for kind in [StateAnalysis.collapseSurrogateMeanKind, StateAnalysis.collapseSurrogateSDKind] {
