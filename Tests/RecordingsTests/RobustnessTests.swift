@@ -66,6 +66,20 @@ final class RobustnessTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.contains("missing from units.csv (ids 9)") }, "\(r.warnings)")
     }
 
+    /// Item 8: `unit_id` is an integer, and a text id says so and where names can go instead.
+    func testTextUnitIDMustBeAnIntegerAndTheErrorSaysWhereNamesGo() throws {
+        let folder = dir.appendingPathComponent("text-ids")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "unit_id,time_s\n1,0.5\nA7,1.5\n".write(to: folder.appendingPathComponent("spikes.csv"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RecordingReader.read(folder.path)) { e in
+            let d = "\(e)"
+            XCTAssertTrue(d.contains("spikes.csv") && d.contains("line 3") && d.contains("'A7' is not an integer id")
+                          && d.contains("unit_id must be an integer") && d.contains("another units.csv column"), d)
+        }
+        let readme = try String(contentsOf: TestSupport.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("`unit_id` is an integer"), "the README documents it")
+    }
+
     // MARK: item 3
 
     func testStateAnnotationCanBeChosenAndOnlyItIsValidated() throws {

@@ -14,8 +14,6 @@ final class ThirdPartyFixtureTests: XCTestCase {
         "pynwb/empty.nwb": "not an NWB file",
         // Pruned by nwb-linkml: spike_times cut to 10 values while the index still points to 32415.
         "nwb-linkml/aibs.nwb": "end offset 32415 is not in 0...10",
-        // Overlapping stimulus tags in /intervals/epochs; it opens with --ignore-epochs (checked below).
-        "nwb-explorer/test_TimeIntervals.nwb": "epochs overlap",
     ]
 
     func testEveryThirdPartyFileOpensWithH5pyCountsOrHasAPreciseReason() throws {
@@ -61,9 +59,14 @@ final class ThirdPartyFixtureTests: XCTestCase {
                 XCTAssertEqual(s.channelCount, shape.dropFirst().reduce(1, *), "\(name) \(s.name)")
             }
         }
-        XCTAssertEqual(opened, 19)
-        // The file with overlapping stimulus epochs opens when /intervals/epochs is ignored.
+        XCTAssertEqual(opened, 20)
+        // The file with overlapping stimulus tags in /intervals/epochs ('fizz', 'qaz') opens without states, with a
+        // warning naming them (it was refused with "epochs overlap" before), and with --ignore-epochs.
         let ti = dir.appendingPathComponent("nwb-explorer/test_TimeIntervals.nwb").path
+        let rec = try RecordingReader.read(ti)
+        XCTAssertTrue(rec.epochs.isEmpty)
+        XCTAssertTrue(rec.warnings.contains { $0.contains("/intervals/epochs not used as states") && $0.contains("'fizz', 'qaz'") },
+                      "\(rec.warnings)")
         XCTAssertTrue(try RecordingReader.read(ti, options: ReadOptions(ignoreEpochs: true)).epochs.isEmpty)
     }
 }
