@@ -72,4 +72,51 @@ final class AvalancheKernelTests: XCTestCase {
         XCTAssertEqual(e.lambda, 0.25, accuracy: 0.04)
         XCTAssertLessThan(try XCTUnwrap(fits.versusExponential).ratio, 0)
     }
+
+    /// #15: the counts of several widths in one call equal one call per width (edge rule, partial last bin).
+    func testCountsOfSeveralWidthsEqualOneWidthAtATime() {
+        var rng = LFPRandom(seed: 21)
+        for trial in 0..<20 {
+            let times = rng.poissonTrain(rate: 50, duration: 20) + [3.0, 7.0, 7.0 + 1e-12, 19.999]
+            let sorted = times.sorted()
+            let start = Double(trial % 3) * 0.37, stop = 19.99 - Double(trial % 4) * 0.5
+            let widths = [0.001, 0.003, 0.005, 0.007]
+            var many = widths.map { _ in [Int32]() }
+            sorted.withUnsafeBufferPointer {
+                Avalanches.addCounts(times: $0, start: start, stop: stop, widths: widths, into: &many)
+            }
+            for (w, width) in widths.enumerated() {
+                var one: [Int32] = []
+                sorted.withUnsafeBufferPointer {
+                    Avalanches.addCounts(times: $0, start: start, stop: stop, width: width, into: &one)
+                }
+                XCTAssertEqual(many[w], one, "trial \(trial), width \(width)")
+            }
+        }
+    }
+
+    /// #15: events of (x − mean)/sd found in place equal those of the z-scored array.
+    func testLFPEventsInPlaceEqualZScoredArray() {
+        var rng = LFPRandom(seed: 22)
+        let x = (0..<20_000).map { _ in rng.normal() * 2 + 0.3 }
+        for threshold in [1.5, 2.5, 3.0] {
+            let z = x.map { ($0 - 0.3) / 2 }
+            let a = Avalanches.lfpEvents(z: z, threshold: threshold)
+            let b = x.withUnsafeBufferPointer { Avalanches.lfpEvents(x: $0, mean: 0.3, sd: 2, threshold: threshold) }
+            XCTAssertEqual(a, b)
+            XCTAssertGreaterThan(a.count, 10)
+        }
+    }
+
+    /// #15: `ZetaTable.zeta` gives the bits of `hurwitzZeta` (same s for many q, and q again after other s).
+    func testZetaTableIsBitIdenticalToHurwitzZeta() {
+        let t = PowerLawFit.ZetaTable(bits: 6)      // small: collisions overwrite entries
+        var rng = LFPRandom(seed: 23)
+        for _ in 0..<200 {
+            let s = 1 + 1e-6 + 11 * rng.uniform()
+            for q in [1, 2, 3, 4, 50, 51, 52, 1000, 1001] {
+                XCTAssertEqual(t.zeta(s, q).bitPattern, PowerLawFit.hurwitzZeta(s, Double(q)).bitPattern, "s \(s) q \(q)")
+            }
+        }
+    }
 }
