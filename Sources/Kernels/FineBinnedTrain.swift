@@ -24,7 +24,6 @@ public struct FineBinnedTrain: Sendable {
     public private(set) var prefix: [Int32] = []
     /// Spike times (seconds) grouped by global fine bin.
     public private(set) var times: [Double] = []
-    private var cursor: [Int32] = []
     private var labels: [UInt16] = []
 
     public init() {}
@@ -119,12 +118,11 @@ public struct FineBinnedTrain: Sendable {
         }
         let total = Int(prefix[nb])
         if times.count < total + 4 { times = [Double](repeating: .infinity, count: total + 4) }
-        if cursor.count < nb { cursor = [Int32](repeating: 0, count: nb) }
-        // Pass 2: scatter into bucket order, window by window.
-        prefix.withUnsafeBufferPointer { p in
-            cursor.withUnsafeMutableBufferPointer { cur in
+        // Pass 2: scatter into bucket order, window by window. The prefix counts themselves are the cursors
+        // (prefix[b] advances to the end of bin b = prefix[b + 1]); one shift by a slot afterwards restores them,
+        // so no cursor array is allocated and faulted in per member.
+        prefix.withUnsafeMutableBufferPointer { cur in
                 times.withUnsafeMutableBufferPointer { out in
-                    for b in 0 ..< nb { cur[b] = p[b] }
                     for (ei, ep) in epochs.enumerated() {
                         let g = ep.fineGrid, base = ep.binBase, last = ep.binCount - 1
                         var streams = perEpoch[ei]
@@ -149,10 +147,13 @@ public struct FineBinnedTrain: Sendable {
                     }
                     for k in total ..< min(out.count, total + 4) { out[k] = .infinity }
                 }
-            }
+                // cur[b] = old prefix[b + 1] for b < nb: shift right by one slot (memmove) and put back 0.
+                if nb > 0 {
+                    UnsafeMutableRawPointer(cur.baseAddress! + 1).copyMemory(from: cur.baseAddress!,
+                                                                              byteCount: nb * MemoryLayout<Int32>.stride)
+                }
+                cur[0] = 0
         }
-        // The cursors are only needed while grouping; release them so peak memory stays low (METHODS §11).
-        cursor = []
     }
 
     /// Sorts the spikes inside each fine bin (insertion sort; bins hold a few spikes), making `times` the sorted
@@ -265,6 +266,12 @@ public struct FineBinnedTrain: Sendable {
                 // fine bin above `hi` has index ≥ kk, and the spikes of bins lo…hi are decided by the rule itself.
                 let margin = width * 1e-6
                 var prevA: Int32 = 0, prevB: Int32 = 0
+                let ratio = width * fine.inverseWidth      // coarse width in fine bins
+                if ratio >= 1 && k < 1 << 29 {
+                    written += Self.coarseCounts(k: k, grid: grid, ratio: ratio, nb: nb, base: base, pa: pa, ta: ta,
+                                                 pb: pb, tb: tb, outA: outA + written, outB: outB + written)
+                    continue
+                }
                 for kk in 1 ... k {
                     let e = grid.edge(kk)
                     let lo = max(fine.index(e - margin), 0)
@@ -282,6 +289,41 @@ public struct FineBinnedTrain: Sendable {
             }
         }}}}
         return written
+    }
+
+    /// The coarse counts of one epoch (`k` < 2^29 bins of `grid`, `ratio` = Δt/δ ≥ 1 fine bins each) from the prefix
+    /// counts and grouped times of the two trains; equal to the METHODS §2 rule's counts. Edge kk lies at fine
+    /// coordinate kk·ratio; `lo = ⌊(kk − 1e-6)·ratio⌋` and `hi = ⌊(kk + 1e-6)·ratio⌋` bracket its fine bin without
+    /// locating the edge double. A spike of fine bin j < lo has fine coordinate q_f < j + 1 ≤ lo, and its coarse
+    /// coordinate q_c = fl((t − t0)/Δt) is q_f/ratio to within a few ulps (kk·6e-16 < 6.5e-7 bins), so
+    /// q_c < kk − 3e-7: bin < kk by more than the 1e-8 tolerance. A spike of fine bin j > hi has
+    /// q_f ≥ j − 1e-8 ≥ hi + 1 − 1e-8 > (kk + 1e-6)·ratio − 1e-8, so q_c > kk (ratio ≥ 1): bin ≥ kk. The spikes of
+    /// bins lo…hi are decided by `below`.
+    @inline(__always)
+    static func coarseCounts(k: Int, grid: BinGrid, ratio: Double, nb: Int, base: Int,
+                             pa: UnsafeBufferPointer<Int32>, ta: UnsafeBufferPointer<Double>,
+                             pb: UnsafeBufferPointer<Int32>, tb: UnsafeBufferPointer<Double>,
+                             outA: UnsafeMutablePointer<Int32>, outB: UnsafeMutablePointer<Int32>) -> Int {
+        let a0 = pa[base], b0 = pb[base]
+        var prevA: Int32 = 0, prevB: Int32 = 0
+        let band = 1e-6                                   // coarse bins on either side of an edge
+        for kk in 1 ... k {
+            let kd = Double(kk)
+            let lo = max(Int(((kd - band) * ratio).rounded(.down)), 0)
+            var cumA: Int32, cumB: Int32
+            if lo >= nb {
+                cumA = pa[base + nb] &- a0; cumB = pb[base + nb] &- b0
+            } else {
+                let hi = min(max(Int(((kd + band) * ratio).rounded(.down)), lo), nb - 1)
+                let la = pa[base + lo], lb = pb[base + lo]
+                cumA = la &- a0 &+ Self.below(kk, grid, ta, Int(la), Int(pa[base + hi + 1]))
+                cumB = lb &- b0 &+ Self.below(kk, grid, tb, Int(lb), Int(pb[base + hi + 1]))
+            }
+            outA[kk - 1] = cumA &- prevA
+            outB[kk - 1] = cumB &- prevB
+            prevA = cumA; prevB = cumB
+        }
+        return k
     }
 
     /// Number of `t[lo ..< hi]` whose bin on `grid` (METHODS §2 edge rule) is below `kk`: the spikes of the one or
