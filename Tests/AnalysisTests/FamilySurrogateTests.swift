@@ -273,6 +273,52 @@ final class FamilySurrogateTests: XCTestCase {
         XCTAssertTrue(s2.missing.allSatisfy { !$0.measure.contains("surrogate_statistics") })
     }
 
+    /// #15: a surrogate avalanche member is drawn and counted from the spikes inside the state's windows only
+    /// (several bin widths in one pass); its rows equal those of the family run on the whole surrogate recording.
+    func testAvalancheSurrogateEqualsTheWholeSurrogateRecording() throws {
+        let rec = recording(seed: 9, rate: 40)      // spikes also in [130, 140), outside every epoch
+        var p = quick
+        p.avalancheBinsMs = [1, 3, 7]
+        p.minimumAvalanches = 5
+        for kind in [SurrogateKind.circularShift, .isiPermutation] {
+            for state in ["wake", "sleep"] {
+                for i in 0..<2 {
+                    let member = Member.surrogate(kind, i)
+                    let got = try FamilyAnalysis.run(family: .avalanches, recording: rec, recordingID: "s/1",
+                                                     state: state, member: member, parameters: p)
+                    let whole = FamilySurrogates.recording(rec, recordingID: "s/1", state: state, family: .avalanches,
+                                                           member: member, seed: p.seed)
+                    let direct = try AvalancheAnalysis.run(recording: whole, state: state, parameters: p)
+                    XCTAssertEqual(got.rows, direct.rows, "\(kind) \(state) \(i)")
+                    XCTAssertGreaterThan(got.rows.filter { $0.value != nil }.count, 10)
+                }
+            }
+        }
+    }
+
+    /// #15: the seizure family's LFP transforms, shared by a block of members, give the rows of members computed
+    /// one by one.
+    func testSeizureBlockWithSharedTransformsEqualsSingleMembers() throws {
+        var rec = recording()
+        rec.epochs = [StateEpoch(start: 0, stop: 8, state: "ictal")]
+        let n = 4000
+        var rng = Rand(s: 13)
+        let raw = (0..<(2 * n)).map { _ in Float(rng.uniform() - 0.5) }
+        rec.signals = [SignalSeries(name: "LFP", sampleCount: n, channelCount: 2, rate: 500, storage: .memory(raw))]
+        var p = FamilyParameters()
+        p.waveletLowHz = 4; p.waveletHighHz = 60; p.waveletCount = 6
+        p.coherenceSurrogates = true
+        let members = (0..<3).map { Member.surrogate(.circularShift, $0) }
+        let block = try FamilyAnalysis.run(family: .seizure, recording: rec, recordingID: "s/1", state: "ictal",
+                                           members: members, parameters: p)
+        let single = try members.map {
+            try FamilyAnalysis.run(family: .seizure, recording: rec, recordingID: "s/1", state: "ictal", member: $0,
+                                   parameters: p)
+        }
+        XCTAssertEqual(block, single)
+        XCTAssertNotNil(block[0].rows.first { $0.measure == "coherence_mean" && $0.channel == "ch1" }?.value)
+    }
+
     func testObservedMemberEqualsTheOldEntryPoint() throws {
         let rec = recording()
         for family in [MeasureFamily.spatial, .avalanches, .seizure] {
