@@ -49,8 +49,8 @@ final class ScriptRenderingTests: XCTestCase {
         let fakeSymedge = hostile.appendingPathComponent("sym $(touch pwned) edge")
         try "#!/bin/bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \(ShellQuote.quote(argsFile.path))\n"
             .write(to: fakeSymedge, atomically: true, encoding: .utf8)
-        // srun stand-in: drop the --mpi option, run the rest.
-        try "#!/bin/bash\nshift\nexec \"$@\"\n".write(to: bin.appendingPathComponent("srun"), atomically: true, encoding: .utf8)
+        // srun stand-in: drop srun's own options (--kill-on-bad-exit, --mpi, ...), run the rest.
+        try "#!/bin/bash\nwhile [ \"${1#--}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n".write(to: bin.appendingPathComponent("srun"), atomically: true, encoding: .utf8)
         for f in [fakeSymedge, bin.appendingPathComponent("srun")] {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.path)
         }
@@ -120,7 +120,7 @@ final class TimeLimitTests: XCTestCase {
         let calls = base.appendingPathComponent("calls.txt")
         let q = ShellQuote.quote(calls.path)
         let fakes = [
-            "srun": "#!/bin/bash\nshift\nexec \"$@\"\n",
+            "srun": "#!/bin/bash\nwhile [ \"${1#--}\" != \"$1\" ]; do shift; done\nexec \"$@\"\n",
             // scancel fails, so the script falls back to signalling the step process itself.
             "scancel": "#!/bin/bash\necho \"scancel $*\" >> \(q)\nexit 1\n",
             "scontrol": "#!/bin/bash\necho \"scontrol $*\" >> \(q)\n",
