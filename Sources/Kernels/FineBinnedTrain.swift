@@ -188,26 +188,8 @@ public struct FineBinnedTrain: Sendable {
         times.withUnsafeMutableBufferPointer { t in
             for (ei, ep) in epochs.enumerated() {
                 let lo = starts[ei], n = stops[ei] - lo
-                if n == 0 { kept[ei] = 0; continue }
-                // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
-                let first = t[lo]
-                var i = n - 1
-                while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
-                // Shuffle intervals at positions lo+1 ..< lo+n.
-                if labels.count < n { labels = [UInt16](repeating: 0, count: n) }
-                labels.withUnsafeMutableBufferPointer { lb in
-                    Kernels.shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
-                }
-                // Rebuild into the write position (write <= lo).
-                var acc = first
-                t[write] = acc
-                var count = 1
-                for k in 1 ..< n {
-                    acc += t[lo + k]
-                    if acc >= ep.stop { break }
-                    t[write + count] = acc
-                    count += 1
-                }
+                let count = Kernels.permuteIntervals(t, lo: lo, count: n, write: write, stop: ep.stop, rng: &rng,
+                                                     labels: &labels)
                 kept[ei] = count
                 write += count
             }

@@ -76,23 +76,8 @@ public struct SparsePooledTrain: PooledSpikeTrain {
         times.withUnsafeMutableBufferPointer { t in
             for (ei, ep) in eps.enumerated() {
                 let lo = old[ei], n = old[ei + 1] - lo
-                if n == 0 { kept.append(write); continue }
-                let first = t[lo]
-                var i = n - 1
-                while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
-                if scratch.count < n { scratch = [UInt16](repeating: 0, count: n) }
-                scratch.withUnsafeMutableBufferPointer { lb in
-                    Kernels.shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
-                }
-                var acc = first
-                t[write] = acc
-                var count = 1
-                for k in 1 ..< n {
-                    acc += t[lo + k]
-                    if acc >= ep.stop { break }
-                    t[write + count] = acc
-                    count += 1
-                }
+                let count = Kernels.permuteIntervals(t, lo: lo, count: n, write: write, stop: ep.stop, rng: &rng,
+                                                     labels: &scratch)
                 write += count
                 kept.append(write)
             }

@@ -1,0 +1,29 @@
+extension Kernels {
+    /// The ISI permutation of one epoch's sorted spike train (METHODS §5a), in place: keeps the first spike at
+    /// `t[lo]`, shuffles the `n − 1` inter-spike intervals with `shuffle` (the same draws from `rng`), rebuilds the
+    /// train by cumulative sum into `t[write...]` (`write ≤ lo`) and drops spikes at or past `stop` (seconds).
+    /// Returns the number of spikes written. `labels` is the shuffle's scratch, grown as needed. Shared by
+    /// `FineBinnedTrain` and `SparsePooledTrain`, so both paths draw identical surrogates.
+    public static func permuteIntervals(_ t: UnsafeMutableBufferPointer<Double>, lo: Int, count n: Int, write: Int,
+                                        stop: Double, rng: inout Xoshiro256StarStar, labels: inout [UInt16]) -> Int {
+        if n == 0 { return 0 }
+        // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
+        let first = t[lo]
+        var i = n - 1
+        while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
+        if labels.count < n { labels = [UInt16](repeating: 0, count: n) }
+        labels.withUnsafeMutableBufferPointer { lb in
+            shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
+        }
+        var acc = first
+        t[write] = acc
+        var count = 1
+        for k in 1 ..< n {
+            acc += t[lo + k]
+            if acc >= stop { break }
+            t[write + count] = acc
+            count += 1
+        }
+        return count
+    }
+}
