@@ -89,8 +89,11 @@ public enum AvalancheAnalysis {
         return out
     }
 
-    /// `lfpCounts(channelPieces:rate:width:threshold:)` at every width of `widths` (seconds): the events of each
-    /// channel are found once and binned at each width; result[width][piece].
+    /// LFP event counts per epoch at every width of `widths` (seconds), result[width][piece]: each channel
+    /// z-scored over all the state's samples (`channelPieces[channel][piece]`), events at the extreme sample of
+    /// every excursion beyond ±threshold (found once per channel and piece), pooled over channels and binned.
+    /// The per-channel statement of the rule, kept as the oracle of `Avalanches.lfpEventCounts` (which `run`
+    /// uses) and for channels outside the series.
     public static func lfpCounts(channelPieces: [[[Double]]], rate: Double, widths: [Double],
                                  threshold: Double) -> [[[Int32]]] {
         guard let first = channelPieces.first else { return widths.map { _ in [] } }
@@ -116,26 +119,43 @@ public enum AvalancheAnalysis {
         return out
     }
 
-    /// LFP event counts per epoch: each channel z-scored over all the state's samples, events at the extreme
-    /// sample of every excursion beyond ±threshold, pooled over channels and binned at `width` seconds.
-    public static func lfpCounts(channelPieces: [[[Double]]], rate: Double, width: Double, threshold: Double) -> [[Int32]] {
-        guard let first = channelPieces.first else { return [] }
-        var out = first.map { [Int32](repeating: 0, count: Avalanches.binCount(start: 0, stop: Double($0.count) / rate, width: width)) }
-        for pieces in channelPieces {
-            var s = 0.0, q = 0.0, n = 0.0
-            for x in pieces { for v in x { s += v; q += v * v; n += 1 } }
-            guard n > 1 else { continue }
-            let mean = s / n, sd = ((q - s * s / n) / (n - 1)).squareRoot()
-            guard sd > 0 else { continue }
-            for (k, x) in pieces.enumerated() {
-                let ev = Avalanches.lfpEvents(z: x.map { ($0 - mean) / sd }, threshold: threshold)
-                for i in ev {
-                    let bin = Avalanches.binIndex(Double(i) / rate, start: 0, width: width)
-                    if bin < out[k].count { out[k][bin] += 1 }
-                }
-            }
+    /// `lfpCounts(channelPieces: FamilySupport.readPieces(series, channels:, ranges:), …)` — the same counts —
+    /// without splitting the rows into one array per channel: each range is read in as few row blocks as
+    /// possible (each gzip chunk inflated once) and `Avalanches.lfpEventCounts` z-scores and finds the events
+    /// on the row-major samples. Channels outside the series take the per-channel path.
+    static func lfpCounts(series: SignalSeries, channels: [Int], ranges: [Range<Int>], rate: Double,
+                          widths: [Double], threshold: Double) throws -> [[[Int32]]] {
+        let cc = series.channelCount
+        guard !channels.isEmpty else { return widths.map { _ in [] } }
+        guard !channels.contains(where: { $0 < 0 || $0 >= cc }) else {
+            return lfpCounts(channelPieces: try FamilySupport.readPieces(series, channels: channels, ranges: ranges),
+                             rate: rate, widths: widths, threshold: threshold)
         }
-        return out
+        let all = channels == Array(0..<cc)
+        let block = max(1, (1 << 26) / cc)      // rows per read: ≤ 512 MB of doubles
+        var pieces: [[Double]] = []
+        for r in ranges {
+            var rows: [Double] = []
+            var s = r.lowerBound
+            while s < r.upperBound {
+                let e = min(r.upperBound, s + block)
+                let data = try series.read(rows: s..<e)
+                guard data.count == (e - s) * cc else {     // a short read: the per-channel path, as before
+                    return lfpCounts(channelPieces: try FamilySupport.readPieces(series, channels: channels, ranges: ranges),
+                                     rate: rate, widths: widths, threshold: threshold)
+                }
+                if all {
+                    if rows.isEmpty { rows = data } else { rows += data }
+                } else {
+                    rows.reserveCapacity(r.count * channels.count)
+                    for j in 0..<(e - s) { for c in channels { rows.append(data[j * cc + c]) } }
+                }
+                s = e
+            }
+            pieces.append(rows)
+        }
+        return Avalanches.lfpEventCounts(pieces: pieces, channels: channels.count, rate: rate, widths: widths,
+                                         threshold: threshold)
     }
 
     public static func run(recording r: Recording, state: String, parameters p: FamilyParameters) throws -> FamilyResult {
@@ -194,9 +214,8 @@ public enum AvalancheAnalysis {
             let series = r.signals[p.signalIndex]
             let ranges = FamilySupport.ranges(r, state: state, series: series)
             let channels = p.channels ?? Array(0..<series.channelCount)
-            let pieces = try FamilySupport.readPieces(series, channels: channels, ranges: ranges)
-            let counts = lfpCounts(channelPieces: pieces, rate: rate, widths: p.lfpAvalancheBinsMs.map { $0 / 1000 },
-                                   threshold: p.lfpEventThreshold)
+            let counts = try lfpCounts(series: series, channels: channels, ranges: ranges, rate: rate,
+                                       widths: p.lfpAvalancheBinsMs.map { $0 / 1000 }, threshold: p.lfpEventThreshold)
             for (i, w) in p.lfpAvalancheBinsMs.enumerated() {
                 add(&b, pieces: counts[i], group: "lfp", binMs: w, p: p, zeta: zeta)
             }

@@ -160,3 +160,98 @@ public enum BranchingRatio {
         return count > 0 ? sum / Double(count) : nil
     }
 }
+
+extension Avalanches {
+    /// LFP event counts (METHODS §8) of `channels` channels stored row-major: `pieces[k]` holds the samples of
+    /// epoch k, `pieces[k][j · channels + c]` the j-th sample of channel c. Equal, value for value, to
+    /// z-scoring each channel over all its samples (mean, sd with n − 1, a channel with n ≤ 1 or sd ≤ 0 gives no
+    /// events), finding `lfpEvents` of each channel in each piece and adding every event sample j of piece k to
+    /// bin `binIndex(j / rate, start: 0, width)` of `result[width][k]` (K bins of the piece's duration, events in
+    /// the partial last bin dropped).
+    ///
+    /// Each channel's sums are added sample by sample in the same order as the per-channel code (lanes of a SIMD
+    /// vector, one channel per lane: the same IEEE operations), z is the same expression `(x − mean) / sd`, and
+    /// the excursion rule runs as one state machine per channel over its samples in order, so the events are
+    /// the same; rows where no channel is in or starts an excursion are passed by one vector compare.
+    public static func lfpEventCounts(pieces: [[Double]], channels m: Int, rate: Double, widths: [Double],
+                                      threshold: Double) -> [[[Int32]]] {
+        var out = widths.map { w in
+            pieces.map { p in
+                [Int32](repeating: 0, count: binCount(start: 0, stop: Double(m > 0 ? p.count / m : 0) / rate, width: w))
+            }
+        }
+        guard m > 0 else { return out }
+        // Pass 1: per-channel sums over all pieces, samples in order (channel c in lane c % 8 of vector c / 8).
+        let lanes = 8, full = m / lanes
+        var s = [SIMD8<Double>](repeating: .zero, count: full + 1), q = s
+        var n = 0.0
+        for p in pieces where p.count >= m {
+            let rows = p.count / m
+            p.withUnsafeBufferPointer { x in
+                let raw = UnsafeRawPointer(x.baseAddress!)
+                for j in 0..<rows {
+                    let row = x.baseAddress! + j * m
+                    for b in 0..<full {
+                        let v = (raw + (j * m + b * lanes) * 8).loadUnaligned(as: SIMD8<Double>.self)
+                        s[b] += v
+                        q[b] += v * v
+                    }
+                    for c in (full * lanes)..<m { let v = row[c]; s[full][c - full * lanes] += v; q[full][c - full * lanes] += v * v }
+                }
+            }
+            n += Double(rows)      // exact: the count the per-channel code reaches by adding 1 per sample
+        }
+        guard n > 1 else { return out }
+        // mean and sd as the per-channel code; a channel without events gets sd = NaN (no compare is true).
+        var mean = [SIMD8<Double>](repeating: .zero, count: full + 1)
+        var sd = [SIMD8<Double>](repeating: SIMD8(repeating: .nan), count: full + 1)
+        for c in 0..<m {
+            let sc = s[c / lanes][c % lanes], qc = q[c / lanes][c % lanes]
+            let mu = sc / n, d = ((qc - sc * sc / n) / (n - 1)).squareRoot()
+            if d > 0 { mean[c / lanes][c % lanes] = mu; sd[c / lanes][c % lanes] = d }
+        }
+        let grids = widths.map { BinGrid(origin: 0, width: $0) }
+        // Pass 2: per-channel excursion state (0 none, 1 above +threshold, −1 below −threshold), best sample, best z.
+        var state = [Int8](repeating: 0, count: m), best = [Int](repeating: 0, count: m)
+        var bestZ = [Double](repeating: 0, count: m)
+        for (k, p) in pieces.enumerated() {
+            let rows = p.count / m
+            var active = 0
+            @inline(__always) func emit(_ j: Int) {
+                for w in widths.indices {
+                    let b = max(grids[w].index(Double(j) / rate), 0)
+                    if b < out[w][k].count { out[w][k][b] += 1 }
+                }
+            }
+            @inline(__always) func step(_ c: Int, _ j: Int, _ z: Double) {
+                if state[c] == 1 {
+                    if z > threshold { if z > bestZ[c] { best[c] = j; bestZ[c] = z }; return }
+                    emit(best[c]); state[c] = 0; active -= 1
+                } else if state[c] == -1 {
+                    if z < -threshold { if z < bestZ[c] { best[c] = j; bestZ[c] = z }; return }
+                    emit(best[c]); state[c] = 0; active -= 1
+                }
+                if z > threshold { state[c] = 1; best[c] = j; bestZ[c] = z; active += 1 }
+                else if z < -threshold { state[c] = -1; best[c] = j; bestZ[c] = z; active += 1 }
+            }
+            if rows > 0 { p.withUnsafeBufferPointer { x in
+                let raw = UnsafeRawPointer(x.baseAddress!)
+                for j in 0..<rows {
+                    let row = x.baseAddress! + j * m
+                    for b in 0..<full {
+                        let v = (raw + (j * m + b * lanes) * 8).loadUnaligned(as: SIMD8<Double>.self)
+                        let z = (v - mean[b]) / sd[b]
+                        if active > 0 || any((z .> threshold) .| (z .< -threshold)) {
+                            for l in 0..<lanes { step(b * lanes + l, j, z[l]) }
+                        }
+                    }
+                    for c in (full * lanes)..<m {
+                        step(c, j, (row[c] - mean[full][c - full * lanes]) / sd[full][c - full * lanes])
+                    }
+                }
+            } }
+            for c in 0..<m where state[c] != 0 { emit(best[c]); state[c] = 0 }
+        }
+        return out
+    }
+}

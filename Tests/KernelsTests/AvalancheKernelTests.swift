@@ -29,6 +29,52 @@ final class AvalancheKernelTests: XCTestCase {
         XCTAssertEqual(Avalanches.lfpEvents(z: z, threshold: 3), [2, 6, 9])
     }
 
+    /// `lfpEventCounts` on row-major samples equals the per-channel rule: each channel z-scored over all its
+    /// samples (sequential sums), `lfpEvents(z:)` per piece, events binned at each width (partial bin dropped).
+    /// Channel counts that are and are not multiples of the SIMD width, a constant channel (no events), NaN
+    /// samples, excursions that flip sign in one sample and run to a piece's end, an empty piece.
+    func testLFPEventCountsEqualPerChannelRule() {
+        var rng = LFPRandom(seed: 15)
+        for m in [1, 7, 8, 13, 24] {
+            let lengths = [0, 1, 2_000, 2_999, 1_500 + m]
+            var pieces: [[Double]] = lengths.map { n in (0..<(n * m)).map { _ in rng.uniform() * 2 - 1 } }
+            for k in pieces.indices where !pieces[k].isEmpty {
+                let n = pieces[k].count / m
+                for _ in 0..<(n / 40) {       // bursts of large values, sometimes flipping sign
+                    let c = Int(rng.uniform() * Double(m)), j = Int(rng.uniform() * Double(n))
+                    let sign = rng.uniform() < 0.5 ? -1.0 : 1.0
+                    for d in 0..<min(6, n - j) { pieces[k][(j + d) * m + c] = sign * (4 + 3 * rng.uniform()) * (d == 3 ? -1 : 1) }
+                }
+                pieces[k][(n - 1) * m + (m - 1)] = 9        // an excursion at the piece's end
+                if m > 2 { for j in 0..<n { pieces[k][j * m + 1] = 0.25 } }     // constant channel
+                if m > 3 { pieces[k][(n / 2) * m + 2] = .nan }
+            }
+            let rate = 1000.0, widths = [0.002, 0.004, 0.016], th = 3.0
+            let got = Avalanches.lfpEventCounts(pieces: pieces, channels: m, rate: rate, widths: widths, threshold: th)
+            var want = widths.map { w in pieces.map { [Int32](repeating: 0, count: Avalanches.binCount(start: 0, stop: Double($0.count / m) / rate, width: w)) } }
+            for c in 0..<m {
+                let columns = pieces.map { p in stride(from: c, to: p.count, by: m).map { p[$0] } }
+                var s = 0.0, q = 0.0, n = 0.0
+                for x in columns { for v in x { s += v; q += v * v; n += 1 } }
+                guard n > 1 else { continue }
+                let mean = s / n, sd = ((q - s * s / n) / (n - 1)).squareRoot()
+                guard sd > 0 else { continue }
+                for (k, x) in columns.enumerated() {
+                    for i in Avalanches.lfpEvents(z: x.map { ($0 - mean) / sd }, threshold: th) {
+                        for (w, width) in widths.enumerated() {
+                            let b = Avalanches.binIndex(Double(i) / rate, start: 0, width: width)
+                            if b < want[w][k].count { want[w][k][b] += 1 }
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(got, want, "\(m) channels")
+            XCTAssertGreaterThan(got[0].reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } }, m == 1 ? 0 : 10, "\(m) channels")
+        }
+        // Fewer than two samples: no events at all.
+        XCTAssertEqual(Avalanches.lfpEventCounts(pieces: [[5, 5]], channels: 2, rate: 1, widths: [1], threshold: 3), [[[0]]])
+    }
+
     func testHurwitzZeta() {
         XCTAssertEqual(PowerLawFit.hurwitzZeta(2, 1), Double.pi * Double.pi / 6, accuracy: 1e-13)
         XCTAssertEqual(PowerLawFit.hurwitzZeta(4, 1), pow(Double.pi, 4) / 90, accuracy: 1e-13)
