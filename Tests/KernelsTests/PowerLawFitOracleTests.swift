@@ -69,6 +69,42 @@ final class PowerLawFitOracleTests: XCTestCase {
         XCTAssertGreaterThan(compared, 12)
     }
 
+    /// The descending x_min scan with one `ZetaTable` shared by many data sets (remembered powers and ζ values
+    /// carried from one fit to the next, and a tiny table whose entries are overwritten all the time) against
+    /// the quadratic scan: avalanches of the same counts at bin widths 1, 3, …, 15 bins (long runs of
+    /// candidates whose distance falls with x_min), with and without maximumAlpha = 3.
+    func testSharedTableAndDescendingScanOnAvalancheWidths() {
+        var rng = LFPRandom(seed: 2026)
+        let shared = PowerLawFit.ZetaTable(), tiny = PowerLawFit.ZetaTable(bits: 4, zetaBits: 4)
+        var compared = 0
+        for trial in 0..<3 {
+            var counts: [Int32] = []
+            var rate = 0.3
+            for k in 0..<(30_000 + 10_000 * trial) {
+                if k % 300 == 0 { rate = 0.02 + 0.6 * rng.uniform() }
+                var c: Int32 = 0, p = exp(-rate), acc = p
+                let u = rng.uniform()
+                while u > acc && c < 100 { c += 1; p *= rate / Double(c); acc += p }
+                counts.append(c)
+            }
+            for w in stride(from: 1, through: 15, by: 2) {
+                let coarse = stride(from: 0, to: counts.count - w + 1, by: w).map { k in counts[k..<(k + w)].reduce(0, +) }
+                let av = Avalanches.detect(pieces: [coarse])
+                for data in [av.sizes, av.durations] where data.count >= 50 {
+                    for maxAlpha in [Double.infinity, 3] {
+                        let want = PowerLawFit.fitAllReference(data, maximumAlpha: maxAlpha)
+                        for table in [shared, tiny] {
+                            let got = PowerLawFit.fitAll(data, maximumAlpha: maxAlpha, zeta: table)
+                            XCTAssertTrue(same(got, want), "trial \(trial), width \(w), maximumAlpha \(maxAlpha)")
+                        }
+                        compared += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 60)
+    }
+
     func testEdgeCases() {
         for data in [[], [0, -3], [5], [5, 5, 5], [1, 2], [2, 1, 1], [3, 3, 4, 4, 4, 100], [1, 1, 1, 1, 2, 2, 3, 1000]] {
             XCTAssertTrue(same(PowerLawFit.powerLaw(data), PowerLawFit.powerLawQuadratic(data)), "\(data)")
