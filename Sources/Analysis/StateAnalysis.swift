@@ -81,13 +81,22 @@ public enum StateAnalysis {
     /// A class without units gives an empty array.
     public static func ensembleSeries(recording: Recording, state: String,
                                       scaleIndex: Int) throws -> (e: [Double], i: [Double], dtMilliseconds: Double) {
+        try ensembleSeries(recording: recording, state: state, scaleIndices: [scaleIndex])[0]
+    }
+
+    /// `ensembleSeries` at several scales, from one fine binning of the observed spikes (the same values as one
+    /// call per scale).
+    public static func ensembleSeries(recording: Recording, state: String, scaleIndices: [Int]) throws
+        -> [(e: [Double], i: [Double], dtMilliseconds: Double)] {
         var ws = try StateWorkspace(recording: recording, recordingID: recording.subject + "/" + recording.session,
                                     state: state, parameters: AnalysisParameters())
         ws.load(.observed, spikes: recording.spikes)
-        let k = ws.counts(width: Kernels.scaleSeconds(scaleIndex))
         let ne = Double(ws.unitsE.count), ni = Double(ws.unitsI.count)
-        let e = ne > 0 ? ws.bufE[0 ..< k].map { Double($0) / ne } : []
-        let i = ni > 0 ? ws.bufI[0 ..< k].map { Double($0) / ni } : []
-        return (e, i, Kernels.scaleMilliseconds(scaleIndex))
+        return scaleIndices.map { scaleIndex in
+            let k = ws.counts(width: Kernels.scaleSeconds(scaleIndex))
+            let e = ne > 0 ? ws.bufE[0 ..< k].map { Double($0) / ne } : []
+            let i = ni > 0 ? ws.bufI[0 ..< k].map { Double($0) / ni } : []
+            return (e, i, Kernels.scaleMilliseconds(scaleIndex))
+        }
     }
 }

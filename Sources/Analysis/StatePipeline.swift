@@ -44,21 +44,22 @@ public enum StatePipeline {
                                                        count: min(collapseReferenceSurrogates, p.surrogateCount))
     }
 
-    /// The E and I series of a state at the `seriesScales` up to `scaleCount`, each cut to `seriesBins` bins.
-    /// Stops at the first scale that fails and returns what it has with that scale and error.
+    /// The E and I series of a state at the `seriesScales` up to `scaleCount`, each cut to `seriesBins` bins, from
+    /// one fine binning of the observed spikes. When the state cannot be binned, returns no series and the first
+    /// scale with the error.
     public static func series(recording: Recording, state: String, parameters p: AnalysisParameters)
         -> (tables: [SeriesTable], failure: (scale: Int, error: any Error)?) {
-        var out: [SeriesTable] = []
-        for s in seriesScales where s <= p.scaleCount {
-            do {
-                let r = try StateAnalysis.ensembleSeries(recording: recording, state: state, scaleIndex: s)
-                out.append(SeriesTable(state: state, scaleIndex: s, e: Array(r.e.prefix(seriesBins)),
-                                       i: Array(r.i.prefix(seriesBins))))
-            } catch {
-                return (out, (s, error))
+        let scales = seriesScales.filter { $0 <= p.scaleCount }
+        guard let first = scales.first else { return ([], nil) }
+        do {
+            let made = try StateAnalysis.ensembleSeries(recording: recording, state: state, scaleIndices: scales)
+            let tables = zip(scales, made).map { s, r in
+                SeriesTable(state: state, scaleIndex: s, e: Array(r.e.prefix(seriesBins)), i: Array(r.i.prefix(seriesBins)))
             }
+            return (tables, nil)
+        } catch {
+            return ([], (first, error))
         }
-        return (out, nil)
     }
 
     /// The provenance options of the series (`series_scales`, `series_max_bins`).
