@@ -15,6 +15,8 @@ struct StateWorkspace {
     var fineI = FineBinnedTrain()
     var bufE: [Int32] = []
     var bufI: [Int32] = []
+    /// The §3.7 co-occurrence rows and levels of the member being computed (kept across members).
+    var cooccurrence = CooccurrenceWorkspace()
     /// Long sparse states keep their spikes as sorted times instead of 1-ms prefix counts (issue 18 item 8, see
     /// MemberComputation+Sparse.swift); the tables are the same.
     let sparse: Bool
@@ -22,6 +24,18 @@ struct StateWorkspace {
     var sparseI = SparsePooledTrain()
     /// The series of the last `scale(_:)` computed from nonzero bins (nil when that scale was dense).
     var lastSparse: SparseCountSeries?
+    /// Dense states whose scales the windowed pass supports get the counts of every scale in one pass over the
+    /// spikes at `load` (`MultiScaleCounts`, METHODS §11) instead of `fineE`/`fineI` and one walk per scale; the
+    /// counts are the same. `counts(width:)` then swaps the scale's arrays into `bufE`/`bufI` (`borrowed`: which).
+    let multi: Bool
+    var multiE = MultiScaleCounts()
+    var multiI = MultiScaleCounts()
+    var multiScratch = MultiScaleCounts.Scratch()
+    var borrowed: Int?
+    /// The member `load` last loaded, for a width `counts(width:)` is asked that is not a scale (then `fineE`/`fineI`
+    /// are built on demand, `fineLoaded`).
+    var loaded: (member: Member, spikes: SpikeTrains)?
+    var fineLoaded = false
 
     init(recording: Recording, recordingID: String, state: String, parameters: AnalysisParameters) throws {
         let eps = recording.epochs(of: state).filter { $0.stop > $0.start }
@@ -36,6 +50,25 @@ struct StateWorkspace {
         self.unitsE = recording.unitIndices(of: .excitatory)
         self.unitsI = recording.unitIndices(of: .inhibitory)
         self.sparse = Self.prefersSparse(spikes: recording.spikes, units: unitsE + unitsI, bounds: bounds)
+        self.multi = !sparse && MultiScaleCounts.supports(epochs: bounds,
+                                                          widths: Self.scaleWidths(parameters))
+    }
+
+    /// Δt_s in seconds of the scales 1…scaleCount (METHODS §2).
+    static func scaleWidths(_ p: AnalysisParameters) -> [Double] {
+        (1 ... max(1, p.scaleCount)).map { Kernels.scaleSeconds($0) }
+    }
+
+    /// Whole bins of width `width` seconds per epoch (METHODS §2).
+    func epochBinCounts(width: Double) -> [Int] {
+        bounds.map { BinGrid(origin: $0.start, width: width).fullBinCount(stop: $0.stop) }
+    }
+
+    /// Puts the scale arrays lent to `bufE`/`bufI` back into `multiE`/`multiI`.
+    mutating func returnBorrowed() {
+        guard let s = borrowed else { return }
+        swap(&bufE, &multiE.counts[s]); swap(&bufI, &multiI.counts[s])
+        borrowed = nil
     }
 
     /// The random stream of a surrogate member (METHODS §5): `StreamSeed.derive(master: seed, [recording id, state,
@@ -46,6 +79,49 @@ struct StateWorkspace {
 
     /// Builds the fine-binned pooled E and I trains of `member` (observed data or one surrogate).
     mutating func load(_ member: Member, spikes: SpikeTrains) {
+        if multi {
+            returnBorrowed()
+            loaded = (member, spikes)
+            fineLoaded = false
+            loadMulti(member, spikes: spikes)
+            return
+        }
+        loadFine(member, spikes: spikes)
+    }
+
+    /// The counts of every scale of `member` into `multiE`, `multiI` (the draws of `fill`, in the same order).
+    mutating func loadMulti(_ member: Member, spikes: SpikeTrains) {
+        let widths = Self.scaleWidths(parameters)
+        let (b, ue, ui) = (bounds, unitsE.count, unitsI.count)
+        spikes.times.withUnsafeBufferPointer { base in
+            func slices(_ units: [Int]) -> [UnsafeBufferPointer<Double>] {
+                units.map { UnsafeBufferPointer(rebasing: base[spikes.offsets[$0] ..< spikes.offsets[$0 + 1]]) }
+            }
+            let te = slices(unitsE), ti = slices(unitsI)
+            switch member {
+            case .observed:
+                multiE.build(epochs: b, widths: widths, trains: te, shifts: nil, scratch: &multiScratch)
+                multiI.build(epochs: b, widths: widths, trains: ti, shifts: nil, scratch: &multiScratch)
+            case let .surrogate(.circularShift, index):
+                var g = rng(.circularShift, index)
+                var se: [[Double]] = [], si: [[Double]] = []
+                for (a, z) in b {
+                    let length = z - a
+                    se.append((0 ..< ue).map { _ in g.nextUnit() * length })
+                    si.append((0 ..< ui).map { _ in g.nextUnit() * length })
+                }
+                multiE.build(epochs: b, widths: widths, trains: te, shifts: se, scratch: &multiScratch)
+                multiI.build(epochs: b, widths: widths, trains: ti, shifts: si, scratch: &multiScratch)
+            case let .surrogate(.isiPermutation, index):
+                var g = rng(.isiPermutation, index)
+                multiE.buildPermuted(epochs: b, widths: widths, trains: te, rng: &g, scratch: &multiScratch)
+                multiI.buildPermuted(epochs: b, widths: widths, trains: ti, rng: &g, scratch: &multiScratch)
+            }
+        }
+    }
+
+    /// `load` through `fineE`/`fineI` (`FineBinnedTrain`) or the sparse trains.
+    mutating func loadFine(_ member: Member, spikes: SpikeTrains) {
         spikes.times.withUnsafeBufferPointer { base in
             func slices(_ units: [Int]) -> [UnsafeBufferPointer<Double>] {
                 units.map { UnsafeBufferPointer(rebasing: base[spikes.offsets[$0] ..< spikes.offsets[$0 + 1]]) }
@@ -89,6 +165,15 @@ struct StateWorkspace {
     /// Counts of the loaded member at a bin width (seconds); returns K.
     mutating func counts(width: Double) -> Int {
         if sparse { return sparseCounts(width: width) }
+        if multi {
+            returnBorrowed()
+            if let s = multiE.widths.firstIndex(of: width) {
+                swap(&bufE, &multiE.counts[s]); swap(&bufI, &multiI.counts[s])
+                borrowed = s
+                return multiE.binCounts[s]
+            }
+            if !fineLoaded, let (m, sp) = loaded { loadFine(m, spikes: sp); fineLoaded = true }
+        }
         let k = fineE.binCount(width: width)
         if bufE.count < k { bufE = [Int32](repeating: 0, count: k); bufI = [Int32](repeating: 0, count: k) }
         if k == 0 { return 0 }
@@ -156,47 +241,40 @@ struct StateWorkspace {
         let gridScale = p.glcmReferenceScale
         let haveGrid = gridScale >= 1 && gridScale <= p.scaleCount
         let gridWidth = Kernels.scaleSeconds(gridScale)
-        let gridEpochBins = fineE.binCounts(width: gridWidth)
-        var zE: [[Double]] = [], zI: [[Double]] = []
+        let gridEpochBins = epochBinCounts(width: gridWidth)
+        if haveGrid { cooccurrence.start(gridWidth: gridWidth, gridEpochBins: gridEpochBins, scales: scales.count) }
         for s in scales {
             let r = scale(s)
             addScaleValues(&set, r, scale: s)
             if haveGrid {
                 let width = Kernels.scaleSeconds(s)
-                let eb = fineE.binCounts(width: width)
+                let eb = epochBinCounts(width: width)
                 let k = r.binCount
                 bufE.withUnsafeBufferPointer { e in
-                    zE.append(Kernels.resampleZScores(counts: UnsafeBufferPointer(rebasing: e[0 ..< k]), epochBins: eb,
-                                                      width: width, gridWidth: gridWidth, gridEpochBins: gridEpochBins,
-                                                      mean: r.meanE, sd: k >= 2 ? r.sdE : 0))
-                }
-                bufI.withUnsafeBufferPointer { i in
-                    zI.append(Kernels.resampleZScores(counts: UnsafeBufferPointer(rebasing: i[0 ..< k]), epochBins: eb,
-                                                      width: width, gridWidth: gridWidth, gridEpochBins: gridEpochBins,
-                                                      mean: r.meanI, sd: k >= 2 ? r.sdI : 0))
+                    bufI.withUnsafeBufferPointer { i in
+                        cooccurrence.addScale(e: UnsafeBufferPointer(rebasing: e[0 ..< k]),
+                                              i: UnsafeBufferPointer(rebasing: i[0 ..< k]), epochBins: eb, width: width,
+                                              meanE: r.meanE, sdE: k >= 2 ? r.sdE : 0,
+                                              meanI: r.meanI, sdI: k >= 2 ? r.sdI : 0)
+                    }
                 }
             }
             perScale.append(r)
         }
-        addCooccurrence(&set, zE: zE, zI: zI, gridEpochBins: gridEpochBins, haveGrid: haveGrid)
+        addCooccurrence(&set, haveGrid: haveGrid)
         addOrderParameters(&set, perScale: perScale)
         return set
     }
 
-    func addCooccurrence(_ set: inout MeasureSet, zE: [[Double]], zI: [[Double]], gridEpochBins: [Int],
-                         haveGrid: Bool) {
+    /// The glcm_* values (§3.7) of the rows in `cooccurrence` (added by `measures(for:)`), or why they are missing.
+    mutating func addCooccurrence(_ set: inout MeasureSet, haveGrid: Bool) {
         let p = parameters
         guard cooccurrenceIsDefined(&set, haveGrid: haveGrid) else { return }
-        var pooled: [Double] = []
-        pooled.reserveCapacity(2 * zE.count * (zE.first?.count ?? 0))
-        for row in zE { for v in row where v.isFinite { pooled.append(v) } }
-        for row in zI { for v in row where v.isFinite { pooled.append(v) } }
-        guard pooled.count >= 2 else { cooccurrenceMissing(&set, "fewer than 2 valid cells on the reference grid"); return }
-        let thresholds = Kernels.equalFrequencyThresholds(&pooled, levels: p.glcmLevels)
-        func levels(_ rows: [[Double]]) -> [[Int8]] {
-            rows.map { row in row.map { $0.isFinite ? Int8(Kernels.quantiseLevel($0, thresholds: thresholds)) : -1 } }
+        guard cooccurrence.quantise(levels: p.glcmLevels) else {
+            cooccurrenceMissing(&set, "fewer than 2 valid cells on the reference grid"); return
         }
-        addCooccurrenceFeatures(&set, levelsE: levels(zE), levelsI: levels(zI))
+        let c = cooccurrence
+        addCooccurrenceFeatures(&set) { d in c.counts(offset: d, levels: p.glcmLevels) }
     }
 
     /// Every glcm_* value missing with `why`.
@@ -220,10 +298,16 @@ struct StateWorkspace {
 
     /// The glcm_* features (§3.7) of the quantised rows of every scale.
     func addCooccurrenceFeatures(_ set: inout MeasureSet, levelsE le: [[Int8]], levelsI li: [[Int8]]) {
+        let levels = parameters.glcmLevels
+        addCooccurrenceFeatures(&set) { d in Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: d, levels: levels) }
+    }
+
+    /// The glcm_* features (§3.7) from the co-occurrence counts at each offset d (`counts(d)`, L×L row-major).
+    func addCooccurrenceFeatures(_ set: inout MeasureSet, counts countsAt: (Int) -> [Int64]) {
         let p = parameters
         let features = Measure.GLCMFeature.allCases
         for d in 1 ... max(1, p.glcmMaxOffset) {
-            let counts = Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: d, levels: p.glcmLevels)
+            let counts = countsAt(d)
             let f = Kernels.glcmFeatures(counts: counts, levels: p.glcmLevels)
             for feature in features {
                 let reason = feature == .correlation ? "zero marginal variance of the co-occurrence matrix"

@@ -154,4 +154,95 @@ final class FastPathOracleTests: XCTestCase {
             XCTAssertEqual(TestData.counts(f, width: w), expect, "scale \(s)")
         }
     }
+
+    /// The windowed pass of every scale at once (`MultiScaleCounts`) against the rule by division: spikes 1e-9 …
+    /// 1e-4 bins on both sides of coarse edges of every scale, several units, three epochs with non-aligned starts,
+    /// the last one 41 s long (three 16384-bin windows, so edges fall on window joins).
+    func testMultiScaleCountsEqualTheRuleByDivision() {
+        var rng = Xoshiro256StarStar(seed: 1415)
+        let epochs: [(start: Double, stop: Double)] = [(3.000_123_7, 9.8), (12.345_678_9, 14.0), (20.5, 61.623)]
+        let offsets: [Double] = [0, 1e-9, 2e-8, 5e-7, 9e-7, 1.1e-6, 2e-6, 5e-6, 1e-5, 1e-4]
+        let widths = (1 ... 32).map { Kernels.scaleSeconds($0) }
+        var spikes: [Double] = []
+        for s in 1 ... 32 {
+            let w = widths[s - 1]
+            for (a, b) in epochs {
+                let g = BinGrid(origin: a, width: w)
+                let k = g.fullBinCount(stop: b)
+                for kk in 1 ... max(1, k + 1) where rng.nextUnit() < min(1, 40 / Double(k + 1)) {
+                    let e = g.edge(kk)
+                    for o in offsets where rng.nextUnit() < 0.3 { spikes.append(e - o * w); spikes.append(e + o * w) }
+                }
+            }
+        }
+        for (a, b) in epochs { spikes += TestData.poisson(rate: 900, start: a, stop: b, rng: &rng) }
+        spikes = spikes.filter { t in epochs.contains { t >= $0.start && t < $0.stop } }
+        // Four units: every spike to one of them at random, each train sorted; plus spikes outside the epochs.
+        var units: [[Double]] = Array(repeating: [-1.0, 15.5], count: 4)
+        for t in spikes { units[Int(rng.next() % 4)].append(t) }
+        units = units.map { ($0 + [70.0, 80.5]).sorted() }
+        var m = MultiScaleCounts(), scratch = MultiScaleCounts.Scratch()
+        XCTAssertTrue(MultiScaleCounts.supports(epochs: epochs, widths: widths))
+        withTrains(units) { m.build(epochs: epochs, widths: widths, trains: $0, shifts: nil, scratch: &scratch) }
+        for (s, w) in widths.enumerated() {
+            var expect: [Int32] = []
+            for (a, b) in epochs {
+                let g = BinGrid(origin: a, width: w)
+                var c = [Int32](repeating: 0, count: g.fullBinCount(stop: b))
+                for t in spikes where t >= a && t < b {
+                    let j = g.exactIndex(t)
+                    if j >= 0 && j < c.count { c[j] += 1 }
+                }
+                expect += c
+            }
+            XCTAssertEqual(m.binCounts[s], expect.count, "scale \(s + 1)")
+            XCTAssertEqual(Array(m.counts[s][0 ..< m.binCounts[s]]), expect, "scale \(s + 1)")
+        }
+    }
+
+    /// The circular shift and the ISI permutation through `MultiScaleCounts` give the counts of
+    /// `FineBinnedTrain` (build with shifts; build, sortWithinBins, permuteIntervals with the same stream) at every
+    /// scale, and leave the stream in the same state.
+    func testMultiScaleSurrogatesEqualFineBinnedTrain() {
+        var rng = Xoshiro256StarStar(seed: 1416)
+        let epochs: [(start: Double, stop: Double)] = [(0.000_37, 20.1), (25.123_456, 63.9)]
+        let widths = (1 ... 32).map { Kernels.scaleSeconds($0) }
+        let units: [[Double]] = (0 ..< 6).map { u in
+            TestData.poisson(rate: u < 3 ? 40 : 900, start: 0, stop: 70, rng: &rng)
+        }
+        let shifts = epochs.map { (a, b) in units.map { _ in rng.nextUnit() * (b - a) } }
+        var m = MultiScaleCounts(), scratch = MultiScaleCounts.Scratch()
+        var f = FineBinnedTrain()
+        f.reset(epochs: epochs)
+        withTrains(units) {
+            m.build(epochs: epochs, widths: widths, trains: $0, shifts: shifts, scratch: &scratch)
+            f.build(trains: $0, shifts: shifts)
+        }
+        for (s, w) in widths.enumerated() {
+            XCTAssertEqual(Array(m.counts[s][0 ..< m.binCounts[s]]), TestData.counts(f, width: w), "shift, scale \(s + 1)")
+        }
+        for seed in [UInt64(7), 8] {
+            var g1 = Xoshiro256StarStar(seed: seed), g2 = g1
+            var f = FineBinnedTrain()
+            f.reset(epochs: epochs)
+            withTrains(units) {
+                m.buildPermuted(epochs: epochs, widths: widths, trains: $0, rng: &g1, scratch: &scratch)
+                f.build(trains: $0, shifts: nil)
+            }
+            f.sortWithinBins()
+            f.permuteIntervals(rng: &g2)
+            XCTAssertEqual(g1.next(), g2.next(), "the same draws")
+            for (s, w) in widths.enumerated() {
+                XCTAssertEqual(Array(m.counts[s][0 ..< m.binCounts[s]]), TestData.counts(f, width: w),
+                               "ISI, seed \(seed), scale \(s + 1)")
+            }
+        }
+    }
+
+    private func withTrains(_ units: [[Double]], _ body: ([UnsafeBufferPointer<Double>]) -> Void) {
+        let copies = units.map { UnsafeMutableBufferPointer<Double>.allocate(capacity: max($0.count, 1)) }
+        defer { copies.forEach { $0.deallocate() } }
+        for (c, t) in zip(copies, units) { _ = c.initialize(from: t) }
+        body(zip(copies, units).map { UnsafeBufferPointer(rebasing: $0.0[0 ..< $0.1.count]) })
+    }
 }

@@ -1,0 +1,328 @@
+/// The spike counts of one ensemble (E or I) in the epochs of one state at many bin widths at once — the 32 scales
+/// of METHODS §2 — in one windowed pass over the spikes (METHODS §11).
+///
+/// `FineBinnedTrain` first lays the whole state out on the 1-ms grid (prefix counts and grouped times, 4 + 8 bytes
+/// per bin and spike), then walks those arrays once per scale. Here the fine grid exists only for a window of
+/// `window` fine bins at a time: the window's spikes are counted and grouped by fine bin while they are in cache,
+/// and the coarse edges of every scale that fall inside the window are resolved there, with the same bracket
+/// (`FineBinnedTrain.coarseCounts`) and the same in-bin decision (`FineBinnedTrain.below`), so the counts are those of
+/// the METHODS §2 edge rule exactly. The first fine bin of a window is the last bin of the previous one, so an
+/// edge whose bracket spans two fine bins is resolved in one window.
+///
+/// `counts[s]` holds the `binCounts[s]` counts of width `widths[s]` (epochs concatenated, partial last bin of each
+/// epoch dropped); its `count` may exceed `binCounts[s]` (capacity kept between members).
+public struct MultiScaleCounts: Sendable {
+    public private(set) var widths: [Double] = []
+    public private(set) var binCounts: [Int] = []
+    /// Per width, the counts (first `binCounts[s]` entries); swappable with a caller's buffer.
+    public var counts: [[Int32]] = []
+
+    public init() {}
+
+    /// Reusable buffers of the windowed pass, shared by the E and I ensembles of a workspace.
+    public struct Scratch: Sendable {
+        var prefix: [Int32] = []
+        var cursor: [Int32] = []
+        var times: [Double] = []
+        /// The pooled sorted train of one epoch (ISI permutation), padded by 4.
+        var pooled: [Double] = []
+        var labels: [UInt16] = []
+        public init() {}
+    }
+
+    /// Fine bins per window.
+    static let window = 16384
+
+    /// Whether the windowed pass applies to these epochs and widths on a fine grid of `fineWidth` seconds: every
+    /// width is the fine width or at least one fine bin and below 1e5 fine bins (so an edge's bracket spans at most
+    /// two fine bins), and every epoch has fewer than 2^29 bins of each width and 2^31 fine bins.
+    public static func supports(epochs: [(start: Double, stop: Double)], widths: [Double],
+                                fineWidth: Double = 0.001) -> Bool {
+        for (a, b) in epochs {
+            let fine = BinGrid(origin: a, width: fineWidth)
+            if fine.fullBinCount(stop: b) >= Int(Int32.max) - 1 { return false }
+            for w in widths where w != fineWidth {
+                let ratio = w * fine.inverseWidth
+                if !(ratio >= 1 && ratio < 1e5) { return false }
+                if BinGrid(origin: a, width: w).fullBinCount(stop: b) >= 1 << 29 { return false }
+            }
+        }
+        return true
+    }
+
+    /// Lays out the outputs for `epochs` and `widths` (keeping buffers' capacity).
+    mutating func layOut(epochs: [(start: Double, stop: Double)], widths: [Double]) {
+        self.widths = widths
+        binCounts = widths.map { w in epochs.reduce(0) { $0 + BinGrid(origin: $1.start, width: w).fullBinCount(stop: $1.stop) } }
+        if counts.count != widths.count { counts = widths.map { _ in [] } }
+        for s in widths.indices where counts[s].count < binCounts[s] {
+            counts[s] = [Int32](repeating: 0, count: binCounts[s])
+        }
+    }
+
+    /// The counts of the spikes of `trains` (each sorted, seconds) inside `epochs`, at every width; `shifts` as
+    /// `FineBinnedTrain.build` (one circular offset per epoch and train, METHODS §5b), nil for the data as they are.
+    /// Requires `supports(epochs:widths:fineWidth:)`.
+    public mutating func build(epochs: [(start: Double, stop: Double)], widths: [Double], fineWidth: Double = 0.001,
+                               trains: [UnsafeBufferPointer<Double>], shifts: [[Double]]?, scratch: inout Scratch) {
+        layOut(epochs: epochs, widths: widths)
+        var store = counts; counts = []
+        var written = [Int](repeating: 0, count: widths.count)
+        for (ei, (a, b)) in epochs.enumerated() {
+            let ep = Self.epoch(a, b, fineWidth)
+            var pass = Pass(ep: ep, widths: widths, written: written)
+            Self.windows(ep, trains, shifts?[ei], &scratch) { w0, w1, p, t, base in
+                pass.consume(w0, w1, p, t, base, &store)
+            }
+            written = pass.finish()
+        }
+        counts = store
+    }
+
+    /// The counts at every width of the ISI-permutation surrogate of the pooled spikes of `trains` (METHODS §5a):
+    /// epoch by epoch, the pooled sorted train is permuted by `Kernels.permuteIntervals` (the same draws from `rng`
+    /// as `FineBinnedTrain.permuteIntervals`) and counted. Requires `supports(epochs:widths:fineWidth:)`.
+    public mutating func buildPermuted(epochs: [(start: Double, stop: Double)], widths: [Double],
+                                      fineWidth: Double = 0.001, trains: [UnsafeBufferPointer<Double>],
+                                      rng: inout Xoshiro256StarStar, scratch: inout Scratch) {
+        layOut(epochs: epochs, widths: widths)
+        var store = counts; counts = []
+        var written = [Int](repeating: 0, count: widths.count)
+        for (a, b) in epochs {
+            let ep = Self.epoch(a, b, fineWidth)
+            let n = Self.pooledSorted(ep, trains, &scratch)
+            var labels = scratch.labels
+            scratch.labels = []
+            let m = scratch.pooled.withUnsafeMutableBufferPointer { t in
+                Kernels.permuteIntervals(t, lo: 0, count: n, write: 0, stop: b, rng: &rng, labels: &labels)
+            }
+            scratch.labels = labels
+            var pass = Pass(ep: ep, widths: widths, written: written)
+            var prefix = scratch.prefix
+            scratch.prefix = []
+            scratch.pooled.withUnsafeBufferPointer { s in
+                Self.sortedWindows(ep, s, count: m, prefix: &prefix) { w0, w1, p, t, base in
+                    pass.consume(w0, w1, p, t, base, &store)
+                }
+            }
+            scratch.prefix = prefix
+            written = pass.finish()
+        }
+        counts = store
+    }
+
+    static func epoch(_ a: Double, _ b: Double, _ fineWidth: Double) -> FineBinnedTrain.Epoch {
+        let g = BinGrid(origin: a, width: fineWidth)
+        return FineBinnedTrain.Epoch(start: a, stop: b, fineGrid: g, binBase: 0, binCount: g.fullBinCount(stop: b) + 1)
+    }
+
+    /// The edge walk of one epoch at every width: per width the next edge, the cumulative count at the previous
+    /// edge and where the epoch's counts start.
+    struct Pass {
+        let ep: FineBinnedTrain.Epoch
+        var grids: [BinGrid]
+        var ratios: [Double]
+        var k: [Int]
+        var next: [Int]
+        var prev: [Int]
+        var offset: [Int]
+        let fineWidth: Double
+
+        init(ep: FineBinnedTrain.Epoch, widths: [Double], written: [Int]) {
+            self.ep = ep
+            grids = widths.map { BinGrid(origin: ep.start, width: $0) }
+            ratios = widths.map { $0 * ep.fineGrid.inverseWidth }
+            k = grids.map { $0.fullBinCount(stop: ep.stop) }
+            next = widths.map { _ in 1 }
+            prev = widths.map { _ in 0 }
+            offset = written
+            fineWidth = ep.fineGrid.width
+        }
+
+        func finish() -> [Int] { zip(offset, k).map { $0 + $1 } }
+
+        /// Resolves every edge whose fine bins lie in the window: global fine bins `w0 − 1 ..< w1` of the epoch are
+        /// local bins `0 ..< w1 − w0 + 1`, with exclusive prefix counts `p` (p[0] = 0) indexing `t`; `base` is the
+        /// number of the epoch's spikes in fine bins below `w0 − 1`.
+        @inline(__always)
+        mutating func consume(_ w0: Int, _ w1: Int, _ p: UnsafeMutablePointer<Int32>, _ t: UnsafeBufferPointer<Double>,
+                              _ base: Int, _ store: inout [[Int32]]) {
+            let nb = ep.binCount, nl = w1 - w0 + 1
+            for s in grids.indices {
+                let ks = k[s]
+                var kk = next[s]
+                if kk > ks { continue }
+                let off = offset[s] - 1
+                if grids[s].width == fineWidth {
+                    // Fine bin b is bin b of this width (the same grid).
+                    store[s].withUnsafeMutableBufferPointer { o in
+                        let hiBin = min(w1, ks)
+                        var b = kk - 1
+                        while b < hiBin {
+                            let jl = b - w0 + 1
+                            o[off + b + 1] = p[jl + 1] &- p[jl]
+                            b += 1
+                        }
+                        kk = b + 1
+                    }
+                    next[s] = kk
+                    continue
+                }
+                let ratio = ratios[s], grid = grids[s]
+                var pv = prev[s]
+                let band = 1e-6
+                store[s].withUnsafeMutableBufferPointer { o in
+                    while kk <= ks {
+                        let kd = Double(kk)
+                        let lo = max(Int(((kd - band) * ratio).rounded(.down)), 0)
+                        let hi = min(max(Int(((kd + band) * ratio).rounded(.down)), lo), nb - 1)
+                        if hi >= w1 { break }
+                        let cum: Int
+                        if lo >= nb { cum = base + Int(p[nl]) } else {
+                            let lol = lo - w0 + 1
+                            let a = Int(p[lol])
+                            cum = base + a + Int(FineBinnedTrain.below(kk, grid, t, a, Int(p[hi - w0 + 2])))
+                        }
+                        o[off + kk] = Int32(truncatingIfNeeded: cum - pv)
+                        pv = cum
+                        kk += 1
+                    }
+                }
+                next[s] = kk
+                prev[s] = pv
+            }
+        }
+    }
+
+    /// Visits the epoch `ep` window by window from the units' trains (optionally circularly shifted): counts then
+    /// groups each window's spikes by fine bin (the expressions of `FineBinnedTrain.build`) and calls `body(w0, w1,
+    /// prefix, times, base)` as `Pass.consume` expects.
+    static func windows(_ ep: FineBinnedTrain.Epoch, _ trains: [UnsafeBufferPointer<Double>], _ shifts: [Double]?,
+                        _ scratch: inout Scratch,
+                        _ body: (Int, Int, UnsafeMutablePointer<Int32>, UnsafeBufferPointer<Double>, Int) -> Void) {
+        var streams = FineBinnedTrain.streams(trains, ep, shifts)
+        let g = ep.fineGrid, nb = ep.binCount, last = nb - 1
+        if scratch.prefix.count < window + 2 { scratch.prefix = [Int32](repeating: 0, count: window + 2) }
+        if scratch.cursor.count < window + 2 { scratch.cursor = [Int32](repeating: 0, count: window + 2) }
+        if scratch.times.count < 4096 { scratch.times = [Double](repeating: 0, count: 4096) }
+        var base = 0, carry = 0
+        var w0 = 0
+        while w0 < nb {
+            let w1 = min(nb, w0 + window), nl = w1 - w0 + 1
+            let saved = streams.map { $0.lo }
+            scratch.prefix.withUnsafeMutableBufferPointer { p in
+                p.baseAddress!.update(repeating: 0, count: nl + 1)
+                for si in streams.indices {
+                    var c = streams[si].lo
+                    let hi = streams[si].hi, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
+                    while c < hi {
+                        let j = min(max(g.index(max(b[c] + add, fl)), 0), last)
+                        if j >= w1 { break }
+                        p[j - w0 + 2] &+= 1
+                        c += 1
+                    }
+                    streams[si].lo = c
+                }
+                p[1] = Int32(carry)
+                var jl = 1
+                while jl < nl { p[jl + 1] &+= p[jl]; jl += 1 }
+            }
+            let total = Int(scratch.prefix[nl])
+            if scratch.times.count < total + 4 {
+                var grown = [Double](repeating: 0, count: 2 * (total + 4))
+                for i in 0 ..< carry { grown[i] = scratch.times[i] }
+                scratch.times = grown
+            }
+            scratch.prefix.withUnsafeMutableBufferPointer { p in
+            scratch.cursor.withUnsafeMutableBufferPointer { cur in
+            scratch.times.withUnsafeMutableBufferPointer { out in
+                cur.baseAddress!.update(from: p.baseAddress!, count: nl)
+                for si in streams.indices {
+                    var c = saved[si]
+                    let hi = streams[si].lo, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
+                    while c < hi {
+                        let t = max(b[c] + add, fl)
+                        let jl = min(max(g.index(t), 0), last) - w0 + 1
+                        out[Int(cur[jl])] = t
+                        cur[jl] &+= 1
+                        c += 1
+                    }
+                }
+                body(w0, w1, p.baseAddress!, UnsafeBufferPointer(out), base)
+                // The last bin of this window is the first of the next.
+                let a = Int(p[nl - 1])
+                carry = total - a
+                for i in 0 ..< carry { out[i] = out[a + i] }
+                base += a
+            }}}
+            w0 = w1
+        }
+    }
+
+    /// The pooled train of `ep` from the units' trains, sorted, into `scratch.pooled` (padded by 4); returns its
+    /// count. Grouped by fine bin window by window, then sorted inside each fine bin: the values and order of
+    /// `FineBinnedTrain.build` followed by `sortWithinBins`.
+    static func pooledSorted(_ ep: FineBinnedTrain.Epoch, _ trains: [UnsafeBufferPointer<Double>],
+                             _ scratch: inout Scratch) -> Int {
+        var n = 0
+        for train in trains {
+            let r = FineBinnedTrain.range(of: train, start: ep.start, stop: ep.stop)
+            n += r.count
+        }
+        if scratch.pooled.count < n + 4 { scratch.pooled = [Double](repeating: .infinity, count: n + 4) }
+        var pooled = scratch.pooled
+        scratch.pooled = []
+        var write = 0
+        pooled.withUnsafeMutableBufferPointer { dst in
+            windows(ep, trains, nil, &scratch) { w0, w1, p, t, _ in
+                let nl = w1 - w0 + 1
+                let tm = UnsafeMutableBufferPointer(mutating: t)
+                for jl in 1 ..< nl {
+                    let lo = Int(p[jl]), hi = Int(p[jl + 1])
+                    if hi - lo >= 2 {
+                        for i in (lo + 1) ..< hi {
+                            let x = tm[i]
+                            var j = i - 1
+                            while j >= lo && tm[j] > x { tm[j + 1] = tm[j]; j -= 1 }
+                            tm[j + 1] = x
+                        }
+                    }
+                    for i in lo ..< hi { dst[write] = tm[i]; write += 1 }
+                }
+            }
+            for k in write ..< min(dst.count, write + 4) { dst[k] = .infinity }
+        }
+        scratch.pooled = pooled
+        return write
+    }
+
+    /// Visits epoch `ep` window by window from its sorted train `s[0 ..< count]` (padded by 4): counts each
+    /// window's fine bins (the recount of `FineBinnedTrain.permuteIntervals`) and calls `body` as `windows` does,
+    /// with the times read in place.
+    static func sortedWindows(_ ep: FineBinnedTrain.Epoch, _ s: UnsafeBufferPointer<Double>, count m: Int,
+                              prefix: inout [Int32],
+                              _ body: (Int, Int, UnsafeMutablePointer<Int32>, UnsafeBufferPointer<Double>, Int) -> Void) {
+        let g = ep.fineGrid, nb = ep.binCount, last = nb - 1
+        if prefix.count < window + 2 { prefix = [Int32](repeating: 0, count: window + 2) }
+        var pos = 0, carryStart = 0
+        var w0 = 0
+        prefix.withUnsafeMutableBufferPointer { p in
+            while w0 < nb {
+                let w1 = min(nb, w0 + window), nl = w1 - w0 + 1
+                p.baseAddress!.update(repeating: 0, count: nl + 1)
+                p[1] = Int32(pos - carryStart)
+                while pos < m {
+                    let j = min(max(g.index(s[pos]), 0), last)
+                    if j >= w1 { break }
+                    p[j - w0 + 2] &+= 1
+                    pos += 1
+                }
+                var jl = 1
+                while jl < nl { p[jl + 1] &+= p[jl]; jl += 1 }
+                body(w0, w1, p.baseAddress!, UnsafeBufferPointer(rebasing: s[carryStart ..< s.count]), carryStart)
+                carryStart += Int(p[nl - 1])
+                w0 = w1
+            }
+        }
+    }
+}
