@@ -45,28 +45,42 @@ extension Kernels {
     /// the one streaming pass every per-scale measure starts from. SIMD16<Int32> lanes in blocks small enough that
     /// Int32 products cannot overflow; a scalar Int64 path when counts exceed 1000.
     public static func countMoments(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>) -> CountMoments {
+        var m = countExtrema(e: e, i: i)
+        addCountSums(&m, e: e, i: i)
+        return m
+    }
+
+    /// K and the minima and maxima of two count series (sums zero): the first pass of `countMoments`.
+    static func countExtrema(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>) -> CountMoments {
         precondition(e.count == i.count, "E and I series must have the same length")
         let n = e.count
         var m = CountMoments(count: n, sumE: 0, sumI: 0, sumEE: 0, sumII: 0, sumEI: 0,
                              minE: 0, maxE: 0, minI: 0, maxI: 0)
         if n == 0 { return m }
         let pe = e.baseAddress!, pi = i.baseAddress!
-        // Pass 1: extrema.
         var mnE = SIMD16<Int32>(repeating: .max), mxE = SIMD16<Int32>(repeating: .min)
         var mnI = mnE, mxI = mxE
         var k = 0
         while k + 16 <= n {
             let a = UnsafeRawPointer(pe + k).loadUnaligned(as: SIMD16<Int32>.self)
             let b = UnsafeRawPointer(pi + k).loadUnaligned(as: SIMD16<Int32>.self)
-            mnE = pointwiseMin(mnE, a); mxE = pointwiseMax(mxE, a)
-            mnI = pointwiseMin(mnI, b); mxI = pointwiseMax(mxI, b)
+            mnE.replace(with: a, where: a .< mnE); mxE.replace(with: a, where: a .> mxE)
+            mnI.replace(with: b, where: b .< mnI); mxI.replace(with: b, where: b .> mxI)
             k += 16
         }
         var minE = mnE.min(), maxE = mxE.max(), minI = mnI.min(), maxI = mxI.max()
         while k < n { minE = min(minE, pe[k]); maxE = max(maxE, pe[k]); minI = min(minI, pi[k]); maxI = max(maxI, pi[k]); k += 1 }
         m.minE = minE; m.maxE = maxE; m.minI = minI; m.maxI = maxI
-        // Pass 2: sums.
-        let top = max(maxE, maxI, -minE, -minI)
+        return m
+    }
+
+    /// Adds the sums, sums of squares and cross-products of the series to `m` (which holds their extrema): the
+    /// second pass of `countMoments`.
+    static func addCountSums(_ m: inout CountMoments, e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>) {
+        let n = e.count
+        if n == 0 { return }
+        let pe = e.baseAddress!, pi = i.baseAddress!
+        let top = max(m.maxE, m.maxI, -m.minE, -m.minI)
         if top <= 1000 {
             let block = 2048   // 2048 · 1000² < 2³¹
             var start = 0
@@ -96,7 +110,6 @@ extension Kernels {
                 m.sumE &+= a; m.sumI &+= b; m.sumEE &+= a &* a; m.sumII &+= b &* b; m.sumEI &+= a &* b
             }
         }
-        return m
     }
 
     /// `pearson_r` (METHODS §3.2): Pearson correlation of E_s and I_s (dimensionless, −1…1); nil when either

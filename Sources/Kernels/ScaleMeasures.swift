@@ -58,28 +58,22 @@ extension Kernels {
                                      options o: ScaleOptions) -> ScaleMeasures {
         let k = e.count
         guard k >= 2 else { return ScaleMeasures.tooFewBins(k) }
-        let m = countMoments(e: e, i: i)
-        let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m)
-        var r = ScaleMeasures.start(moments: m, crossCorrelation: rho, options: o)
-        // Sorted marginals, sorted fluctuation and the pair matrix.
+        var m = countExtrema(e: e, i: i)
         let rangeE = Int(m.maxE) - Int(m.minE) + 1, rangeI = Int(m.maxI) - Int(m.minI) + 1
-        let grid = pairGrid(m, size: o.gridSize)
-        if rangeE.multipliedReportingOverflow(by: rangeI).partialValue <= max(k, 4096)
-            && rangeE.multipliedReportingOverflow(by: rangeI).overflow == false {
-            var table = [Int](repeating: 0, count: rangeE * rangeI)
-            let lo0 = Int(m.minE), lo1 = Int(m.minI)
-            table.withUnsafeMutableBufferPointer { t in
-                for j in 0 ..< k { t[(Int(e[j]) - lo0) * rangeI + (Int(i[j]) - lo1)] &+= 1 }
-            }
-            var pairs: [WeightedCountPair] = []
-            for a in 0 ..< rangeE {
-                for b in 0 ..< rangeI where table[a * rangeI + b] != 0 {
-                    pairs.append(WeightedCountPair(e: Int32(a + lo0), i: Int32(b + lo1), weight: table[a * rangeI + b]))
-                }
-            }
-            finish(&r, moments: m, pairs: pairs, grid: grid, options: o)
+        let cells = rangeE.multipliedReportingOverflow(by: rangeI)
+        if !cells.overflow && cells.partialValue <= max(k, 4096) {
+            // Everything but the cross-correlation from the (c_E, c_I) table; its sums are those of the series.
+            let table = PairTable(e: e, i: i, minE: m.minE, maxE: m.maxE, minI: m.minI, maxI: m.maxI)
+            m = table.moments(extrema: m)
+            let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m)
+            var r = ScaleMeasures.start(moments: m, crossCorrelation: rho, options: o)
+            finish(&r, moments: m, pairs: table.weightedPairs(), grid: pairGrid(m, size: o.gridSize), options: o)
             return r
         }
+        addCountSums(&m, e: e, i: i)
+        let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m)
+        var r = ScaleMeasures.start(moments: m, crossCorrelation: rho, options: o)
+        let grid = pairGrid(m, size: o.gridSize)
         let sortedE = SortedCounts(series: e, minValue: m.minE, maxValue: m.maxE)
         let sortedI = SortedCounts(series: i, minValue: m.minI, maxValue: m.maxI)
         var matrix = [Int64](repeating: 0, count: o.gridSize * o.gridSize)
