@@ -114,6 +114,26 @@ print(String(format: "peak resident memory (VmHWM) after generation, observed me
 print(String(format: "  of which the generated recording itself: %.0f MB (spike times + offsets)",
              Double(recording.spikes.spikeCount * 8 + recording.spikes.offsets.count * 8) / 1048576))
 
+// Breakdown (session 5, binning): the member's path since then, fine binning and the counts of all 32 scales in one
+// windowed pass (MultiScaleCounts), both classes; compare with the sum of the two FineBinnedTrain lines below.
+do {
+    let sp = recording.spikes
+    var me = MultiScaleCounts(), mi = MultiScaleCounts(), scratch = MultiScaleCounts.Scratch()
+    let widths = (1 ... 32).map { Kernels.scaleSeconds($0) }
+    let ep = [(start: 0.0, stop: duration)]
+    sp.times.withUnsafeBufferPointer { base in
+        let te = (0 ..< 160).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
+        let ti = (160 ..< 200).map { UnsafeBufferPointer(rebasing: base[sp.offsets[$0] ..< sp.offsets[$0 + 1]]) }
+        for pass in 0 ..< 2 {
+            t0 = now()
+            me.build(epochs: ep, widths: widths, trains: te, shifts: nil, scratch: &scratch)
+            mi.build(epochs: ep, widths: widths, trains: ti, shifts: nil, scratch: &scratch)
+            print(String(format: "  breakdown: windowed fine binning + counts at 32 scales (MultiScaleCounts, both classes, %@): %.3f s",
+                         pass == 0 ? "buffers new" : "buffers reused", now() - t0))
+        }
+    }
+}
+
 // Breakdown of the observed member with the kernels directly.
 do {
     var fe = FineBinnedTrain(), fi = FineBinnedTrain()
@@ -127,7 +147,16 @@ do {
         print(String(format: "  breakdown: fine binning (count + group, both classes): %.3f s", now() - t0))
     }
     var be = [Int32](repeating: 0, count: fe.binCount(width: 0.001)), bi = be
-    var tc = 0.0, tm = 0.0, tx = 0.0
+    var tc = 0.0, tm = 0.0, tx = 0.0, tg = 0.0, tgOld = 0.0
+    // §3.7 co-occurrence: the workspace (`CooccurrenceWorkspace`, as `StateWorkspace.measures`) and, for comparison
+    // in the same run, the construction before session 5 (`glcmBeforeSession5`).
+    var glcm = CooccurrenceWorkspace()
+    let gridWidth = Kernels.scaleSeconds(20)
+    let gridBins = [BinGrid(origin: 0, width: gridWidth).fullBinCount(stop: duration)]
+    var oldRowsE: [[Double]] = [], oldRowsI: [[Double]] = []
+    t0 = now()
+    glcm.start(gridWidth: gridWidth, gridEpochBins: gridBins, scales: 32)
+    tg += now() - t0
     for s in 1 ... 32 {
         let w = Kernels.scaleSeconds(s)
         t0 = now()
@@ -145,11 +174,92 @@ do {
             let t1 = now()
             _ = Kernels.crossCorrelation(e: a, i: b, maxLag: 20, moments: m)
             tx += now() - t1
-            _ = Kernels.scaleMeasures(e: a, i: b, options: ScaleOptions(unitsE: 160, unitsI: 40, dtMilliseconds: Kernels.scaleMilliseconds(s)))
+            let r = Kernels.scaleMeasures(e: a, i: b, options: ScaleOptions(unitsE: 160, unitsI: 40, dtMilliseconds: Kernels.scaleMilliseconds(s)))
+            tm += now() - t0
+            let (sdE, sdI) = k >= 2 ? (r.sdE, r.sdI) : (0, 0)
+            t0 = now()
+            glcm.addScale(e: a, i: b, epochBins: [k], width: w, meanE: r.meanE, sdE: sdE, meanI: r.meanI, sdI: sdI)
+            tg += now() - t0
+            t0 = now()
+            oldRowsE.append(resampleBeforeSession5(a, k, width: w, gridWidth: gridWidth, gridBins: gridBins[0], mean: r.meanE, sd: sdE))
+            oldRowsI.append(resampleBeforeSession5(b, k, width: w, gridWidth: gridWidth, gridBins: gridBins[0], mean: r.meanI, sd: sdI))
+            tgOld += now() - t0
         } }
-        tm += now() - t0
     }
     print(String(format: "  breakdown: counts at 32 scales from prefix counts: %.3f s; scaleMeasures: %.3f s (of which cross-correlation %.3f s, measured twice)", tc, tm - tx, tx))
+    t0 = now()
+    _ = glcm.quantise(levels: 16)
+    let newCounts = (1 ... 5).map { glcm.counts(offset: $0, levels: 16) }
+    tg += now() - t0
+    t0 = now()
+    let oldCounts = glcmBeforeSession5(rowsE: oldRowsE, rowsI: oldRowsI)
+    tgOld += now() - t0
+    print(String(format: "  breakdown: §3.7 co-occurrence (resample 32 scales, thresholds, levels, counts at 5 offsets): %.3f s; the same before session 5 ([[Double]] rows, prefix sums, quickselect of the pooled copy, binary search): %.3f s; counts %@",
+                 tg, tgOld, newCounts == oldCounts ? "identical" : "DIFFER"))
+}
+
+/// METHODS §3.7 resampling as `Kernels.resampleZScores` did before session 5 (one epoch): a prefix-sum array of
+/// the counts per call, a new row per scale and class.
+func resampleBeforeSession5(_ counts: UnsafeBufferPointer<Int32>, _ kb: Int, width: Double, gridWidth: Double,
+                            gridBins gm: Int, mean: Double, sd: Double) -> [Double] {
+    var out = [Double](repeating: .nan, count: gm)
+    guard sd > 0 else { return out }
+    func rational(_ x: Double) -> (Int128, Int) { (Int128(x.significandBitPattern | (1 << 52)), Int(x.exponent) - 52) }
+    let (mw, ew) = rational(width), (mg, eg) = rational(gridWidth)
+    let e0 = min(ew, eg)
+    let dt = mw << (ew - e0), d20 = mg << (eg - e0)
+    let (qd128, rd) = d20.quotientAndRemainder(dividingBy: dt)
+    let qd = Int(qd128)
+    var prefix: [Int64] = [0]
+    var acc: Int64 = 0
+    for k in 0 ..< kb { acc += Int64(counts[k]); prefix.append(acc) }
+    var ka = 0, rem: Int128 = 0
+    for m in 0 ..< gm {
+        var kh = ka + qd, remh = rem + rd
+        if remh >= dt { remh -= dt; kh += 1 }
+        defer { ka = kh; rem = remh }
+        let i1 = min(remh == 0 ? kh - 1 : kh, kb - 1), i0 = ka
+        guard i0 <= i1 else { continue }
+        let value: Double
+        if i0 == i1 { value = Double(counts[i0]) } else {
+            let wa = dt - rem, wb = (i1 == kh && remh != 0) ? remh : dt
+            let den = wa + Int128(i1 - i0 - 1) * dt + wb
+            let num = Int128(counts[i0]) * wa + Int128(prefix[i1] - prefix[i0 + 1]) * dt + Int128(counts[i1]) * wb
+            let (q, r) = divideBeforeSession5(num, den)
+            value = r == 0 ? double128(q) : double128(q) + double128(r) / double128(den)
+        }
+        out[m] = (value - mean) / sd
+    }
+    return out
+}
+
+/// As `Kernels.double(_:)` (internal): a non-negative Int128 as a double.
+func double128(_ x: Int128) -> Double {
+    let hi = UInt64(truncatingIfNeeded: x >> 64), lo = UInt64(truncatingIfNeeded: x)
+    return hi == 0 ? Double(lo) : Double(hi) * 0x1p64 + Double(lo)
+}
+
+/// As `Kernels.divide(_:_:)` (internal): the quotient estimated in double and corrected exactly.
+func divideBeforeSession5(_ num: Int128, _ den: Int128) -> (Int128, Int128) {
+    let estimate = (double128(num) / double128(den)).rounded(.down)
+    guard estimate < 0x1p40 else { return num.quotientAndRemainder(dividingBy: den) }
+    var q = Int128(Int64(estimate)), r = num - q * den
+    while r < 0 { q -= 1; r += den }
+    while r >= den { q += 1; r -= den }
+    return (q, r)
+}
+
+/// METHODS §3.7 thresholds, levels and counts at offsets 1…5 as `StateWorkspace.addCooccurrence` did before
+/// session 5: a pooled copy reordered by quickselect, a binary search per cell, [[Int8]] level rows.
+func glcmBeforeSession5(rowsE: [[Double]], rowsI: [[Double]]) -> [[Int64]] {
+    var pooled: [Double] = []
+    for row in rowsE + rowsI { for v in row where v.isFinite { pooled.append(v) } }
+    let t = Kernels.equalFrequencyThresholds(&pooled, levels: 16)
+    func levels(_ rows: [[Double]]) -> [[Int8]] {
+        rows.map { row in row.map { $0.isFinite ? Int8(Kernels.quantiseLevel($0, thresholds: t)) : -1 } }
+    }
+    let (le, li) = (levels(rowsE), levels(rowsI))
+    return (1 ... 5).map { Kernels.cooccurrenceCounts(levelsE: le, levelsI: li, offset: $0, levels: 16) }
 }
 
 

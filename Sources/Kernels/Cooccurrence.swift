@@ -30,15 +30,28 @@ extension Kernels {
     /// (the same as averaging the bins' z-scores).
     ///
     /// The widths are taken as the exact binary rationals their doubles are, and the weighted sum is formed in exact
-    /// integer arithmetic (prefix sums of the counts, 128-bit products) and divided once: reference bins whose means
+    /// integer arithmetic (sums of the counts, 128-bit products) and divided once: reference bins whose means
     /// are equal in exact arithmetic (common at fine scales, where B's end bins are often empty) get the same
     /// double, so the equal-frequency levels treat them as the ties they are. Output: `gridEpochBins` values per
     /// epoch, concatenated. All NaN when sd = 0.
     public static func resampleZScores(counts: UnsafeBufferPointer<Int32>, epochBins: [Int], width: Double,
                                        gridWidth: Double, gridEpochBins: [Int], mean: Double, sd: Double) -> [Double] {
-        let total = gridEpochBins.reduce(0, +)
-        var out = [Double](repeating: .nan, count: total)
-        guard sd > 0 else { return out }
+        var out = [Double](repeating: .nan, count: gridEpochBins.reduce(0, +))
+        out.withUnsafeMutableBufferPointer {
+            resampleZScores(counts: counts, epochBins: epochBins, width: width, gridWidth: gridWidth,
+                            gridEpochBins: gridEpochBins, mean: mean, sd: sd, into: $0)
+        }
+        return out
+    }
+
+    /// `resampleZScores` written into `out` (Σ `gridEpochBins` values; every one is written, NaN where missing), so
+    /// a caller can keep one buffer across scales and members. No scratch memory: a reference bin's inner bins are
+    /// summed directly (each scale bin lies inside at most two reference bins, so O(K + grid bins) per scale).
+    public static func resampleZScores(counts: UnsafeBufferPointer<Int32>, epochBins: [Int], width: Double,
+                                       gridWidth: Double, gridEpochBins: [Int], mean: Double, sd: Double,
+                                       into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(out.count == gridEpochBins.reduce(0, +), "resampleZScores: output size")
+        guard sd > 0 else { out.update(repeating: .nan); return }
         // Both widths as integers over a common power of two.
         let (mw, ew) = binaryRational(width), (mg, eg) = binaryRational(gridWidth)
         let e0 = min(ew, eg)
@@ -47,44 +60,38 @@ extension Kernels {
         // d20 = qd·dt + rd per bin: the same ka = ⌊lo/dt⌋ as a division, without 128-bit divisions.
         let (qd128, rd) = d20.quotientAndRemainder(dividingBy: dt)
         let qd = Int(qd128)
-        var prefix: [Int64] = []
         var src = 0, dst = 0
-        out.withUnsafeMutableBufferPointer { out in
-            for (e, kb) in epochBins.enumerated() {
-                let gm = gridEpochBins[e]
-                prefix.removeAll(keepingCapacity: true)
-                prefix.append(0)
-                var acc: Int64 = 0
-                for k in 0 ..< kb { acc += Int64(counts[src + k]); prefix.append(acc) }
-                var ka = 0, rem: Int128 = 0                       // lo = ka·dt + rem
-                for m in 0 ..< gm {
-                    var kh = ka + qd, remh = rem + rd             // hi = kh·dt + remh
-                    if remh >= dt { remh -= dt; kh += 1 }
-                    defer { ka = kh; rem = remh }                 // the next B starts at hi
-                    // Last whole bin reaching into B: ⌈hi/dt⌉ − 1, at most kb − 1.
-                    let i1 = min(remh == 0 ? kh - 1 : kh, kb - 1)
-                    let i0 = ka                                   // the bin holding lo
-                    guard i0 <= i1 else { continue }
-                    let value: Double
-                    if i0 == i1 {
-                        value = Double(counts[src + i0])
-                    } else {
-                        let wa = dt - rem                         // (i0 + 1)·dt − lo
-                        let wb = (i1 == kh && remh != 0) ? remh : dt   // min(hi, (i1 + 1)·dt) − i1·dt
-                        let inner = Int128(prefix[i1] - prefix[i0 + 1])
-                        let den = wa + Int128(i1 - i0 - 1) * dt + wb
-                        let num = Int128(counts[src + i0]) * wa + inner * dt + Int128(counts[src + i1]) * wb
-                        // Integer part exactly, then the fraction: an exact integer mean (e.g. every covering bin
-                        // has the same count) is that integer's double, as for a B inside one bin.
-                        let (q, r) = Self.divide(num, den)
-                        value = r == 0 ? Self.double(q) : Self.double(q) + Self.double(r) / Self.double(den)
-                    }
-                    out[dst + m] = (value - mean) / sd
+        for (e, kb) in epochBins.enumerated() {
+            let gm = gridEpochBins[e]
+            let c = counts.baseAddress! + src, o = out.baseAddress! + dst
+            var ka = 0, rem: Int128 = 0                       // lo = ka·dt + rem
+            for m in 0 ..< gm {
+                var kh = ka + qd, remh = rem + rd             // hi = kh·dt + remh
+                if remh >= dt { remh -= dt; kh += 1 }
+                defer { ka = kh; rem = remh }                 // the next B starts at hi
+                // Last whole bin reaching into B: ⌈hi/dt⌉ − 1, at most kb − 1.
+                let i1 = min(remh == 0 ? kh - 1 : kh, kb - 1)
+                let i0 = ka                                   // the bin holding lo
+                guard i0 <= i1 else { o[m] = .nan; continue }
+                let value: Double
+                if i0 == i1 {
+                    value = Double(c[i0])
+                } else {
+                    let wa = dt - rem                         // (i0 + 1)·dt − lo
+                    let wb = (i1 == kh && remh != 0) ? remh : dt   // min(hi, (i1 + 1)·dt) − i1·dt
+                    var inner: Int64 = 0
+                    for k in (i0 + 1) ..< i1 { inner &+= Int64(c[k]) }
+                    let den = wa + Int128(i1 - i0 - 1) * dt + wb
+                    let num = Int128(c[i0]) * wa + Int128(inner) * dt + Int128(c[i1]) * wb
+                    // Integer part exactly, then the fraction: an exact integer mean (e.g. every covering bin
+                    // has the same count) is that integer's double, as for a B inside one bin.
+                    let (q, r) = Self.divide(num, den)
+                    value = r == 0 ? Self.double(q) : Self.double(q) + Self.double(r) / Self.double(den)
                 }
-                src += kb; dst += gm
+                o[m] = (value - mean) / sd
             }
+            src += kb; dst += gm
         }
-        return out
     }
 
     /// `num.quotientAndRemainder(dividingBy: den)` for 0 ≤ num and 0 < den (exact), without the 128-bit division
