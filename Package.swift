@@ -4,7 +4,7 @@
 // multielectrode recordings, from one file to a cohort on an MPI/Slurm cluster.
 //
 // Layers (each may import only those above it):
-//   C shims        CMPI, CHDF5, CFFTW, CBLAS          (module maps + static inline shims)
+//   C shims        CMPI, CHDF5, CFFTW, CBLAS, CCrypto (module maps + static inline shims)
 //   Wrappers       MPI                                 (safe Swift face of MPI)
 //   Data           Recordings                          (data model, NWB via HDF5, plain text)
 //   Numerics       Kernels                             (pure functions, no I/O, no MPI)
@@ -40,10 +40,12 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // MARK: Wrappers and data
         .target(name: "MPI", dependencies: ["CMPI"], exclude: ["README.md"]),
-        .target(name: "Recordings", dependencies: ["CHDF5", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Recordings", dependencies: ["CHDF5", "CCrypto", .product(name: "Logging", package: "swift-log")],
                 exclude: ["README.md"]),
 
         // MARK: Numerics and science
