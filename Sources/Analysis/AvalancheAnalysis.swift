@@ -120,8 +120,8 @@ public enum AvalancheAnalysis {
     }
 
     /// `lfpCounts(channelPieces: FamilySupport.readPieces(series, channels:, ranges:), …)` — the same counts —
-    /// without splitting the rows into one array per channel: each range is read in as few row blocks as
-    /// possible (each gzip chunk inflated once) and `Avalanches.lfpEventCounts` z-scores and finds the events
+    /// without splitting the rows into one array per channel: a range of all channels and up to 512 MB is read
+    /// in one call (each gzip chunk inflated once) and `Avalanches.lfpEventCounts` z-scores and finds the events
     /// on the row-major samples. Channels outside the series take the per-channel path.
     static func lfpCounts(series: SignalSeries, channels: [Int], ranges: [Range<Int>], rate: Double,
                           widths: [Double], threshold: Double) throws -> [[[Int32]]] {
@@ -132,10 +132,15 @@ public enum AvalancheAnalysis {
                              rate: rate, widths: widths, threshold: threshold)
         }
         let all = channels == Array(0..<cc)
-        let block = max(1, (1 << 26) / cc)      // rows per read: ≤ 512 MB of doubles
         var pieces: [[Double]] = []
         for r in ranges {
+            // All channels and at most 2^26 values (512 MB): one read, whose array is kept as the piece (peak
+            // memory: the state's samples, as the per-channel pieces were). Otherwise blocks of 2^21 values (as
+            // `readPieces`) appended to a piece reserved at its final size (peak: the samples kept + one block).
+            let single = all && r.count <= (1 << 26) / cc
+            let block = single ? max(1, r.count) : max(1, (1 << 21) / cc)
             var rows: [Double] = []
+            if !single { rows.reserveCapacity(r.count * channels.count) }
             var s = r.lowerBound
             while s < r.upperBound {
                 let e = min(r.upperBound, s + block)
@@ -144,10 +149,11 @@ public enum AvalancheAnalysis {
                     return lfpCounts(channelPieces: try FamilySupport.readPieces(series, channels: channels, ranges: ranges),
                                      rate: rate, widths: widths, threshold: threshold)
                 }
-                if all {
-                    if rows.isEmpty { rows = data } else { rows += data }
+                if single {
+                    rows = data
+                } else if all {
+                    rows += data
                 } else {
-                    rows.reserveCapacity(r.count * channels.count)
                     for j in 0..<(e - s) { for c in channels { rows.append(data[j * cc + c]) } }
                 }
                 s = e
