@@ -222,16 +222,15 @@ extension Kernels {
         if thresholds.count <= 16 && ascending && thresholds.allSatisfy({ $0.isFinite }) {
             // Padding with +∞ (never ≤ a finite value); the count of lanes ≤ v is the binary search's answer for
             // ascending finite thresholds (otherwise the binary search itself).
-            var padded = [Double](repeating: .infinity, count: 16)
-            for (j, x) in thresholds.enumerated() { padded[j] = x }
-            padded.withUnsafeBufferPointer { tp in
-                let t = tp.baseAddress!
-                for c in cells.indices where cells[c] >= 0 {
-                    let v = values[next]; next += 1
-                    var level = 0
-                    for j in 0 ..< 16 { level &+= t[j] <= v ? 1 : 0 }      // compare lanes, no branches
-                    cells[c] = Int8(truncatingIfNeeded: level)
-                }
+            var p = [Double](repeating: .infinity, count: 16)
+            for (j, x) in thresholds.enumerated() { p[j] = x }
+            let t0 = SIMD4(p[0], p[1], p[2], p[3]), t1 = SIMD4(p[4], p[5], p[6], p[7])
+            let t2 = SIMD4(p[8], p[9], p[10], p[11]), t3 = SIMD4(p[12], p[13], p[14], p[15])
+            for c in cells.indices where cells[c] >= 0 {
+                let v = SIMD4<Double>(repeating: values[next]); next += 1
+                // A true lane of a mask is −1: the level is minus the sum of the four masks' lanes.
+                let s = (t0 .<= v)._storage &+ (t1 .<= v)._storage &+ (t2 .<= v)._storage &+ (t3 .<= v)._storage
+                cells[c] = Int8(truncatingIfNeeded: 0 &- s.wrappedSum())
             }
         } else {
             for c in cells.indices where cells[c] >= 0 {
