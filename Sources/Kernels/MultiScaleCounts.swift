@@ -70,7 +70,8 @@ public struct MultiScaleCounts: Sendable {
         var written = [Int](repeating: 0, count: widths.count)
         for (ei, (a, b)) in epochs.enumerated() {
             let ep = Self.epoch(a, b, fineWidth)
-            var pass = Pass(ep: ep, widths: widths, written: written)
+            let n = trains.reduce(0) { $0 + FineBinnedTrain.range(of: $1, start: a, stop: b).count }
+            var pass = Pass(ep: ep, widths: widths, written: written, spikes: n)
             Self.windows(ep, trains, shifts?[ei], &scratch) { w0, w1, p, t, base in
                 pass.consume(w0, w1, p, t, base, &store)
             }
@@ -97,7 +98,7 @@ public struct MultiScaleCounts: Sendable {
                 Kernels.permuteIntervals(t, lo: 0, count: n, write: 0, stop: b, rng: &rng, labels: &labels)
             }
             scratch.labels = labels
-            var pass = Pass(ep: ep, widths: widths, written: written)
+            var pass = Pass(ep: ep, widths: widths, written: written, spikes: m)
             var prefix = scratch.prefix
             scratch.prefix = []
             scratch.pooled.withUnsafeBufferPointer { s in
@@ -127,8 +128,14 @@ public struct MultiScaleCounts: Sendable {
         var prev: [Int]
         var offset: [Int]
         let fineWidth: Double
+        /// Widths counted spike by spike (`BinGrid.index`, the rule itself) instead of edge by edge: those with fewer
+        /// than `perSpikeLimit` spikes per bin on average, where one index per spike is cheaper than one edge
+        /// resolution per bin. Either way the counts are the rule's; `zeroed[s]`: bins of this epoch set to 0 so far.
+        var perSpike: [Bool]
+        var zeroed: [Int]
+        static let perSpikeLimit = 8.0
 
-        init(ep: FineBinnedTrain.Epoch, widths: [Double], written: [Int]) {
+        init(ep: FineBinnedTrain.Epoch, widths: [Double], written: [Int], spikes: Int) {
             self.ep = ep
             grids = widths.map { BinGrid(origin: ep.start, width: $0) }
             ratios = widths.map { $0 * ep.fineGrid.inverseWidth }
@@ -137,6 +144,9 @@ public struct MultiScaleCounts: Sendable {
             prev = widths.map { _ in 0 }
             offset = written
             fineWidth = ep.fineGrid.width
+            let perFineBin = Double(spikes) / Double(max(1, ep.binCount))
+            perSpike = zip(widths, ratios).map { w, r in w != ep.fineGrid.width && perFineBin * r < Self.perSpikeLimit }
+            zeroed = widths.map { _ in 0 }
         }
 
         func finish() -> [Int] { zip(offset, k).map { $0 + $1 } }
@@ -169,6 +179,52 @@ public struct MultiScaleCounts: Sendable {
                     continue
                 }
                 let ratio = ratios[s], grid = grids[s]
+                if perSpike[s] {
+                    // Every spike of fine bins w0 ..< w1 (local 1 ..< nl) to its bin by the rule; bins are zeroed
+                    // just ahead of the window (spikes of fine bins < w1 have index ≤ w1/ratio + 1).
+                    var z = zeroed[s]
+                    store[s].withUnsafeMutableBufferPointer { o in
+                        let out = o.baseAddress! + offset[s]
+                        let ahead = min(ks, Int(Double(w1) / ratio) + 2)
+                        if ahead > z { (out + z).update(repeating: 0, count: ahead - z); z = ahead }
+                        var i = Int(p[1])
+                        let end = Int(p[nl])
+                        func one(_ i: Int) {
+                            let c = grid.index(t[i])
+                            if c < z { out[c] &+= 1 } else if c < ks {
+                                (out + z).update(repeating: 0, count: c + 1 - z); z = c + 1
+                                out[c] &+= 1
+                            }
+                        }
+                        // Four spikes at a time on SIMD lanes, `BinGrid.index`'s fast path: ⌊p⌋ for a product
+                        // p = (t − t0)·(1/Δt) more than 1e-6 from an integer and below 2^30 (its proof); other
+                        // lanes, and bins not yet zeroed, by `one` (the rule through `BinGrid.index`).
+                        let o4 = SIMD4<Double>(repeating: grid.origin), inv4 = SIMD4<Double>(repeating: grid.inverseWidth)
+                        let m4 = SIMD4<Double>(repeating: BinGrid.fastPathMargin)
+                        let lim4 = SIMD4<Double>(repeating: BinGrid.fastPathLimit)
+                        let magic = SIMD4<Double>(repeating: 0x1p52)
+                        let raw = UnsafeRawPointer(t.baseAddress!)
+                        while i + 4 <= end {
+                            let pv = (raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD4<Double>.self) - o4) * inv4
+                            let f = pv.rounded(.down)
+                            let frac = pv - f
+                            let ok = (frac .> m4) .& (frac .< 1 - m4) .& (pv .< lim4) .& (pv .> -lim4)
+                                .& (f .< SIMD4<Double>(repeating: Double(z))) .& (f .>= SIMD4<Double>(repeating: 0))
+                            if !all(ok) { one(i); one(i &+ 1); one(i &+ 2); one(i &+ 3); i &+= 4; continue }
+                            // 0 ≤ f < z ≤ 2^29: its integer value is the low bits of f + 2^52.
+                            let c = unsafeBitCast(f + magic, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0xFFFF_FFFF)
+                            out[Int(truncatingIfNeeded: c[0])] &+= 1
+                            out[Int(truncatingIfNeeded: c[1])] &+= 1
+                            out[Int(truncatingIfNeeded: c[2])] &+= 1
+                            out[Int(truncatingIfNeeded: c[3])] &+= 1
+                            i &+= 4
+                        }
+                        while i < end { one(i); i += 1 }
+                        if w1 == nb && ks > z { (out + z).update(repeating: 0, count: ks - z); z = ks }
+                    }
+                    zeroed[s] = z
+                    continue
+                }
                 var pv = prev[s]
                 let band = 1e-6
                 store[s].withUnsafeMutableBufferPointer { o in
