@@ -79,6 +79,7 @@ extension StateWorkspace {
         var perScale: [ScaleMeasures] = []
         for s in 1 ... max(1, p.scaleCount) {
             let r = scale(s)
+            logCurves(r, scale: s)
             addScaleValues(&set, r, scale: s)
             if haveGrid {
                 let width = Kernels.scaleSeconds(s), k = r.binCount

@@ -24,6 +24,9 @@ struct StateWorkspace {
     var sparseI = SparsePooledTrain()
     /// The series of the last `scale(_:)` computed from nonzero bins (nil when that scale was dense).
     var lastSparse: SparseCountSeries?
+    /// When not nil, `measures(for:)` appends each scale's report curves here (`logCurves`), so the observed
+    /// member's curves come from its own computation (StateWorkspace+Curves.swift).
+    var curveLog: [StateCurve]?
     /// Dense states whose scales the windowed pass supports get the counts of every scale in one pass over the
     /// spikes at `load` (`MultiScaleCounts`, METHODS §11) instead of `fineE`/`fineI` and one walk per scale; the
     /// counts are the same. `counts(width:)` then swaps the scale's arrays into `bufE`/`bufI` (`borrowed`: which).
@@ -245,6 +248,7 @@ struct StateWorkspace {
         if haveGrid { cooccurrence.start(gridWidth: gridWidth, gridEpochBins: gridEpochBins, scales: scales.count) }
         for s in scales {
             let r = scale(s)
+            logCurves(r, scale: s)
             addScaleValues(&set, r, scale: s)
             if haveGrid {
                 let width = Kernels.scaleSeconds(s)

@@ -63,17 +63,35 @@ public enum StateAnalysis {
         var ws = try StateWorkspace(recording: recording, recordingID: recording.subject + "/" + recording.session,
                                     state: state, parameters: parameters)
         ws.load(.observed, spikes: recording.spikes)
-        let n = parameters.curvePoints
-        let x = (0 ..< n).map { Double($0) / Double(n - 1) }
         var out: [StateCurve] = []
         for s in 1 ... max(1, parameters.scaleCount) {
             let r = ws.scale(s)
-            if let c = r.collapseCurve { out.append(StateCurve(kind: "collapse", scaleIndex: s, x: x, y: c)) }
-            if let c = r.partitionE { out.append(StateCurve(kind: "partition_e", scaleIndex: s, x: x, y: c)) }
-            if let c = r.partitionI { out.append(StateCurve(kind: "partition_i", scaleIndex: s, x: x, y: c)) }
-            if let c = ws.crossCorrelationCurve(scale: s, binCount: r.binCount) { out.append(c) }
+            out += ws.curves(of: r, scale: s)
         }
         return out
+    }
+
+    /// `compute`, plus the observed member's `curves` taken from its own computation (nil when `members` does not
+    /// hold `.observed`): the same values as `compute` and `curves` called separately, without binning and
+    /// measuring the observed data twice.
+    public static func computeWithCurves(recording: Recording, recordingID: String, state: String,
+                                         members: [Member], parameters: AnalysisParameters,
+                                         threads: Int? = 1) throws -> (sets: [Member: MeasureSet], curves: [StateCurve]?) {
+        let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
+                                          parameters: parameters)
+        var unique: [Member] = []
+        var seen = Set<Member>()
+        for m in members where seen.insert(m).inserted { unique.append(m) }
+        let (spikes, list) = (recording.spikes, unique)
+        let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
+                                           makeState: { template }) { ws, i -> (MeasureSet, [StateCurve]?) in
+            if list[i] == .observed {
+                let o = ws.observedWithCurves(spikes: spikes)
+                return (o.set, o.curves)
+            }
+            return (ws.measures(for: list[i], spikes: spikes), nil)
+        }
+        return (Dictionary(uniqueKeysWithValues: zip(list, made.map(\.0))), made.lazy.compactMap(\.1).first)
     }
 
     /// The per-neuron-normalised ensemble series E_s(k), I_s(k) (mean spike count per unit per bin, §2) of one

@@ -23,18 +23,22 @@ extension StatePipeline {
     ///   plan's disambiguated id).
     public static func computeBlock(_ members: [Member], recording: Recording, recordingID: String, state: String,
                                     parameters p: AnalysisParameters, threads: Int? = 1) throws -> MemberBlockProducts {
-        var out = MemberBlockProducts(sets: try StateAnalysis.compute(recording: recording, recordingID: recordingID,
-                                                                      state: state, members: members, parameters: p,
-                                                                      threads: threads))
-        guard members.contains(.observed) else { return out }
+        // The observed member's curves come from its own computation (the same values as `StateAnalysis.curves`).
+        let made = try StateAnalysis.computeWithCurves(recording: recording, recordingID: recordingID, state: state,
+                                                       members: members, parameters: p, threads: threads)
+        var out = MemberBlockProducts(sets: made.sets)
+        guard let observedCurves = made.curves else { return out }
         do {
-            out.curves = try curves(recording: recording, recordingID: recordingID, state: state, parameters: p)
+            out.curves = try observedCurves
+                + StateAnalysis.collapseSurrogateReference(recording: recording, recordingID: recordingID, state: state,
+                                                           parameters: p,
+                                                           count: min(collapseReferenceSurrogates, p.surrogateCount))
         } catch {
             out.warnings.append("curves not written: \(error)")
         }
-        let made = series(recording: recording, state: state, parameters: p)
-        out.series = made.tables
-        if let f = made.failure { out.warnings.append("series at scale \(f.scale) not written: \(f.error)") }
+        let written = series(recording: recording, state: state, parameters: p)
+        out.series = written.tables
+        if let f = written.failure { out.warnings.append("series at scale \(f.scale) not written: \(f.error)") }
         return out
     }
 }

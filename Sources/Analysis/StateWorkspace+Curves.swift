@@ -1,0 +1,32 @@
+import Kernels
+import Recordings
+
+extension StateWorkspace {
+    /// The report curves of scale `s` from its measures `r` and the counts `scale(s)` left in `bufE`/`bufI`
+    /// (or `lastSparse`): "collapse" (§3.4), "partition_e", "partition_i" (§3.5) on the `curvePoints` grid
+    /// x = j/(n − 1), and "xcorr" (§3.6). Call right after `scale(s)`.
+    func curves(of r: ScaleMeasures, scale s: Int) -> [StateCurve] {
+        let n = parameters.curvePoints
+        let x = (0 ..< n).map { Double($0) / Double(n - 1) }
+        var out: [StateCurve] = []
+        if let c = r.collapseCurve { out.append(StateCurve(kind: "collapse", scaleIndex: s, x: x, y: c)) }
+        if let c = r.partitionE { out.append(StateCurve(kind: "partition_e", scaleIndex: s, x: x, y: c)) }
+        if let c = r.partitionI { out.append(StateCurve(kind: "partition_i", scaleIndex: s, x: x, y: c)) }
+        if let c = crossCorrelationCurve(scale: s, binCount: r.binCount) { out.append(c) }
+        return out
+    }
+
+    /// Appends `curves(of: r, scale: s)` to `curveLog` when it is on (see `measures(for:)`).
+    mutating func logCurves(_ r: ScaleMeasures, scale s: Int) {
+        guard curveLog != nil else { return }
+        curveLog!.append(contentsOf: curves(of: r, scale: s))
+    }
+
+    /// The observed member's values and its report curves, from one computation.
+    mutating func observedWithCurves(spikes: SpikeTrains) -> (set: MeasureSet, curves: [StateCurve]) {
+        curveLog = []
+        defer { curveLog = nil }
+        let set = measures(for: .observed, spikes: spikes)
+        return (set, curveLog ?? [])
+    }
+}
