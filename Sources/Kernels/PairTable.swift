@@ -55,6 +55,63 @@ struct PairTable {
         cells = t
     }
 
+    /// The table and the extrema (K, minima, maxima; sums zero) of two series whose counts all lie in
+    /// `0 ..< bound`, in one pass (no separate extrema pass); nil as soon as a count outside that range is seen.
+    /// Same interleaved sub-tables as `init`; the table is then cut to the rows and columns that occur.
+    static func small(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>, bound: Int32 = 32)
+        -> (table: PairTable, extrema: CountMoments)? {
+        precondition(e.count == i.count)
+        let n = e.count, b = Int(bound), size = b * b
+        guard n > 0 else { return nil }
+        let pe = e.baseAddress!, pi = i.baseAddress!
+        var t = [Int](repeating: 0, count: size)
+        let sub = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * size)
+        defer { sub.deallocate() }
+        let s1 = sub + size, s2 = sub + 2 * size, s3 = sub + 3 * size
+        let vB = SIMD8<UInt32>(repeating: UInt32(bound))
+        var start = 0
+        while start < n {
+            let end = min(n, start + (1 << 28))
+            sub.initialize(repeating: 0, count: 4 * size)
+            var j = start
+            while j + 8 <= end {
+                let a = SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(pe + j).loadUnaligned(as: SIMD8<Int32>.self))
+                let c = SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(pi + j).loadUnaligned(as: SIMD8<Int32>.self))
+                // A negative count wraps to ≥ 2³¹ and fails the same unsigned test.
+                if any((a .>= vB) .| (c .>= vB)) { return nil }
+                let key = a &* vB &+ c
+                sub[Int(key[0])] &+= 1; s1[Int(key[1])] &+= 1; s2[Int(key[2])] &+= 1; s3[Int(key[3])] &+= 1
+                sub[Int(key[4])] &+= 1; s1[Int(key[5])] &+= 1; s2[Int(key[6])] &+= 1; s3[Int(key[7])] &+= 1
+                j += 8
+            }
+            while j < end {
+                let a = pe[j], c = pi[j]
+                if a < 0 || a >= bound || c < 0 || c >= bound { return nil }
+                sub[Int(a) * b + Int(c)] &+= 1
+                j += 1
+            }
+            for x in 0 ..< size { t[x] &+= Int(sub[x]) + Int(s1[x]) + Int(s2[x]) + Int(s3[x]) }
+            start = end
+        }
+        var minE = b, maxE = -1, minI = b, maxI = -1
+        for a in 0 ..< b {
+            for c in 0 ..< b where t[a * b + c] != 0 {
+                minE = min(minE, a); maxE = max(maxE, a); minI = min(minI, c); maxI = max(maxI, c)
+            }
+        }
+        var table = PairTable(minE: Int32(minE), minI: Int32(minI), rangeE: maxE - minE + 1, rangeI: maxI - minI + 1,
+                              cells: [])
+        table.cells.reserveCapacity(table.rangeE * table.rangeI)
+        for a in minE ... maxE { for c in minI ... maxI { table.cells.append(t[a * b + c]) } }
+        let x = CountMoments(count: n, sumE: 0, sumI: 0, sumEE: 0, sumII: 0, sumEI: 0, minE: Int32(minE),
+                             maxE: Int32(maxE), minI: Int32(minI), maxI: Int32(maxI))
+        return (table, x)
+    }
+
+    init(minE: Int32, minI: Int32, rangeE: Int, rangeI: Int, cells: [Int]) {
+        self.minE = minE; self.minI = minI; self.rangeE = rangeE; self.rangeI = rangeI; self.cells = cells
+    }
+
     /// `Kernels.countMoments` of the series, from the table: every sum is an integer, so summing by cell gives the
     /// same value as summing by bin (the same Int64 arithmetic modulo 2⁶⁴ as `countMoments`' wrapping path).
     func moments(extrema x: CountMoments) -> CountMoments {

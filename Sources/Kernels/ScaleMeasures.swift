@@ -58,6 +58,14 @@ extension Kernels {
                                      options o: ScaleOptions) -> ScaleMeasures {
         let k = e.count
         guard k >= 2 else { return ScaleMeasures.tooFewBins(k) }
+        if let (table, extrema) = PairTable.small(e: e, i: i) {
+            // Fine scales: table and extrema in one pass.
+            let m = table.moments(extrema: extrema)
+            let rho = crossCorrelation(e: e, i: i, maxLag: o.maxLag, moments: m)
+            var r = ScaleMeasures.start(moments: m, crossCorrelation: rho, options: o)
+            finish(&r, moments: m, pairs: table.weightedPairs(), grid: pairGrid(m, size: o.gridSize), options: o)
+            return r
+        }
         var m = countExtrema(e: e, i: i)
         let rangeE = Int(m.maxE) - Int(m.minE) + 1, rangeI = Int(m.maxI) - Int(m.minI) + 1
         let cells = rangeE.multipliedReportingOverflow(by: rangeI)

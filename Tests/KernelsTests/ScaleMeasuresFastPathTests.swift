@@ -49,7 +49,7 @@ final class ScaleMeasuresFastPathTests: XCTestCase {
     /// far from 0.
     func testScaleMeasuresEqualTheStraightforwardForms() {
         var rng = Xoshiro256StarStar(seed: 1502)
-        var cases = 0, tablePath = 0
+        var cases = 0, tablePath = 0, smallPath = 0
         for n in Self.lengths {
             for (topE, topI, offset) in [(1, 1, 0), (3, 7, 0), (12, 40, 0), (300, 2, 0), (5000, 5000, 0), (0, 4, 0),
                                          (0, 0, 0), (6, 6, 1_000_000), (2, 3, 20_000_000)] {
@@ -72,12 +72,31 @@ final class ScaleMeasuresFastPathTests: XCTestCase {
                             PairTable(e: a, i: b, minE: m.minE, maxE: m.maxE, minI: m.minI, maxI: m.maxI) } }
                         XCTAssertEqual(t.moments(extrema: m), m)
                         XCTAssertEqual(t.cells.reduce(0, +), n)
+                        // The one-pass table of counts below 32: the same cells and extrema, or nil.
+                        let small = e.withUnsafeBufferPointer { a in i.withUnsafeBufferPointer { b in PairTable.small(e: a, i: b) } }
+                        if m.maxE < 32 && m.maxI < 32 && m.minE >= 0 && m.minI >= 0 {
+                            smallPath += 1
+                            XCTAssertEqual(small?.table.cells, t.cells)
+                            XCTAssertEqual(small?.table.rangeE, t.rangeE); XCTAssertEqual(small?.table.rangeI, t.rangeI)
+                            XCTAssertEqual(small.map { $0.table.moments(extrema: $0.extrema) }, m)
+                        } else {
+                            XCTAssertNil(small)
+                        }
                     }
                 }
                 cases += 1
             }
         }
         XCTAssertGreaterThan(tablePath, 50)
+        XCTAssertGreaterThan(smallPath, 30)
+        // One count of 32 (late, after a block of small ones) or a negative count: not the one-pass table.
+        var late = [Int32](repeating: 1, count: 3000); late[2990] = 32
+        let ones = [Int32](repeating: 2, count: 3000)
+        XCTAssertNil(late.withUnsafeBufferPointer { a in ones.withUnsafeBufferPointer { b in PairTable.small(e: a, i: b) } })
+        XCTAssertNil(ones.withUnsafeBufferPointer { a in late.withUnsafeBufferPointer { b in PairTable.small(e: a, i: b) } })
+        var negative = ones; negative[5] = -1
+        XCTAssertNil(negative.withUnsafeBufferPointer { a in ones.withUnsafeBufferPointer { b in PairTable.small(e: a, i: b) } })
+        XCTAssertNotNil(ones.withUnsafeBufferPointer { a in ones.withUnsafeBufferPointer { b in PairTable.small(e: a, i: b) } })
         XCTAssertGreaterThan(cases, 100)
         // A measure that differs is caught: one bin changed changes the reference.
         let e: [Int32] = (0 ..< 500).map { Int32($0 % 7) }, i: [Int32] = (0 ..< 500).map { Int32(($0 * 3) % 5) }
