@@ -11,7 +11,8 @@ extension Kernels {
         let first = t[lo]
         var i = n - 1
         while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
-        if labels.count < n { labels = [UInt16](repeating: 0, count: n) }
+        // Not initialised: `shuffle` writes every label it reads.
+        if labels.count < n { labels = [UInt16](unsafeUninitializedCapacity: n) { _, c in c = n } }
         labels.withUnsafeMutableBufferPointer { lb in
             shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
         }

@@ -55,8 +55,11 @@ public struct MultiScaleCounts: Sendable {
         self.widths = widths
         binCounts = widths.map { w in epochs.reduce(0) { $0 + BinGrid(origin: $1.start, width: w).fullBinCount(stop: $1.stop) } }
         if counts.count != widths.count { counts = widths.map { _ in [] } }
+        // Not zeroed: every bin is written by the pass (edge by edge, bin by bin, or zeroed ahead of the spikes), so
+        // fresh pages are touched once, by the pass, not first by a memset.
         for s in widths.indices where counts[s].count < binCounts[s] {
-            counts[s] = [Int32](repeating: 0, count: binCounts[s])
+            let k = binCounts[s]
+            counts[s] = [Int32](unsafeUninitializedCapacity: k) { _, n in n = k }
         }
     }
 
@@ -325,7 +328,8 @@ public struct MultiScaleCounts: Sendable {
             let r = FineBinnedTrain.range(of: train, start: ep.start, stop: ep.stop)
             n += r.count
         }
-        if scratch.pooled.count < n + 4 { scratch.pooled = [Double](repeating: .infinity, count: n + 4) }
+        // Not initialised: the pass writes the n spikes and the 4 padding values.
+        if scratch.pooled.count < n + 4 { scratch.pooled = [Double](unsafeUninitializedCapacity: n + 4) { _, c in c = n + 4 } }
         var pooled = scratch.pooled
         scratch.pooled = []
         var write = 0
