@@ -41,17 +41,8 @@ public enum StateAnalysis {
     ///   core); the values do not depend on it.
     public static func compute(recording: Recording, recordingID: String, state: String, members: [Member],
                                parameters: AnalysisParameters, threads: Int? = 1) throws -> [Member: MeasureSet] {
-        let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
-                                          parameters: parameters)
-        var unique: [Member] = []
-        var seen = Set<Member>()
-        for m in members where seen.insert(m).inserted { unique.append(m) }
-        let (spikes, list) = (recording.spikes, unique)
-        let sets = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
-                                           makeState: { template }) { ws, i in
-            ws.measures(for: list[i], spikes: spikes)
-        }
-        return Dictionary(uniqueKeysWithValues: zip(list, sets))
+        try computeMembers(recording: recording, recordingID: recordingID, state: state, members: members,
+                           parameters: parameters, threads: threads, observedCurves: false).sets
     }
 
     /// Collapse curves (§3.4) and partition curves of E and I (§3.5) of the observed data, every scale,
@@ -77,6 +68,15 @@ public enum StateAnalysis {
     public static func computeWithCurves(recording: Recording, recordingID: String, state: String,
                                          members: [Member], parameters: AnalysisParameters,
                                          threads: Int? = 1) throws -> (sets: [Member: MeasureSet], curves: [StateCurve]?) {
+        try computeMembers(recording: recording, recordingID: recordingID, state: state, members: members,
+                           parameters: parameters, threads: threads, observedCurves: true)
+    }
+
+    /// The distinct `members` on `threads` threads, each keeping one workspace; with `observedCurves`, the observed
+    /// member also logs its report curves.
+    static func computeMembers(recording: Recording, recordingID: String, state: String, members: [Member],
+                               parameters: AnalysisParameters, threads: Int?,
+                               observedCurves: Bool) throws -> (sets: [Member: MeasureSet], curves: [StateCurve]?) {
         let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
                                           parameters: parameters)
         var unique: [Member] = []
@@ -85,7 +85,7 @@ public enum StateAnalysis {
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
                                            makeState: { template }) { ws, i -> (MeasureSet, [StateCurve]?) in
-            if list[i] == .observed {
+            if observedCurves && list[i] == .observed {
                 let o = ws.observedWithCurves(spikes: spikes)
                 return (o.set, o.curves)
             }
