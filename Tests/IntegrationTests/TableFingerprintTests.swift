@@ -4,7 +4,8 @@ import TestSupport
 
 /// Every output table of `analyze` is byte-identical to the tables recorded before the issue-15 speed work
 /// (main at af3ee26, after the #14 definitions): a demo session (balance, 4 + 4 surrogates; and the avalanche
-/// family with 16 circular shifts) and a generated 1 h recording (the `make bench` generator, 2 + 2 surrogates).
+/// family with 16 circular shifts), a small demo cohort through `symedge sweep` (balance and avalanches), and a
+/// generated 1 h recording (the `make bench` generator, 2 + 2 surrogates).
 ///
 /// The recorded SHA-256 of each file (provenance.json aside, which holds clocks and hosts) are in
 /// `Tests/fingerprints/*.sha256`, in `sha256sum` format. A failure lists the files that changed. When a
@@ -33,6 +34,36 @@ final class TableFingerprintTests: XCTestCase {
                             "--families", "avalanches", "--threads", "2"])
     }
 
+    /// A small demo cohort (2 subjects × 1 session × 600 s, seed 1) through `symedge sweep` with balance and the
+    /// avalanche family (the families this work changed; all five took 13 min here, too long for CI) and 2 + 2
+    /// surrogates: every file of `tables/`.
+    func testDemoCohortSweepTablesAreUnchanged() throws {
+        let dir = try TemporaryFolder("fingerprint-cohort")
+        defer { dir.remove() }
+        let data = dir.path + "/data"
+        let sim = try Processes.symedge(["simulate", "--subjects", "2", "--sessions", "1", "--duration", "600",
+                                         "--seed", "1", "--out", data])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        let job = """
+            name: fingerprint-cohort
+            inputs:
+              folder: \(data)
+            states: all
+            scales: 32
+            measures: [balance, avalanches]
+            surrogates: 2
+            surrogate_kinds: [isi_permutation, circular_shift]
+            seed: 20230619
+            output: \(dir.path)/out
+            surrogates_per_shard: 2
+            bootstrap_resamples: 100
+            """
+        try job.write(toFile: dir.path + "/job.yaml", atomically: true, encoding: .utf8)
+        let sweep = try Processes.symedge(["sweep", dir.path + "/job.yaml", "--out", dir.path + "/out"])
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        try compare(name: "demo-cohort-sweep", actual: Self.fingerprints(of: dir.path + "/out/tables"))
+    }
+
     func testGeneratedHourTablesAreUnchanged() throws {
         let dir = try TemporaryFolder("fingerprint-1h")
         defer { dir.remove() }
@@ -56,7 +87,12 @@ final class TableFingerprintTests: XCTestCase {
         let out = dir.path + "/" + name
         let run = try Processes.symedge(["analyze", file, "--out", out] + options)
         XCTAssertEqual(run.status, 0, run.stderr, line: line)
-        let actual = try Self.fingerprints(of: out)
+        try compare(name: name, actual: Self.fingerprints(of: out), line: line)
+    }
+
+    /// Compares `actual` (relative path → SHA-256) with `Tests/fingerprints/<name>.sha256`, or writes it there
+    /// under `SYMEDGE_WRITE_FINGERPRINTS`.
+    func compare(name: String, actual: [String: String], line: UInt = #line) throws {
         let path = Self.folder.appendingPathComponent(name + ".sha256")
         if ProcessInfo.processInfo.environment["SYMEDGE_WRITE_FINGERPRINTS"] != nil {
             try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
