@@ -62,12 +62,13 @@ public enum StateAnalysis {
         return out
     }
 
-    /// `compute`, plus the observed member's `curves` taken from its own computation (nil when `members` does not
-    /// hold `.observed`): the same values as `compute` and `curves` called separately, without binning and
-    /// measuring the observed data twice.
+    /// `compute`, plus the observed member's `curves` and report series taken from its own computation (nil when
+    /// `members` does not hold `.observed`): the same values as `compute`, `curves` and `StatePipeline.series`
+    /// called separately, without binning and measuring the observed data again.
     public static func computeWithCurves(recording: Recording, recordingID: String, state: String,
                                          members: [Member], parameters: AnalysisParameters,
-                                         threads: Int? = 1) throws -> (sets: [Member: MeasureSet], curves: [StateCurve]?) {
+                                         threads: Int? = 1) throws
+        -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?) {
         try computeMembers(recording: recording, recordingID: recordingID, state: state, members: members,
                            parameters: parameters, threads: threads, observedCurves: true)
     }
@@ -76,7 +77,8 @@ public enum StateAnalysis {
     /// member also logs its report curves.
     static func computeMembers(recording: Recording, recordingID: String, state: String, members: [Member],
                                parameters: AnalysisParameters, threads: Int?,
-                               observedCurves: Bool) throws -> (sets: [Member: MeasureSet], curves: [StateCurve]?) {
+                               observedCurves: Bool) throws
+        -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?) {
         let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
                                           parameters: parameters)
         var unique: [Member] = []
@@ -84,14 +86,15 @@ public enum StateAnalysis {
         for m in members where seen.insert(m).inserted { unique.append(m) }
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
-                                           makeState: { template }) { ws, i -> (MeasureSet, [StateCurve]?) in
+                                           makeState: { template }) { ws, i -> (MeasureSet, [StateCurve]?, [SeriesTable]?) in
             if observedCurves && list[i] == .observed {
                 let o = ws.observedWithCurves(spikes: spikes)
-                return (o.set, o.curves)
+                return (o.set, o.curves, o.series)
             }
-            return (ws.measures(for: list[i], spikes: spikes), nil)
+            return (ws.measures(for: list[i], spikes: spikes), nil, nil)
         }
-        return (Dictionary(uniqueKeysWithValues: zip(list, made.map(\.0))), made.lazy.compactMap(\.1).first)
+        return (Dictionary(uniqueKeysWithValues: zip(list, made.map(\.0))), made.lazy.compactMap(\.1).first,
+                made.lazy.compactMap(\.2).first)
     }
 
     /// The per-neuron-normalised ensemble series E_s(k), I_s(k) (mean spike count per unit per bin, §2) of one

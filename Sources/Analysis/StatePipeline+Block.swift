@@ -23,7 +23,8 @@ extension StatePipeline {
     ///   plan's disambiguated id).
     public static func computeBlock(_ members: [Member], recording: Recording, recordingID: String, state: String,
                                     parameters p: AnalysisParameters, threads: Int? = 1) throws -> MemberBlockProducts {
-        // The observed member's curves come from its own computation (the same values as `StateAnalysis.curves`).
+        // The observed member's curves and series come from its own computation (the same values as
+        // `StateAnalysis.curves` and `series`).
         let made = try StateAnalysis.computeWithCurves(recording: recording, recordingID: recordingID, state: state,
                                                        members: members, parameters: p, threads: threads)
         var out = MemberBlockProducts(sets: made.sets)
@@ -36,9 +37,7 @@ extension StatePipeline {
         } catch {
             out.warnings.append("curves not written: \(error)")
         }
-        let written = series(recording: recording, state: state, parameters: p)
-        out.series = written.tables
-        if let f = written.failure { out.warnings.append("series at scale \(f.scale) not written: \(f.error)") }
+        out.series = made.series ?? []
         return out
     }
 }

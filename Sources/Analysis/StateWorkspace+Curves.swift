@@ -22,11 +22,21 @@ extension StateWorkspace {
         curveLog!.append(contentsOf: curves(of: r, scale: s))
     }
 
-    /// The observed member's values and its report curves, from one computation.
-    mutating func observedWithCurves(spikes: SpikeTrains) -> (set: MeasureSet, curves: [StateCurve]) {
+    /// The observed member's values, its report curves, and its E and I series at `StatePipeline.seriesScales`
+    /// up to `scaleCount` (the values of `StateAnalysis.ensembleSeries`, cut to `seriesBins`), from one binning.
+    mutating func observedWithCurves(spikes: SpikeTrains) -> (set: MeasureSet, curves: [StateCurve],
+                                                             series: [SeriesTable]) {
         curveLog = []
         defer { curveLog = nil }
         let set = measures(for: .observed, spikes: spikes)
-        return (set, curveLog ?? [])
+        let curves = curveLog ?? []
+        let ne = Double(unitsE.count), ni = Double(unitsI.count)
+        let series = StatePipeline.seriesScales.filter { $0 <= parameters.scaleCount }.map { s -> SeriesTable in
+            let k = min(counts(width: Kernels.scaleSeconds(s)), StatePipeline.seriesBins)
+            return SeriesTable(state: state, scaleIndex: s,
+                               e: ne > 0 ? bufE[0 ..< k].map { Double($0) / ne } : [],
+                               i: ni > 0 ? bufI[0 ..< k].map { Double($0) / ni } : [])
+        }
+        return (set, curves, series)
     }
 }
