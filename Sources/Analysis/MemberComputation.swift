@@ -209,22 +209,6 @@ struct StateWorkspace {
         }
     }
 
-    /// The "xcorr" curve (§3.6) of the counts last computed by `scale(s)` (K = `binCount` bins in `bufE`, `bufI`):
-    /// ρ(l) for l = −L…L from `Kernels.crossCorrelation`, x = l·Δt_s in ms; nil when K < 2 or a variance is zero.
-    func crossCorrelationCurve(scale s: Int, binCount k: Int) -> StateCurve? {
-        guard k >= 2 else { return nil }
-        let dt = Kernels.scaleMilliseconds(s)
-        if let sp = lastSparse { return Self.curve(rho: sp.crossCorrelation(maxLag: parameters.maxLagBins, moments: sp.moments), scale: s) }
-        let rho: [Double]? = bufE.withUnsafeBufferPointer { e in
-            bufI.withUnsafeBufferPointer { i in
-                let eb = UnsafeBufferPointer(rebasing: e[0 ..< k]), ib = UnsafeBufferPointer(rebasing: i[0 ..< k])
-                return Kernels.crossCorrelation(e: eb, i: ib, maxLag: parameters.maxLagBins,
-                                                moments: Kernels.countMoments(e: eb, i: ib))
-            }
-        }
-        return Self.curve(rho: rho, scale: s)
-    }
-
     /// The "xcorr" curve of ρ(l), l = −L…L, at scale s; nil when ρ is.
     static func curve(rho: [Double]?, scale s: Int) -> StateCurve? {
         guard let rho, !rho.isEmpty else { return nil }

@@ -2,9 +2,9 @@ import Kernels
 import Recordings
 
 extension StateWorkspace {
-    /// The report curves of scale `s` from its measures `r` and the counts `scale(s)` left in `bufE`/`bufI`
-    /// (or `lastSparse`): "collapse" (§3.4), "partition_e", "partition_i" (§3.5) on the `curvePoints` grid
-    /// x = j/(n − 1), and "xcorr" (§3.6). Call right after `scale(s)`.
+    /// The report curves of scale `s` from its measures `r`: "collapse" (§3.4), "partition_e", "partition_i"
+    /// (§3.5) on the `curvePoints` grid x = j/(n − 1), and "xcorr" (§3.6), the ρ(l) that `scale(s)` computed for
+    /// `xcorr_peak` (`r.crossCorrelation`, the same Doubles; not computed again).
     func curves(of r: ScaleMeasures, scale s: Int) -> [StateCurve] {
         let n = parameters.curvePoints
         let x = (0 ..< n).map { Double($0) / Double(n - 1) }
@@ -12,7 +12,7 @@ extension StateWorkspace {
         if let c = r.collapseCurve { out.append(StateCurve(kind: "collapse", scaleIndex: s, x: x, y: c)) }
         if let c = r.partitionE { out.append(StateCurve(kind: "partition_e", scaleIndex: s, x: x, y: c)) }
         if let c = r.partitionI { out.append(StateCurve(kind: "partition_i", scaleIndex: s, x: x, y: c)) }
-        if let c = crossCorrelationCurve(scale: s, binCount: r.binCount) { out.append(c) }
+        if let c = Self.curve(rho: r.crossCorrelation, scale: s) { out.append(c) }
         return out
     }
 

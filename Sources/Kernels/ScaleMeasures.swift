@@ -18,6 +18,10 @@ public struct ScaleMeasures: Sendable, Equatable {
     public var binCount: Int = 0
     /// Mean and sample sd (divisor K − 1) of the E and I count series (spikes per bin), for z-scoring (§3.7).
     public var meanE = 0.0, sdE = 0.0, meanI = 0.0, sdI = 0.0
+    /// The normalised E–I cross-correlation ρ(l), l = −L…L bins (§3.6; dimensionless), that `xcorr_peak` and
+    /// `xcorr_peak_lag_ms` were read from: the same Doubles, kept for the observed member's "xcorr" curve so
+    /// that it is not computed twice. nil when K < 2 or either series has zero variance.
+    public var crossCorrelation: [Double]?
 
     public init() {}
 
@@ -216,6 +220,7 @@ extension ScaleMeasures {
               o.unitsE == 0 ? noE : noI)
         let zeroVar = m.sumE == 0 ? noE : (m.sumI == 0 ? noI : "zero variance of E or I counts")
         r.set("pearson_r", Kernels.pearsonR(m), zeroVar)
+        r.crossCorrelation = rho
         if let rho {
             let p = Kernels.crossCorrelationPeak(rho, dtMilliseconds: o.dtMilliseconds)
             r.set("xcorr_peak", p.peak, zeroVar); r.set("xcorr_peak_lag_ms", p.lagMilliseconds, zeroVar)

@@ -62,6 +62,9 @@ final class ScaleMeasuresFastPathTests: XCTestCase {
                 XCTAssertEqual(fast, ref, "K = \(n), tops \(topE)/\(topI), offset \(offset)")
                 XCTAssertEqual(fast.values.mapValues(\.bitPattern), ref.values.mapValues(\.bitPattern))
                 XCTAssertEqual(fast.sdE.bitPattern, ref.sdE.bitPattern)
+                // ρ(l) kept for the xcorr curve: the lane-by-lane sum's bits (nil exactly when undefined).
+                XCTAssertEqual(fast.crossCorrelation?.map(\.bitPattern), ref.crossCorrelation?.map(\.bitPattern))
+                XCTAssertEqual(fast.crossCorrelation == nil, fast.values["xcorr_peak"] == nil)
                 if n >= 2 {
                     let m = e.withUnsafeBufferPointer { a in i.withUnsafeBufferPointer { b in Kernels.countMoments(e: a, i: b) } }
                     XCTAssertEqual(m, Kernels.countMomentsReference(e: e, i: i))
