@@ -4,7 +4,7 @@
 // multielectrode recordings, from one file to a cohort on an MPI/Slurm cluster.
 //
 // Layers (each may import only those above it):
-//   C shims        CMPI, CHDF5, CFFTW, CBLAS, CCrypto (module maps + static inline shims)
+//   C shims        CMPI, CHDF5 (+ libdeflate), CFFTW, CBLAS, CCrypto (module maps + static inline shims)
 //   Wrappers       MPI                                 (safe Swift face of MPI)
 //   Data           Recordings                          (data model, NWB via HDF5, plain text)
 //   Numerics       Kernels                             (pure functions, no I/O, no MPI)
@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5",
-                       providers: [.apt(["libhdf5-dev"])]),
+                       providers: [.apt(["libhdf5-dev", "libdeflate-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW",
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",

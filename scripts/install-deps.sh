@@ -2,7 +2,7 @@
 # Installs the Debian packages SymmetryEdge needs, when missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
-packages=(libopenmpi-dev openmpi-bin libpmix-dev libhdf5-dev hdf5-tools libfftw3-dev libopenblas-dev libssl-dev pkg-config
+packages=(libopenmpi-dev openmpi-bin libpmix-dev libhdf5-dev hdf5-tools libfftw3-dev libopenblas-dev libssl-dev libdeflate-dev pkg-config
           python3-venv)
 if [ "${WITH_SLURM:-0}" = 1 ]; then
   packages+=(slurmctld slurmd slurm-client)

@@ -3,8 +3,12 @@
 /* HDF5's native type ids and property-list defaults are macros that call H5open()
    or cast; Swift cannot import them. These accessors expose them as functions. */
 #include <hdf5/serial/hdf5.h>
-/* zlib: the NWB reader inflates gzip chunks of large datasets on several threads itself. */
+/* zlib: kept as HDF5's own deflate filter for writing (and as the oracle of the libdeflate reads in tests). */
 #include <zlib.h>
+/* libdeflate (Debian libdeflate-dev): every gzip read. The NWB reader inflates the chunks of large datasets on
+   several threads itself (one decompressor per thread), and `symedge_h5z_deflate_use_libdeflate` makes it HDF5's
+   deflate decoder (filter id 1) for every other read (H5Dread: signals, small datasets). */
+#include <libdeflate.h>
 
 static inline hid_t symedge_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t symedge_h5t_native_float(void)  { return H5T_NATIVE_FLOAT; }
@@ -134,4 +138,56 @@ static inline unsigned long long symedge_h5_object_key(hid_t file, const char *p
     return (unsigned long long)info.addr;
 #endif
 }
+/* ---- issue 15: libdeflate as HDF5's deflate (gzip) decoder --------------------------------------------------- */
+/* HDF5's built-in deflate filter class and its internal registration function: both exported by libhdf5
+   (1.8-1.14) but declared only in its private headers. The public H5Zregister refuses ids below 256 ("unable to
+   modify predefined filters"), so replacing the deflate decoder needs the internal one, which replaces the table
+   entry of an id already present. */
+extern const H5Z_class2_t H5Z_DEFLATE[1];
+extern herr_t H5Z_register(const H5Z_class2_t *cls);
+
+/* The deflate filter with libdeflate for reading. Writing (no H5Z_FLAG_REVERSE) is delegated to HDF5's own zlib
+   filter, so files written through HDF5 stay byte for byte what they were. The filter is not told the chunk's
+   uncompressed size, so the output buffer starts at 4x the input (at least 64 KiB) and doubles while libdeflate
+   reports LIBDEFLATE_INSUFFICIENT_SPACE. Returns 0 (HDF5's filter failure) on corrupt data, like zlib's filter. */
+static inline size_t symedge__libdeflate_filter(unsigned int flags, size_t cd_nelmts, const unsigned int cd_values[],
+                                                size_t nbytes, size_t *buf_size, void **buf)
+{
+    if (!(flags & H5Z_FLAG_REVERSE))
+        return H5Z_DEFLATE[0].filter(flags, cd_nelmts, cd_values, nbytes, buf_size, buf);
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d) return 0;
+    size_t cap = nbytes > ((size_t)1 << 60) ? nbytes : nbytes * 4;
+    if (cap < ((size_t)1 << 16)) cap = (size_t)1 << 16;
+    for (;;) {
+        void *out = H5allocate_memory(cap, 0);
+        if (!out) { libdeflate_free_decompressor(d); return 0; }
+        size_t got = 0;
+        enum libdeflate_result r = libdeflate_zlib_decompress(d, *buf, nbytes, out, cap, &got);
+        if (r == LIBDEFLATE_SUCCESS) {
+            libdeflate_free_decompressor(d);
+            H5free_memory(*buf);
+            *buf = out;
+            *buf_size = cap;
+            return got;
+        }
+        H5free_memory(out);
+        if (r != LIBDEFLATE_INSUFFICIENT_SPACE || cap > ((size_t)1 << 40)) { libdeflate_free_decompressor(d); return 0; }
+        cap *= 2;
+    }
+}
+
+/* Makes libdeflate HDF5's deflate decoder for this process (replaces the table entry of filter id 1; HDF5 copies
+   the class). Call it before any other thread uses HDF5 (H5Z_register does not take HDF5's API lock). < 0 on
+   failure. */
+static inline herr_t symedge_h5z_deflate_use_libdeflate(void)
+{
+    if (H5open() < 0) return -1;
+    H5Z_class2_t cls = { H5Z_CLASS_T_VERS, H5Z_FILTER_DEFLATE, 1, 1, "deflate (libdeflate decoder)",
+                         NULL, NULL, symedge__libdeflate_filter };
+    return H5Z_register(&cls);
+}
+
+/* Restores HDF5's own zlib deflate filter (the oracle of the libdeflate reads in tests). < 0 on failure. */
+static inline herr_t symedge_h5z_deflate_use_zlib(void) { return H5open() < 0 ? -1 : H5Z_register(H5Z_DEFLATE); }
 #endif

@@ -11,12 +11,16 @@ private final class FailureBox: @unchecked Sendable {
 
 extension HDF5File {
     /// Reads a large 1-D float64 dataset stored in gzip (deflate, optionally byte-shuffled) chunks, inflating
-    /// the chunks on all cores: raw chunks come from `H5Dread_chunk` (serialised by HDF5's lock), and zlib
-    /// inflates them in parallel straight into the result. Returns nil when the dataset does not qualify
-    /// (contiguous, other filters or types, fewer than `minimumChunks` chunks); the caller then uses `H5Dread`.
+    /// the chunks on all cores: raw chunks come from `H5Dread_chunk` (serialised by HDF5's lock), and libdeflate
+    /// (one decompressor per thread; `engine: .zlib` for zlib, the oracle in tests) inflates them in parallel
+    /// straight into the result. Returns nil when the dataset does not qualify (contiguous, other filters or
+    /// types, fewer than `minimumChunks` chunks); the caller then uses `H5Dread`.
     ///
-    /// HDF5 decompresses on one thread only, which caps a plain `H5Dread` at zlib's single-core speed.
-    func readDoublesInflatingInParallel(_ p: String, minimumChunks: Int = 8) throws -> [Double]? {
+    /// HDF5 decompresses on one thread only, which caps a plain `H5Dread` at one core's inflate speed.
+    /// - Throws: `HDF5Failure` naming the dataset, the chunk and its element range when a chunk is missing,
+    ///   unreadable, corrupt or inflates to the wrong size.
+    func readDoublesInflatingInParallel(_ p: String, minimumChunks: Int = 8,
+                                        engine: ZlibInflater.Engine = .libdeflate) throws -> [Double]? {
         let ds = try openDataset(p)
         let dims = try Self.dims(of: ds.id, path: p)
         guard dims.count == 1 else { return nil }
@@ -60,6 +64,10 @@ extension HDF5File {
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             nonisolated(unsafe) let out = UnsafeMutableRawPointer(buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let inflater: ZlibInflater
+                do { inflater = try ZlibInflater(engine: engine) } catch {
+                    failures.record(HDF5Failure(path: p, what: "cannot inflate: \(error)")); return
+                }
                 var raw = [UInt8](repeating: 0, count: chunkBytes + 1024)
                 var plain = [UInt8](repeating: 0, count: chunkBytes)
                 var staged = [UInt8](repeating: 0, count: chunkBytes)
@@ -80,15 +88,17 @@ extension HDF5File {
                     let shuffled = shuffleAt.map { mask & (1 << UInt32($0)) == 0 } ?? false
                     // 1. inflate (or take the raw bytes) into `plain`
                     if deflated {
-                        var destLen = uLongf(chunkBytes)
-                        let z = plain.withUnsafeMutableBytes { d in
-                            raw.withUnsafeBytes { s in
-                                uncompress(d.baseAddress!.assumingMemoryBound(to: Bytef.self), &destLen,
-                                           s.baseAddress!.assumingMemoryBound(to: Bytef.self), uLong(storedBytes))
+                        do {
+                            try plain.withUnsafeMutableBytes { d in
+                                try raw.withUnsafeBytes { s in
+                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedBytes]), into: d)
+                                }
                             }
-                        }
-                        guard z == Z_OK, Int(destLen) == chunkBytes else {
-                            failures.record(HDF5Failure(path: p, what: "zlib error \(z) in chunk \(i) (corrupt data?)")); return
+                        } catch {
+                            let first = chunkOffsets[i]
+                            failures.record(HDF5Failure(path: p, what: "gzip chunk \(i) of \(chunks) (elements \(first)..<"
+                                                        + "\(min(n, first + chunkLen)), \(storedBytes) bytes stored): \(error)"))
+                            return
                         }
                     } else {
                         guard storedBytes == chunkBytes else { failures.record(HDF5Failure(path: p, what: "bad raw chunk \(i) size")); return }

@@ -44,6 +44,7 @@ final class HDF5File {
     /// Opens `path` read-only.
     init(readingAt path: String) throws {
         symedge_h5_quiet()
+        _ = HDF5Library.libdeflateDecoderInstalled
         self.path = path
         let id = H5Fopen(path, symedge_h5f_acc_rdonly(), symedge_h5p_default())
         self.handle = try HDF5Handle(id, path: path, what: "H5Fopen failed", closer: { H5Fclose($0) })

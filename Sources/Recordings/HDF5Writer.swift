@@ -12,6 +12,7 @@ final class HDF5Writer {
 
     init(creatingAt path: String) throws {
         symedge_h5_quiet()
+        _ = HDF5Library.libdeflateDecoderInstalled   // first HDF5 use of the process installs it (before other threads)
         self.path = path
         let id = H5Fcreate(path, symedge_h5f_acc_trunc(), symedge_h5p_default(), symedge_h5p_default())
         self.handle = try HDF5Handle(id, path: path, what: "H5Fcreate failed", closer: { H5Fclose($0) })
