@@ -10,7 +10,7 @@ final class ScaleMeasuresFastPathTests: XCTestCase {
         (0 ..< n).map { _ in Int32(rng.next(below: UInt64(top + 1))) }
     }
 
-    static let lengths = [0, 1, 2, 3, 7, 8, 9, 17, 40, 41, 42, 100, 2047, 2048, 2049, 4100, 5000]
+    static let lengths = [0, 1, 2, 3, 7, 8, 9, 17, 40, 41, 42, 100, 511, 512, 513, 1030, 2047, 2048, 2049, 4100, 5000]
 
     func testCrossCorrelationEqualsTheLaneByLaneSum() {
         var rng = Xoshiro256StarStar(seed: 1501)
