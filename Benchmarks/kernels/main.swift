@@ -131,6 +131,27 @@ do {
             print(String(format: "  breakdown: windowed fine binning + counts at 32 scales (MultiScaleCounts, both classes, %@): %.3f s",
                          pass == 0 ? "buffers new" : "buffers reused", now() - t0))
         }
+        // Session 6, binning: the ISI surrogate's binning (buildPermuted, both classes, buffers reused) and its parts.
+        var g = Xoshiro256StarStar(seed: 7)
+        t0 = now()
+        me.buildPermuted(epochs: ep, widths: widths, trains: te, rng: &g, scratch: &scratch)
+        mi.buildPermuted(epochs: ep, widths: widths, trains: ti, rng: &g, scratch: &scratch)
+        let tPerm = now() - t0
+        var pooled = [Double](repeating: 0, count: max(te.reduce(0) { $0 + $1.count }, ti.reduce(0) { $0 + $1.count }) + 4)
+        var tmp: [Double] = [], buckets: [Int32] = [], labels: [UInt16] = []
+        var tSort = 0.0, tShuffle = 0.0
+        for tr in [te, ti] {
+            pooled.withUnsafeMutableBufferPointer { d in
+                t0 = now()
+                let n = Kernels.pooledSorted(tr, start: 0, stop: duration, into: d, tmp: &tmp, buckets: &buckets)
+                tSort += now() - t0
+                t0 = now()
+                Kernels.shuffleIntervals(d, lo: 0, count: n, rng: &g, labels: &labels)
+                tShuffle += now() - t0
+            }
+        }
+        print(String(format: "  breakdown: ISI surrogate binning + counts at 32 scales (buildPermuted, both classes, buffers reused): %.3f s; of which pooled sort %.3f s, intervals + shuffle %.3f s",
+                     tPerm, tSort, tShuffle))
     }
 }
 

@@ -7,16 +7,8 @@ extension Kernels {
     public static func permuteIntervals(_ t: UnsafeMutableBufferPointer<Double>, lo: Int, count n: Int, write: Int,
                                         stop: Double, rng: inout Xoshiro256StarStar, labels: inout [UInt16]) -> Int {
         if n == 0 { return 0 }
-        // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
-        let first = t[lo]
-        var i = n - 1
-        while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
-        // Not initialised: `shuffle` writes every label it reads.
-        if labels.count < n { labels = [UInt16](unsafeUninitializedCapacity: n) { _, c in c = n } }
-        labels.withUnsafeMutableBufferPointer { lb in
-            shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
-        }
-        var acc = first
+        shuffleIntervals(t, lo: lo, count: n, rng: &rng, labels: &labels)
+        var acc = t[lo]
         t[write] = acc
         var count = 1
         for k in 1 ..< n {
@@ -26,5 +18,22 @@ extension Kernels {
             count += 1
         }
         return count
+    }
+
+    /// The first half of `permuteIntervals`, in place: `t[lo]` (the first spike) is kept, `t[lo + 1 ..< lo + n]`
+    /// become the intervals `t[i] − t[i − 1]` of the sorted train, shuffled by `shuffle` with the same draws. The
+    /// permuted train is then `t[lo]`, `t[lo] + t[lo + 1]`, … (cumulative sum in this order, METHODS §5a), which
+    /// `MultiScaleCounts.buildPermuted` generates window by window instead of writing it back.
+    public static func shuffleIntervals(_ t: UnsafeMutableBufferPointer<Double>, lo: Int, count n: Int,
+                                        rng: inout Xoshiro256StarStar, labels: inout [UInt16]) {
+        if n == 0 { return }
+        // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
+        var i = n - 1
+        while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
+        // Not initialised: `shuffle` writes every label it reads.
+        if labels.count < n { labels = [UInt16](unsafeUninitializedCapacity: n) { _, c in c = n } }
+        labels.withUnsafeMutableBufferPointer { lb in
+            shuffle(UnsafeMutableBufferPointer(rebasing: t[(lo + 1) ..< (lo + n)]), rng: &rng, labels: lb)
+        }
     }
 }

@@ -4,7 +4,8 @@ extension Kernels {
     /// independent uniform label in 0..<1024, values are distributed to their label's bucket in place (American-flag
     /// cycle moves with 1024 sequential write heads), then each bucket is Fisher–Yates shuffled while it sits in cache.
     /// Uniform because the labels are i.i.d. and each bucket's order is uniform. Below 65536 values it is plain
-    /// Fisher–Yates. `labels` is scratch of at least `a.count` entries. Deterministic given `rng`.
+    /// Fisher–Yates. `labels` is scratch of at least `a.count` entries (left holding the drawn labels). Deterministic
+    /// given `rng`; `ShuffleReferenceTests` check it against the original cycle moves, value by value.
     public static func shuffle(_ a: UnsafeMutableBufferPointer<Double>, rng: inout Xoshiro256StarStar,
                                labels: UnsafeMutableBufferPointer<UInt16>) {
         let n = a.count
@@ -29,22 +30,33 @@ extension Kernels {
         var acc = 0
         for b in 0 ..< buckets { heads[b] = acc; acc += counts[b]; ends[b] = acc }
         let starts = heads
+        // The American-flag cycle moves. Positions at or past a head are untouched, so the label of the value at
+        // head l is the label drawn for that position: `next[l]` caches it (read ahead when the head moves), so
+        // the chain from one label to the next runs through two small arrays in L1 instead of a load from the
+        // head's line of the label array (the moves, and so the permutation, are unchanged; labels are not
+        // written back, as nothing reads them again).
+        var next = [UInt16](repeating: 0, count: buckets)
+        for b in 0 ..< buckets { next[b] = labels[min(heads[b], n - 1)] }
         heads.withUnsafeMutableBufferPointer { h in
+        next.withUnsafeMutableBufferPointer { nl in
             for b in 0 ..< buckets {
                 while h[b] < ends[b] {
-                    var v = a[h[b]]
-                    var l = Int(labels[h[b]])
+                    let pos = h[b]
+                    var v = a[pos]
+                    var l = Int(nl[b])
                     while l != b {
-                        let dst = h[l]; h[l] += 1
-                        let v2 = a[dst], l2 = Int(labels[dst])
-                        a[dst] = v; labels[dst] = UInt16(l)
+                        let dst = h[l]; h[l] = dst &+ 1
+                        let v2 = a[dst], l2 = Int(nl[l])
+                        nl[l] = labels[min(dst &+ 1, n &- 1)]
+                        a[dst] = v
                         v = v2; l = l2
                     }
-                    a[h[b]] = v; labels[h[b]] = UInt16(b)
-                    h[b] += 1
+                    a[pos] = v
+                    h[b] = pos &+ 1
+                    nl[b] = labels[min(pos &+ 1, n &- 1)]
                 }
             }
-        }
+        }}
         for b in 0 ..< buckets { fisherYates(starts[b], ends[b]) }
     }
 }

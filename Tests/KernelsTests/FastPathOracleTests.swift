@@ -239,6 +239,78 @@ final class FastPathOracleTests: XCTestCase {
         }
     }
 
+    /// `Kernels.pooledSorted` (the ISI surrogate's pooled train, bucket-sorted window by window) equals the sorted
+    /// concatenation of the spikes inside the epoch: ties across units, spikes on the epoch bounds and outside,
+    /// a burst of 3000 spikes in one millisecond, several windows, an epoch with one spike and one with none.
+    func testPooledSortedEqualsSortedConcatenation() {
+        var rng = Xoshiro256StarStar(seed: 1417)
+        var units: [[Double]] = (0 ..< 7).map { u in TestData.poisson(rate: u < 4 ? 300 : 2500, start: 0, stop: 40, rng: &rng) }
+        let shared = TestData.poisson(rate: 50, start: 0, stop: 40, rng: &rng)
+        units[0] += shared; units[5] += shared; units[6] += shared.prefix(100)
+        units[2] += (0 ..< 3000).map { 17.0 + Double($0) * 3e-7 }
+        units[3] += [5.0, 5.0, 12.0, 30.0]
+        units = units.map { $0.sorted() }
+        let epochs: [(Double, Double)] = [(0, 40), (5, 30), (0.5, 21.25), (40, 50), (12.0, 12.0 + 1e-12), (45, 60)]
+        for (a, b) in epochs {
+            let expect = units.flatMap { $0.filter { $0 >= a && $0 < b } }.sorted()
+            var tmp: [Double] = [], buckets: [Int32] = []
+            var got = [Double](repeating: .nan, count: expect.count + 3)
+            let n = withTrainsResult(units) { trains in
+                got.withUnsafeMutableBufferPointer { d in
+                    Kernels.pooledSorted(trains, start: a, stop: b, into: d, tmp: &tmp, buckets: &buckets)
+                }
+            }
+            XCTAssertEqual(n, expect.count, "epoch \(a) ..< \(b)")
+            XCTAssertEqual(Array(got[0 ..< n]).map(\.bitPattern), expect.map(\.bitPattern), "epoch \(a) ..< \(b)")
+        }
+    }
+
+    /// The single-pass ISI surrogate (`buildPermuted`: bucket-sorted pooled train, shuffled intervals, the permuted
+    /// train generated and counted window by window) against the construction it replaced — `FineBinnedTrain` build,
+    /// `sortWithinBins`, `permuteIntervals`, then counts — count by count at all 32 scales, with the stream left in
+    /// the same state: four epochs (one 70 s long, so its windows join at 16.384 s steps and the shuffle takes its
+    /// two-level path; one short with plain Fisher–Yates; one with a single spike; one with none), ties across
+    /// units, and a burst of 400 spikes in one millisecond.
+    func testSinglePassISIEqualsFineBinnedPermutation() {
+        var rng = Xoshiro256StarStar(seed: 1418)
+        var units: [[Double]] = (0 ..< 5).map { u in
+            TestData.poisson(rate: u < 2 ? 30 : 700, start: 0, stop: 120, rng: &rng)
+        }
+        let shared = TestData.poisson(rate: 20, start: 0, stop: 120, rng: &rng)
+        units[1] += shared; units[4] += shared
+        units[0] += (0 ..< 400).map { 33.3 + Double($0) * 2e-6 }
+        units = units.map { u in u.filter { !($0 >= 90 && $0 < 95) && !($0 >= 96 && $0 < 99) } }
+        units[2] += [92.5]
+        units = units.map { $0.sorted() }
+        let epochs: [(start: Double, stop: Double)] = [(0.000_41, 70.3), (71.234_5, 75.9), (90.0, 95.0), (96.0, 99.0)]
+        let widths = (1 ... 32).map { Kernels.scaleSeconds($0) }
+        XCTAssertTrue(MultiScaleCounts.supports(epochs: epochs, widths: widths))
+        var m = MultiScaleCounts(), scratch = MultiScaleCounts.Scratch()
+        for seed in [UInt64(11), 12, 13] {
+            var g1 = Xoshiro256StarStar(seed: seed), g2 = g1
+            var f = FineBinnedTrain()
+            f.reset(epochs: epochs)
+            withTrains(units) {
+                m.buildPermuted(epochs: epochs, widths: widths, trains: $0, rng: &g1, scratch: &scratch)
+                f.build(trains: $0, shifts: nil)
+            }
+            f.sortWithinBins()
+            f.permuteIntervals(rng: &g2)
+            XCTAssertEqual(g1.next(), g2.next(), "the same draws, seed \(seed)")
+            for (s, w) in widths.enumerated() {
+                XCTAssertEqual(m.binCounts[s], f.binCount(width: w))
+                XCTAssertEqual(Array(m.counts[s][0 ..< m.binCounts[s]]), TestData.counts(f, width: w),
+                               "ISI, seed \(seed), scale \(s + 1)")
+            }
+        }
+    }
+
+    private func withTrainsResult<R>(_ units: [[Double]], _ body: ([UnsafeBufferPointer<Double>]) -> R) -> R {
+        var r: R? = nil
+        withTrains(units) { r = body($0) }
+        return r!
+    }
+
     private func withTrains(_ units: [[Double]], _ body: ([UnsafeBufferPointer<Double>]) -> Void) {
         let copies = units.map { UnsafeMutableBufferPointer<Double>.allocate(capacity: max($0.count, 1)) }
         defer { copies.forEach { $0.deallocate() } }
