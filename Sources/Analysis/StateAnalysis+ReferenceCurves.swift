@@ -21,16 +21,36 @@ extension StateAnalysis {
                                                   parameters: AnalysisParameters,
                                                   kind: SurrogateKind = .circularShift,
                                                   count: Int = 8) throws -> [StateCurve] {
+        try collapseSurrogateReference(recording: recording, recordingID: recordingID, state: state,
+                                       parameters: parameters, kind: kind, count: count, computed: [:])
+    }
+
+    /// `collapseSurrogateReference`, taking the collapse curves of surrogate i from `computed[i]` where present
+    /// (those `StateWorkspace.measuresWithCollapseCurves` logged while computing that member for the main
+    /// analysis: every scale's defined curve, ascending scale) and computing only the others. The curves are pooled
+    /// in the same order (surrogate 0…count−1, then scale), so the result is the same Doubles either way.
+    static func collapseSurrogateReference(recording: Recording, recordingID: String, state: String,
+                                           parameters: AnalysisParameters, kind: SurrogateKind, count: Int,
+                                           computed: [Int: [[Double]]]) throws -> [StateCurve] {
         guard count > 0 else { return [] }
-        var ws = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
-                                    parameters: parameters)
+        var ws: StateWorkspace? = nil
         let n = parameters.curvePoints
         var sum = [Double](repeating: 0, count: n), sumSq = [Double](repeating: 0, count: n)
         var pooled = 0
         for i in 0 ..< count {
-            ws.load(.surrogate(kind, i), spikes: recording.spikes)
-            for s in 1 ... max(1, parameters.scaleCount) {
-                guard let c = ws.scale(s).collapseCurve, c.count == n, let lowest = c.min(), lowest < 0 else { continue }
+            let curves: [[Double]]
+            if let c = computed[i] {
+                curves = c
+            } else {
+                if ws == nil {
+                    ws = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
+                                            parameters: parameters)
+                }
+                ws!.load(.surrogate(kind, i), spikes: recording.spikes)
+                curves = (1 ... max(1, parameters.scaleCount)).compactMap { ws!.scale($0).collapseCurve }
+            }
+            for c in curves {
+                guard c.count == n, let lowest = c.min(), lowest < 0 else { continue }
                 for j in 0 ..< n {
                     let v = c[j] / -lowest
                     sum[j] += v; sumSq[j] += v * v

@@ -79,6 +79,20 @@ public enum StateAnalysis {
                                parameters: AnalysisParameters, threads: Int?,
                                observedCurves: Bool) throws
         -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?) {
+        let c = try computeMembers(recording: recording, recordingID: recordingID, state: state, members: members,
+                                   parameters: parameters, threads: threads, observedCurves: observedCurves,
+                                   collapseMembers: [])
+        return (c.sets, c.curves, c.series)
+    }
+
+    /// `computeMembers`, and for each of `members` also in `collapseMembers` its collapse curves (§3.4) at the
+    /// scales where one is defined, ascending (`StateWorkspace.measuresWithCollapseCurves`), for the surrogate
+    /// collapse reference.
+    static func computeMembers(recording: Recording, recordingID: String, state: String, members: [Member],
+                               parameters: AnalysisParameters, threads: Int?, observedCurves: Bool,
+                               collapseMembers: Set<Member>) throws
+        -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?,
+            collapse: [Member: [[Double]]]) {
         let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
                                           parameters: parameters)
         var unique: [Member] = []
@@ -86,15 +100,22 @@ public enum StateAnalysis {
         for m in members where seen.insert(m).inserted { unique.append(m) }
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
-                                           makeState: { template }) { ws, i -> (MeasureSet, [StateCurve]?, [SeriesTable]?) in
+                                           makeState: { template }) {
+            ws, i -> (MeasureSet, [StateCurve]?, [SeriesTable]?, [[Double]]?) in
             if observedCurves && list[i] == .observed {
                 let o = ws.observedWithCurves(spikes: spikes)
-                return (o.set, o.curves, o.series)
+                return (o.set, o.curves, o.series, nil)
             }
-            return (ws.measures(for: list[i], spikes: spikes), nil, nil)
+            if collapseMembers.contains(list[i]) {
+                let o = ws.measuresWithCollapseCurves(for: list[i], spikes: spikes)
+                return (o.set, nil, nil, o.collapse)
+            }
+            return (ws.measures(for: list[i], spikes: spikes), nil, nil, nil)
         }
+        var collapse: [Member: [[Double]]] = [:]
+        for (m, r) in zip(list, made) { if let c = r.3 { collapse[m] = c } }
         return (Dictionary(uniqueKeysWithValues: zip(list, made.map(\.0))), made.lazy.compactMap(\.1).first,
-                made.lazy.compactMap(\.2).first)
+                made.lazy.compactMap(\.2).first, collapse)
     }
 
     /// The per-neuron-normalised ensemble series E_s(k), I_s(k) (mean spike count per unit per bin, §2) of one

@@ -96,15 +96,29 @@ extension StatePipeline {
         do {
             var sets: [Member: MeasureSet] = [:]
             var report = MemberBlockProducts(sets: [:])
+            // The collapse reference's surrogates are members of the analysis (the first circular shifts): their
+            // curves are logged in whichever block computes them and pooled after the last block, not computed again.
+            var collapseCurves: [Int: [[Double]]] = [:]
+            var observedBlock = false
             var done = 0
             while done < members.count {
                 let block = Array(members[done ..< min(done + memberBlock, members.count)])
                 let part = try computeBlock(block, recording: r, recordingID: id, state: state, parameters: p,
-                                            threads: request.threads)
+                                            threads: request.threads, deferReference: true)
                 sets.merge(part.sets) { a, _ in a }
-                if block.contains(.observed) { report = part }
+                collapseCurves.merge(part.collapseCurves) { a, _ in a }
+                if block.contains(.observed) { report = part; observedBlock = true }
                 done += block.count
                 log(.debug("state \(state): \(done)/\(members.count) members"))
+            }
+            if observedBlock {
+                do {
+                    report.curves += try collapseReference(recording: r, recordingID: id, state: state, parameters: p,
+                                                           computed: collapseCurves)
+                } catch {
+                    report.curves = []
+                    report.warnings.append("curves not written: \(error)")
+                }
             }
             guard let observed = sets[.observed] else {
                 throw AnalysisError.notImplemented("compute returned no observed set for \(state)")

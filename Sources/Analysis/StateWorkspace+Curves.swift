@@ -22,6 +22,17 @@ extension StateWorkspace {
         curveLog!.append(contentsOf: curves(of: r, scale: s))
     }
 
+    /// `measures(for:)` of `member` and its collapse curves C(x) (§3.4) at the scales where one is defined, in
+    /// ascending scale order: the curves `StateAnalysis.collapseSurrogateReference` pools, taken from this one
+    /// computation (the same values as `load` and `scale(s)` for every s, which is what `measures(for:)` does).
+    mutating func measuresWithCollapseCurves(for member: Member, spikes: SpikeTrains) -> (set: MeasureSet,
+                                                                                          collapse: [[Double]]) {
+        curveLog = []
+        defer { curveLog = nil }
+        let set = measures(for: member, spikes: spikes)
+        return (set, (curveLog ?? []).filter { $0.kind == "collapse" }.map(\.y))
+    }
+
     /// The observed member's values, its report curves, and its E and I series at `StatePipeline.seriesScales`
     /// up to `scaleCount` (the values of `StateAnalysis.ensembleSeries`, cut to `seriesBins`), from one binning.
     mutating func observedWithCurves(spikes: SpikeTrains) -> (set: MeasureSet, curves: [StateCurve],
