@@ -190,7 +190,8 @@ final class HDF5File {
     func readUInt64s(_ p: String) throws -> [UInt64] { try readAll(p, as: UInt64.self, memType: symedge_h5t_native_uint64()) }
 
     /// Reads a block of rows `[rows.lowerBound, rows.upperBound)` of a 1-D or 2-D dataset as doubles, row-major,
-    /// through a hyperslab selection (only those rows are read and decompressed).
+    /// through a hyperslab selection (only those rows are read and decompressed). gzip float signals chunked by
+    /// rows take `readRowsInflatingInParallel` (the same values, inflated on all cores).
     func readRows(_ p: String, rows: Range<Int>) throws -> [Double] {
         let ds = try openDataset(p)
         let dims = try Self.dims(of: ds.id, path: p)
@@ -198,6 +199,7 @@ final class HDF5File {
         guard rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
             throw HDF5Failure(path: p, what: "rows \(rows) outside 0..<\(dims[0])")
         }
+        if let direct = try readRowsInflatingInParallel(p, rows: rows) { return direct }
         let cols = dims.dropFirst().reduce(1, *)
         let n = rows.count * cols
         if n == 0 { return [] }

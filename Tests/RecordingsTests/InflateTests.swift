@@ -39,7 +39,7 @@ final class InflateTests: XCTestCase {
         XCTAssertTrue(HDF5Library.libdeflateDecoderInstalled)
         let file = try HDF5File(readingAt: f.datasets)
         XCTAssertEqual(f.names.count, 7)
-        var parallelChecked = 0
+        var parallelChecked = 0, rowsChecked = 0
         for name in f.names {
             let plain = bits(try file.readDoubles("/\(name)_plain"))
             XCTAssertFalse(plain.isEmpty, name)
@@ -54,6 +54,20 @@ final class InflateTests: XCTestCase {
             let rows = (dims[0] / 3)..<(dims[0] - dims[0] / 5)
             let block = bits(try file.readRows("/" + name, rows: rows))
             XCTAssertEqual(block, Array(plain[(rows.lowerBound * cols)..<(rows.upperBound * cols)]), "\(name): rows \(rows)")
+            // The raw-chunk row reader readRows takes for float chunks spanning every column, both engines, on a
+            // cut range and on all rows; nil (H5Dread) for split columns, int16 and a single chunk.
+            let takesDirect = ["times_shuffle", "times_noshuffle", "times_level1", "lfp_rows"].contains(name)
+            for range in [rows, 0..<dims[0]] {
+                for engine in [ZlibInflater.Engine.libdeflate, .zlib] {
+                    let direct = try file.readRowsInflatingInParallel("/" + name, rows: range, engine: engine)
+                    XCTAssertEqual(direct != nil, takesDirect, "\(name) \(engine)")
+                    if let direct {
+                        XCTAssertEqual(bits(direct), Array(plain[(range.lowerBound * cols)..<(range.upperBound * cols)]),
+                                       "\(name): raw-chunk rows \(range), \(engine)")
+                        rowsChecked += 1
+                    }
+                }
+            }
             // The parallel raw-chunk path (1-D float64 with at least 8 chunks), both engines.
             for engine in [ZlibInflater.Engine.libdeflate, .zlib] {
                 if let v = try file.readDoublesInflatingInParallel("/" + name, engine: engine) {
@@ -63,6 +77,7 @@ final class InflateTests: XCTestCase {
             }
         }
         XCTAssertEqual(parallelChecked, 6, "times_shuffle, times_noshuffle and times_level1 through both engines")
+        XCTAssertEqual(rowsChecked, 16, "4 datasets x 2 ranges x 2 engines")
     }
 
     func testNWBSpikeTimesReadTheSameWithEitherEngine() throws {
@@ -98,6 +113,11 @@ final class InflateTests: XCTestCase {
                     XCTAssertTrue("\(e)".contains("chunk \(chunk) "), "\(name), \(engine): \(e)")
                 }
                 XCTAssertThrowsError(try h5dread(file, "units/spike_times", engine: engine), "\(name), \(engine)")
+                XCTAssertThrowsError(try file.readRowsInflatingInParallel("/units/spike_times", rows: 0..<50_000,
+                                                                         engine: engine)) { e in
+                    XCTAssertTrue("\(e)".contains("gzip chunk \(chunk) (rows \(chunk * 4096)..<\((chunk + 1) * 4096)"),
+                                  "\(name), \(engine): \(e)")
+                }
             }
         }
     }

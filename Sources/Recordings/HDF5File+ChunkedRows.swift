@@ -1,0 +1,151 @@
+import CHDF5
+import Foundation
+
+/// Errors raised on worker threads, collected under a lock.
+private final class RowFailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: HDF5Failure?
+    func record(_ f: HDF5Failure) { lock.lock(); if first == nil { first = f }; lock.unlock() }
+    var failure: HDF5Failure? { lock.lock(); defer { lock.unlock() }; return first }
+}
+
+extension HDF5File {
+    /// Reads rows `rows` of a 1-D or 2-D little-endian float32/float64 dataset stored in gzip (deflate, optionally
+    /// byte-shuffled) chunks that span every column (a signal's `(samples, channels)` chunked by samples only, as
+    /// our writer and the demo data store it), as doubles, row-major: the chunks the rows touch come raw from
+    /// `H5Dread_chunk`, libdeflate inflates them on all cores (one decompressor per thread), and the rows are
+    /// converted (`Double(Float)`, exact, as HDF5's own conversion) straight into the result. The same values as
+    /// `H5Dread` through a hyperslab, without HDF5's one-thread inflate, type-conversion buffer and scatter.
+    ///
+    /// Returns nil when the dataset does not qualify (contiguous, other filters, types or chunk shapes, a chunk
+    /// missing, fewer than `minimumChunks` chunks touched); the caller then uses `H5Dread`.
+    /// - Throws: `HDF5Failure` naming the dataset, the chunk and its rows when a chunk is unreadable or corrupt.
+    func readRowsInflatingInParallel(_ p: String, rows: Range<Int>, minimumChunks: Int = 2,
+                                     engine: ZlibInflater.Engine = .libdeflate) throws -> [Double]? {
+        let ds = try openDataset(p)
+        let dims = try Self.dims(of: ds.id, path: p)
+        guard dims.count == 1 || dims.count == 2, rows.lowerBound >= 0, rows.upperBound <= dims[0],
+              !rows.isEmpty else { return nil }
+        let cols = dims.count == 2 ? dims[1] : 1
+        guard cols > 0, UInt16(1).littleEndian == 1 else { return nil }   // raw chunk bytes are read as host floats
+        let ft = try HDF5Handle.type(H5Dget_type(ds.id), path: p)
+        let elementSize: Int
+        if H5Tequal(ft.id, symedge_h5t_ieee_f32le()) > 0 { elementSize = 4 }
+        else if H5Tequal(ft.id, symedge_h5t_ieee_f64le()) > 0 { elementSize = 8 }
+        else { return nil }
+        let dcpl = try HDF5Handle(H5Dget_create_plist(ds.id), path: p, what: "H5Dget_create_plist", closer: { H5Pclose($0) })
+        guard H5Pget_layout(dcpl.id) == H5D_CHUNKED else { return nil }
+        var chunkDims = [hsize_t](repeating: 0, count: dims.count)
+        guard H5Pget_chunk(dcpl.id, Int32(dims.count), &chunkDims) == Int32(dims.count), chunkDims[0] > 0 else { return nil }
+        if dims.count == 2 { guard Int(chunkDims[1]) == cols else { return nil } }
+        let chunkRows = Int(chunkDims[0])
+
+        // Filter pipeline: optional shuffle, then deflate; anything else → fall back.
+        var shuffleIndex: Int?, deflateIndex: Int?
+        let nf = H5Pget_nfilters(dcpl.id)
+        for i in 0..<max(0, Int(nf)) {
+            var flags: UInt32 = 0, nelmts = 8, config: UInt32 = 0
+            var values = [UInt32](repeating: 0, count: 8)
+            let id = H5Pget_filter2(dcpl.id, UInt32(i), &flags, &nelmts, &values, 0, nil, &config)
+            if id == H5Z_FILTER_SHUFFLE && deflateIndex == nil { shuffleIndex = i }
+            else if id == H5Z_FILTER_DEFLATE { deflateIndex = i }
+            else { return nil }
+        }
+        guard let deflate = deflateIndex else { return nil }
+
+        let firstChunk = rows.lowerBound / chunkRows, lastChunk = (rows.upperBound - 1) / chunkRows
+        let chunks = lastChunk - firstChunk + 1
+        guard chunks >= minimumChunks else { return nil }
+        // Every chunk touched must be stored (a missing chunk holds the fill value: fall back).
+        var stored = [Int](repeating: 0, count: chunks)
+        for k in 0..<chunks {
+            var off = [hsize_t((firstChunk + k) * chunkRows), 0]
+            var mask: UInt32 = 0, addr: haddr_t = 0, size: hsize_t = 0
+            guard H5Dget_chunk_info_by_coord(ds.id, &off, &mask, &addr, &size) >= 0, size > 0,
+                  addr != haddr_t.max else { return nil }
+            stored[k] = Int(size)
+        }
+
+        let n = rows.count * cols
+        let chunkBytes = chunkRows * cols * elementSize
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks))
+        let failures = RowFailureBox()
+        let dsID = ds.id, shuffleAt = shuffleIndex, storedSizes = stored
+        let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            nonisolated(unsafe) let out = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let inflater: ZlibInflater
+                do { inflater = try ZlibInflater(engine: engine) } catch {
+                    failures.record(HDF5Failure(path: p, what: "cannot inflate: \(error)")); return
+                }
+                var raw = [UInt8](repeating: 0, count: chunkBytes + 1024)
+                var plain = [UInt8](repeating: 0, count: chunkBytes)
+                var staged = [UInt8](repeating: 0, count: shuffleAt == nil ? 0 : chunkBytes)
+                var k = w
+                while k < chunks, failures.failure == nil {
+                    defer { k += workers }
+                    let chunk = firstChunk + k, chunkStart = chunk * chunkRows
+                    let what = "gzip chunk \(chunk) (rows \(chunkStart)..<\(min(dims[0], chunkStart + chunkRows)), "
+                        + "\(storedSizes[k]) bytes stored)"
+                    var off = [hsize_t(chunkStart), 0]
+                    var mask: UInt32 = 0
+                    if raw.count < storedSizes[k] { raw = [UInt8](repeating: 0, count: storedSizes[k]) }
+                    let status = raw.withUnsafeMutableBytes { r in
+                        off.withUnsafeMutableBufferPointer { o in
+                            H5Dread_chunk(dsID, symedge_h5p_default(), o.baseAddress, &mask, r.baseAddress)
+                        }
+                    }
+                    guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw \(what)")); return }
+                    // 1. inflate (or take the raw bytes) into `plain`
+                    if mask & (1 << UInt32(deflate)) == 0 {
+                        do {
+                            try plain.withUnsafeMutableBytes { d in
+                                try raw.withUnsafeBytes { s in
+                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedSizes[k]]), into: d)
+                                }
+                            }
+                        } catch {
+                            failures.record(HDF5Failure(path: p, what: "\(what): \(error)")); return
+                        }
+                    } else {
+                        guard storedSizes[k] == chunkBytes else {
+                            failures.record(HDF5Failure(path: p, what: "bad raw size of \(what)")); return
+                        }
+                        plain.withUnsafeMutableBytes { d in
+                            raw.withUnsafeBytes { s in d.copyMemory(from: UnsafeRawBufferPointer(rebasing: s[0..<chunkBytes])) }
+                        }
+                    }
+                    // 2. undo the byte shuffle: plain[b * count + e] → staged[e * size + b]
+                    if let s = shuffleAt, mask & (1 << UInt32(s)) == 0 {
+                        let count = chunkBytes / elementSize, size = elementSize
+                        plain.withUnsafeBytes { src in
+                            staged.withUnsafeMutableBytes { dst in
+                                for b in 0..<size {
+                                    let plane = src.baseAddress! + b * count
+                                    for e in 0..<count { dst[e * size + b] = plane.load(fromByteOffset: e, as: UInt8.self) }
+                                }
+                            }
+                        }
+                        swap(&plain, &staged)
+                    }
+                    // 3. convert the rows of this chunk inside `rows` into the result
+                    let lo = max(rows.lowerBound, chunkStart), hi = min(rows.upperBound, chunkStart + chunkRows)
+                    let count = (hi - lo) * cols
+                    let dst = out + (lo - rows.lowerBound) * cols
+                    plain.withUnsafeBytes { src in
+                        let from = src.baseAddress! + (lo - chunkStart) * cols * elementSize
+                        if elementSize == 4 {
+                            let f = from.assumingMemoryBound(to: Float.self)
+                            for i in 0..<count { (dst + i).initialize(to: Double(f[i])) }
+                        } else {
+                            (UnsafeMutableRawPointer(dst)).copyMemory(from: from, byteCount: count * 8)
+                        }
+                    }
+                }
+            }
+            if let f = failures.failure { throw f }
+            initialized = n
+        }
+        return result
+    }
+}
