@@ -86,9 +86,19 @@ extension HDF5File {
                     guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw chunk \(i)")); return }
                     let deflated = mask & (1 << UInt32(deflate)) == 0
                     let shuffled = shuffleAt.map { mask & (1 << UInt32($0)) == 0 } ?? false
-                    // 1. inflate (or take the raw bytes) into `plain`
+                    // A whole chunk without shuffle inflates straight into the result (no copy through `plain`).
+                    let straight = deflated && !shuffled && chunkOffsets[i] + chunkLen <= n
+                    // 1. inflate (or take the raw bytes) into `plain`, or into the result
                     if deflated {
                         do {
+                            if straight {
+                                try raw.withUnsafeBytes { s in
+                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedBytes]),
+                                                         into: UnsafeMutableRawBufferPointer(start: out + chunkOffsets[i] * 8,
+                                                                                             count: chunkBytes))
+                                }
+                                continue
+                            }
                             try plain.withUnsafeMutableBytes { d in
                                 try raw.withUnsafeBytes { s in
                                     try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedBytes]), into: d)
