@@ -24,12 +24,14 @@ extension Kernels {
     /// become the intervals `t[i] − t[i − 1]` of the sorted train, shuffled by `shuffle` with the same draws. The
     /// permuted train is then `t[lo]`, `t[lo] + t[lo + 1]`, … (cumulative sum in this order, METHODS §5a), which
     /// `MultiScaleCounts.buildPermuted` generates window by window instead of writing it back.
+    /// `differenced`: `t[lo + 1 ..< lo + n]` already hold the intervals (`Kernels.pooledSorted(intervals: true)`).
     public static func shuffleIntervals(_ t: UnsafeMutableBufferPointer<Double>, lo: Int, count n: Int,
-                                        rng: inout Xoshiro256StarStar, labels: inout [UInt16]) {
+                                        rng: inout Xoshiro256StarStar, labels: inout [UInt16],
+                                        differenced: Bool = false) {
         if n == 0 { return }
         // Intervals in place: t[lo + i] - t[lo + i - 1] for i ≥ 1 (backwards keeps the inputs intact).
         var i = n - 1
-        while i >= 1 { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
+        while i >= 1 && !differenced { t[lo + i] = t[lo + i] - t[lo + i - 1]; i -= 1 }
         // Not initialised: `shuffle` writes every label it reads.
         if labels.count < n { labels = [UInt16](unsafeUninitializedCapacity: n) { _, c in c = n } }
         labels.withUnsafeMutableBufferPointer { lb in

@@ -1,6 +1,8 @@
 extension Kernels {
-    /// Buckets per window of `pooledSorted` (and about the number of spikes per window).
+    /// Buckets per window of `pooledSorted`, and about the number of spikes per window (half as many: fewer
+    /// buckets with two spikes, so fewer out-of-order pairs for the insertion pass).
     static let pooledSortBuckets = 16384
+    static let pooledSortSpikes = 8192
 
     /// The spikes of the sorted trains `trains` (seconds) inside `[start, stop)`, pooled and sorted ascending into
     /// `dst` (capacity at least their number); returns that number. The ISI surrogate's pooled train (METHODS §5a).
@@ -11,9 +13,11 @@ extension Kernels {
     /// `⌊(t − w0)·scale⌋` (clamped), and an insertion pass orders the spikes inside each bucket. Any sort of the same
     /// doubles gives the same array, so this equals `FineBinnedTrain.build` + `sortWithinBins` of the epoch (the
     /// fine grid there only groups; here no edge rule is needed). `tmp` and `buckets` are scratch, grown as needed.
+    /// With `intervals`, `dst` gets the first spike then the intervals `t[i] − t[i − 1]` of the sorted train instead
+    /// (the differences `Kernels.shuffleIntervals` takes, the same doubles), each window's while it is in cache.
     public static func pooledSorted(_ trains: [UnsafeBufferPointer<Double>], start a: Double, stop b: Double,
                                     into dst: UnsafeMutableBufferPointer<Double>, tmp: inout [Double],
-                                    buckets: inout [Int32]) -> Int {
+                                    buckets: inout [Int32], intervals: Bool = false) -> Int {
         var bases: [UnsafePointer<Double>] = [], lo: [Int] = [], hi: [Int] = []
         var n = 0
         for t in trains {
@@ -25,12 +29,13 @@ extension Kernels {
         precondition(dst.count >= n, "pooled train buffer too small")
         if n == 0 { return 0 }
         let nbk = pooledSortBuckets
-        let windows = max(1, (n + nbk - 1) / nbk)
+        let windows = max(1, (n + pooledSortSpikes - 1) / pooledSortSpikes)
         let wsec = (b - a) / Double(windows)
         let scale = Double(nbk) / wsec
         let top = Double(nbk - 1)
         if buckets.count < nbk + 1 { buckets = [Int32](repeating: 0, count: nbk + 1) }
         var write = 0
+        var previous = 0.0    // the last spike of the previous window (intervals)
         buckets.withUnsafeMutableBufferPointer { cnt in
             let out = dst.baseAddress!
             for w in 0 ..< windows {
@@ -55,7 +60,10 @@ extension Kernels {
                 }
                 let m = write - seg
                 if m == 0 { continue }
-                if m == 1 { continue }
+                if m == 1 {
+                    if intervals { let t = out[seg]; if seg > 0 { out[seg] = t - previous }; previous = t }
+                    continue
+                }
                 var k = 1
                 while k <= nbk { cnt[k] &+= cnt[k - 1]; k &+= 1 }
                 if tmp.count < m { tmp = [Double](unsafeUninitializedCapacity: 2 * m) { _, c in c = 2 * m } }
@@ -79,6 +87,13 @@ extension Kernels {
                         out[q] = x
                         j &+= 1
                     }
+                }
+                if intervals {
+                    let lastSpike = out[write - 1]
+                    var i = write - 1
+                    while i > seg { out[i] = out[i] - out[i - 1]; i &-= 1 }
+                    if seg > 0 { out[seg] = out[seg] - previous }
+                    previous = lastSpike
                 }
             }
         }

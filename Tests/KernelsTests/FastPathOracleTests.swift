@@ -241,7 +241,8 @@ final class FastPathOracleTests: XCTestCase {
 
     /// `Kernels.pooledSorted` (the ISI surrogate's pooled train, bucket-sorted window by window) equals the sorted
     /// concatenation of the spikes inside the epoch: ties across units, spikes on the epoch bounds and outside,
-    /// a burst of 3000 spikes in one millisecond, several windows, an epoch with one spike and one with none.
+    /// a burst of 3000 spikes in one millisecond, several windows, an epoch with one spike and one with none; and
+    /// with `intervals`, the differences of that array.
     func testPooledSortedEqualsSortedConcatenation() {
         var rng = Xoshiro256StarStar(seed: 1417)
         var units: [[Double]] = (0 ..< 7).map { u in TestData.poisson(rate: u < 4 ? 300 : 2500, start: 0, stop: 40, rng: &rng) }
@@ -262,6 +263,15 @@ final class FastPathOracleTests: XCTestCase {
             }
             XCTAssertEqual(n, expect.count, "epoch \(a) ..< \(b)")
             XCTAssertEqual(Array(got[0 ..< n]).map(\.bitPattern), expect.map(\.bitPattern), "epoch \(a) ..< \(b)")
+            // The same with `intervals`: the first spike, then the differences of the sorted train.
+            let diffs = expect.indices.map { $0 == 0 ? expect[0] : expect[$0] - expect[$0 - 1] }
+            let n2 = withTrainsResult(units) { trains in
+                got.withUnsafeMutableBufferPointer { d in
+                    Kernels.pooledSorted(trains, start: a, stop: b, into: d, tmp: &tmp, buckets: &buckets, intervals: true)
+                }
+            }
+            XCTAssertEqual(n2, expect.count, "epoch \(a) ..< \(b)")
+            XCTAssertEqual(Array(got[0 ..< n2]).map(\.bitPattern), diffs.map(\.bitPattern), "intervals, epoch \(a) ..< \(b)")
         }
     }
 
