@@ -195,12 +195,15 @@ struct StateWorkspace {
                      curvePoints: parameters.curvePoints)
     }
 
-    /// Per-scale measures of the loaded member at scale s, with its curves.
-    mutating func scale(_ s: Int) -> ScaleMeasures {
+    /// Per-scale measures of the loaded member at scale s, with its curves. Without `crossCorrelation` (for a
+    /// caller that reads only the other measures, e.g. the collapse curves of the surrogate reference) the dense
+    /// path skips ρ(l): xcorr_peak and xcorr_peak_lag_ms are then missing, everything else is the same.
+    mutating func scale(_ s: Int, crossCorrelation: Bool = true) -> ScaleMeasures {
         if sparse, let r = sparseScale(s) { return r }
         let width = Kernels.scaleSeconds(s)
         let k = counts(width: width)
-        let o = options(scale: s)
+        var o = options(scale: s)
+        if !crossCorrelation { o.maxLag = -1 }   // Kernels.crossCorrelation: nil for a negative L
         return bufE.withUnsafeBufferPointer { e in
             bufI.withUnsafeBufferPointer { i in
                 Kernels.scaleMeasures(e: UnsafeBufferPointer(rebasing: e[0 ..< k]),

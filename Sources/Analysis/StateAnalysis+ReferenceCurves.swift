@@ -47,7 +47,10 @@ extension StateAnalysis {
                                             parameters: parameters)
                 }
                 ws!.load(.surrogate(kind, i), spikes: recording.spikes)
-                curves = (1 ... max(1, parameters.scaleCount)).compactMap { ws!.scale($0).collapseCurve }
+                // The collapse curve does not depend on ρ(l) (§3.4 vs §3.6): skip the cross-correlation.
+                curves = (1 ... max(1, parameters.scaleCount)).compactMap {
+                    ws!.scale($0, crossCorrelation: false).collapseCurve
+                }
             }
             for c in curves {
                 guard c.count == n, let lowest = c.min(), lowest < 0 else { continue }
