@@ -12,6 +12,12 @@ extension Kernels {
     /// cache-sized blocks, and each sweep over a block updates 5 lags l, l+4, …, l+16 at once (lanes 0–3 and 4–7 as
     /// two 4-wide halves), so that every 4-wide load of y serves two of them. `crossCorrelationReference` is the
     /// same sum written lane by lane; tests compare the two bit for bit.
+    ///
+    /// Why not exact integer sums (issue 15): an order-independent exact sum can give these bits only if no FMA of
+    /// the chain rounds. The terms are products of centred doubles, x_k = fl(c − fl(ΣC/K)); unless the means are
+    /// dyadic with few bits (ΣC/K with K's odd part dividing ΣC), x_k carries ≈ 53 significant bits, a product
+    /// ≈ 106, and the first FMA already rounds. The uncentred Σ c_E(k)·c_I(k+l) are exact integers, but ρ formed
+    /// from them in closed form (as the sparse path does) agrees with this chain only to rounding.
     public static func crossCorrelation(e: UnsafeBufferPointer<Int32>, i: UnsafeBufferPointer<Int32>,
                                         maxLag: Int, moments m: CountMoments) -> [Double]? {
         let n = e.count
