@@ -142,9 +142,11 @@ static inline unsigned long long symedge_h5_object_key(hid_t file, const char *p
 /* HDF5's built-in deflate filter class and its internal registration function: both exported by libhdf5
    (1.8-1.14) but declared only in its private headers. The public H5Zregister refuses ids below 256 ("unable to
    modify predefined filters"), so replacing the deflate decoder needs the internal one, which replaces the table
-   entry of an id already present. */
-extern const H5Z_class2_t H5Z_DEFLATE[1];
-extern herr_t H5Z_register(const H5Z_class2_t *cls);
+   entry of an id already present. Both are declared weak: an HDF5 build that does not export them still links and
+   loads, the functions below then return -1 and reads keep HDF5's own zlib decoder (same bytes, slower). */
+extern const H5Z_class2_t H5Z_DEFLATE[1] __attribute__((weak));
+extern herr_t H5Z_register(const H5Z_class2_t *cls) __attribute__((weak));
+static inline int symedge__h5z_internals_present(void) { return H5Z_register != NULL && &H5Z_DEFLATE[0] != NULL; }
 
 /* The deflate filter with libdeflate for reading. Writing (no H5Z_FLAG_REVERSE) is delegated to HDF5's own zlib
    filter, so files written through HDF5 stay byte for byte what they were. The filter is not told the chunk's
@@ -182,12 +184,15 @@ static inline size_t symedge__libdeflate_filter(unsigned int flags, size_t cd_ne
    failure. */
 static inline herr_t symedge_h5z_deflate_use_libdeflate(void)
 {
-    if (H5open() < 0) return -1;
+    if (!symedge__h5z_internals_present() || H5open() < 0) return -1;
     H5Z_class2_t cls = { H5Z_CLASS_T_VERS, H5Z_FILTER_DEFLATE, 1, 1, "deflate (libdeflate decoder)",
                          NULL, NULL, symedge__libdeflate_filter };
     return H5Z_register(&cls);
 }
 
 /* Restores HDF5's own zlib deflate filter (the oracle of the libdeflate reads in tests). < 0 on failure. */
-static inline herr_t symedge_h5z_deflate_use_zlib(void) { return H5open() < 0 ? -1 : H5Z_register(H5Z_DEFLATE); }
+static inline herr_t symedge_h5z_deflate_use_zlib(void)
+{
+    return (!symedge__h5z_internals_present() || H5open() < 0) ? -1 : H5Z_register(H5Z_DEFLATE);
+}
 #endif
