@@ -23,6 +23,8 @@ public struct MultiScaleCounts: Sendable {
     public struct Scratch: Sendable {
         var prefix: [Int32] = []
         var cursor: [Int32] = []
+        /// Each spike's local fine bin from the count pass of `windows`, for its scatter pass.
+        var local: [UInt16] = []
         var times: [Double] = []
         /// The pooled sorted train of one epoch, then its shuffled intervals (ISI permutation).
         var pooled: [Double] = []
@@ -276,16 +278,34 @@ public struct MultiScaleCounts: Sendable {
         while w0 < nb {
             let w1 = min(nb, w0 + window), nl = w1 - w0 + 1
             let saved = streams.map { $0.lo }
+            // Pass 1 keeps each spike's local fine bin (1 ... 16384, so UInt16) in visiting order for pass 2.
+            var local = scratch.local
+            scratch.local = []
+            var k = 0
             scratch.prefix.withUnsafeMutableBufferPointer { p in
                 p.baseAddress!.update(repeating: 0, count: nl + 1)
                 for si in streams.indices {
                     var c = streams[si].lo
                     let hi = streams[si].hi, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
-                    while c < hi {
-                        let j = min(max(g.index(max(b[c] + add, fl)), 0), last)
-                        if j >= w1 { break }
-                        p[j - w0 + 2] &+= 1
-                        c += 1
+                    var open = true
+                    while open && c < hi {
+                        if k == local.count {
+                            let grown = max(4096, 2 * local.count)
+                            var bigger = [UInt16](repeating: 0, count: grown)
+                            for i in 0 ..< k { bigger[i] = local[i] }
+                            local = bigger
+                        }
+                        let lim = min(hi, c + (local.count - k))
+                        local.withUnsafeMutableBufferPointer { lp in
+                            while c < lim {
+                                let j = min(max(g.index(max(b[c] + add, fl)), 0), last)
+                                if j >= w1 { open = false; break }
+                                p[j - w0 + 2] &+= 1
+                                lp[k] = UInt16(truncatingIfNeeded: j - w0 + 1)
+                                k &+= 1
+                                c += 1
+                            }
+                        }
                     }
                     streams[si].lo = c
                 }
@@ -302,15 +322,18 @@ public struct MultiScaleCounts: Sendable {
             scratch.prefix.withUnsafeMutableBufferPointer { p in
             scratch.cursor.withUnsafeMutableBufferPointer { cur in
             scratch.times.withUnsafeMutableBufferPointer { out in
+            local.withUnsafeBufferPointer { lp in
                 cur.baseAddress!.update(from: p.baseAddress!, count: nl)
+                var k = 0
                 for si in streams.indices {
                     var c = saved[si]
                     let hi = streams[si].lo, b = streams[si].base, add = streams[si].add, fl = streams[si].floor
                     while c < hi {
                         let t = max(b[c] + add, fl)
-                        let jl = min(max(g.index(t), 0), last) - w0 + 1
+                        let jl = Int(lp[k])
                         out[Int(cur[jl])] = t
                         cur[jl] &+= 1
+                        k &+= 1
                         c += 1
                     }
                 }
@@ -320,7 +343,8 @@ public struct MultiScaleCounts: Sendable {
                 carry = total - a
                 for i in 0 ..< carry { out[i] = out[a + i] }
                 base += a
-            }}}
+            }}}}
+            scratch.local = local
             w0 = w1
         }
     }
