@@ -20,18 +20,31 @@ public enum ParallelMembers {
         count: Int, threads: Int, makeState: @Sendable () throws -> State,
         body: @Sendable (inout State, Int) throws -> Result
     ) throws -> [Result] {
+        try map(count: count, threads: threads, makeState: makeState, body: body, finish: { _ in })
+    }
+
+    /// `map`, calling `finish(state)` once per thread after that thread's last index (e.g. to keep the state's
+    /// buffers for a later call); not called for a state whose thread stopped on an error.
+    public static func map<State, Result: Sendable>(
+        count: Int, threads: Int, makeState: @Sendable () throws -> State,
+        body: @Sendable (inout State, Int) throws -> Result, finish: @Sendable (inout State) -> Void
+    ) throws -> [Result] {
         let workers = max(1, min(threads, count))
         if workers == 1 {
             var state = try makeState()
-            return try (0..<count).map { try body(&state, $0) }
+            let out = try (0..<count).map { try body(&state, $0) }
+            finish(&state)
+            return out
         }
         let box = Box<Result>(count: count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var state: State
             do { state = try makeState() } catch { box.fail(-1, error); return }
+            var failed = false
             while let i = box.next() {
-                do { box.store(i, try body(&state, i)) } catch { box.fail(i, error) }
+                do { box.store(i, try body(&state, i)) } catch { box.fail(i, error); failed = true }
             }
+            if !failed { finish(&state) }
         }
         return try box.results()
     }

@@ -90,7 +90,7 @@ public enum StateAnalysis {
     /// collapse reference.
     static func computeMembers(recording: Recording, recordingID: String, state: String, members: [Member],
                                parameters: AnalysisParameters, threads: Int?, observedCurves: Bool,
-                               collapseMembers: Set<Member>) throws
+                               collapseMembers: Set<Member>, pool: WorkspacePool? = nil) throws
         -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?,
             collapse: [Member: [[Double]]]) {
         let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
@@ -100,7 +100,7 @@ public enum StateAnalysis {
         for m in members where seen.insert(m).inserted { unique.append(m) }
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
-                                           makeState: { template }) {
+                                           makeState: { var w = template; pool?.lend(to: &w); return w }) {
             ws, i -> (MeasureSet, [StateCurve]?, [SeriesTable]?, [[Double]]?) in
             if observedCurves && list[i] == .observed {
                 let o = ws.observedWithCurves(spikes: spikes)
@@ -111,7 +111,7 @@ public enum StateAnalysis {
                 return (o.set, nil, nil, o.collapse)
             }
             return (ws.measures(for: list[i], spikes: spikes), nil, nil, nil)
-        }
+        } finish: { ws in pool?.keep(from: &ws) }
         var collapse: [Member: [[Double]]] = [:]
         for (m, r) in zip(list, made) { if let c = r.3 { collapse[m] = c } }
         return (Dictionary(uniqueKeysWithValues: zip(list, made.map(\.0))), made.lazy.compactMap(\.1).first,

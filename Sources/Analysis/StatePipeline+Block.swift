@@ -34,15 +34,18 @@ extension StatePipeline {
     /// `collapseReference(computed:)` once every block's `collapseCurves` are in).
     /// - Parameter recordingID: the identifier that seeds the surrogate streams (`subject/session`, or a sweep
     ///   plan's disambiguated id).
+    /// - Parameter pool: where the workspaces take their buffers from and leave them (nil: fresh buffers, freed at
+    ///   the end); the values do not depend on it.
     public static func computeBlock(_ members: [Member], recording: Recording, recordingID: String, state: String,
                                     parameters p: AnalysisParameters, threads: Int? = 1,
-                                    deferReference: Bool = false) throws -> MemberBlockProducts {
+                                    deferReference: Bool = false, pool: WorkspacePool? = nil) throws
+        -> MemberBlockProducts {
         // The observed member's curves and series come from its own computation (the same values as
         // `StateAnalysis.curves` and `series`).
         let made = try StateAnalysis.computeMembers(recording: recording, recordingID: recordingID, state: state,
                                                     members: members, parameters: p, threads: threads,
                                                     observedCurves: true,
-                                                    collapseMembers: collapseReferenceMembers(p))
+                                                    collapseMembers: collapseReferenceMembers(p), pool: pool)
         var out = MemberBlockProducts(sets: made.sets)
         for (m, c) in made.collapse { if case let .surrogate(_, i) = m { out.collapseCurves[i] = c } }
         guard let observedCurves = made.curves else { return out }

@@ -74,17 +74,21 @@ public struct RecordingProducts: Sendable {
 }
 
 extension StatePipeline {
-    /// Runs every state of `request`, in order (see `analyze(state:request:log:)`).
+    /// Runs every state of `request`, in order (see `analyze(state:request:log:)`), the states' workspaces
+    /// passing their buffers on through one `WorkspacePool` (so the count arrays are page-faulted once, not once
+    /// per state and block of members).
     public static func analyze(_ request: RecordingAnalysisRequest,
                                log: (PipelineEvent) -> Void = { _ in }) -> [StateProducts] {
-        request.states.map { analyze(state: $0, request: request, log: log) }
+        let pool = WorkspacePool()
+        return request.states.map { analyze(state: $0, request: request, pool: pool, log: log) }
     }
 
     /// The per-state pipeline: every member's measure set (observed and surrogates, in blocks of `memberBlock`),
     /// the summary with z-scores, order parameters and verdict (METHODS §3–5), the secondary surrogate kinds, the
     /// curves and series for the report, then each requested family with its surrogates (§6–9). A failing part is
-    /// recorded in the products (missing row and failure line) and the others still run.
-    public static func analyze(state: String, request: RecordingAnalysisRequest,
+    /// recorded in the products (missing row and failure line) and the others still run. `pool`: see
+    /// `computeBlock`; it is drained before the families.
+    public static func analyze(state: String, request: RecordingAnalysisRequest, pool: WorkspacePool? = nil,
                                log: (PipelineEvent) -> Void = { _ in }) -> StateProducts {
         let t0 = Date()
         let r = request.recording, p = request.parameters, id = request.recordingID
@@ -104,7 +108,7 @@ extension StatePipeline {
             while done < members.count {
                 let block = Array(members[done ..< min(done + memberBlock, members.count)])
                 let part = try computeBlock(block, recording: r, recordingID: id, state: state, parameters: p,
-                                            threads: request.threads, deferReference: true)
+                                            threads: request.threads, deferReference: true, pool: pool)
                 sets.merge(part.sets) { a, _ in a }
                 collapseCurves.merge(part.collapseCurves) { a, _ in a }
                 if block.contains(.observed) { report = part; observedBlock = true }
@@ -145,6 +149,7 @@ extension StatePipeline {
             out.missing.append(MissingRow(subject: r.subject, session: r.session, state: state, scaleIndex: nil,
                                           measure: Measure.stateAnalysis.rawValue, reason: "analysis failed: \(error)"))
         }
+        if !request.families.isEmpty { pool?.drain() }
         for family in request.families {
             do {
                 let tf = Date()
