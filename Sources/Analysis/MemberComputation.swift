@@ -39,6 +39,10 @@ struct StateWorkspace {
     /// are built on demand, `fineLoaded`).
     var loaded: (member: Member, spikes: SpikeTrains)?
     var fineLoaded = false
+    /// When not nil, the ISI members of the windowed pass shuffle from the state's pooled intervals, sorted once and
+    /// shared by every workspace copied from the same template (`SharedPooledIntervals`), instead of sorting the
+    /// pooled trains for each member: the same counts.
+    var sharedPooled: SharedPooledIntervals?
 
     init(recording: Recording, recordingID: String, state: String, parameters: AnalysisParameters) throws {
         let eps = recording.epochs(of: state).filter { $0.stop > $0.start }
@@ -117,8 +121,14 @@ struct StateWorkspace {
                 multiI.build(epochs: b, widths: widths, trains: ti, shifts: si, scratch: &multiScratch)
             case let .surrogate(.isiPermutation, index):
                 var g = rng(.isiPermutation, index)
-                multiE.buildPermuted(epochs: b, widths: widths, trains: te, rng: &g, scratch: &multiScratch)
-                multiI.buildPermuted(epochs: b, widths: widths, trains: ti, rng: &g, scratch: &multiScratch)
+                if let shared = sharedPooled {
+                    let pooled = shared.take { (PooledIntervals(trains: te, epochs: b), PooledIntervals(trains: ti, epochs: b)) }
+                    multiE.buildPermuted(epochs: b, widths: widths, pooled: pooled.e, rng: &g, scratch: &multiScratch)
+                    multiI.buildPermuted(epochs: b, widths: widths, pooled: pooled.i, rng: &g, scratch: &multiScratch)
+                } else {
+                    multiE.buildPermuted(epochs: b, widths: widths, trains: te, rng: &g, scratch: &multiScratch)
+                    multiI.buildPermuted(epochs: b, widths: widths, trains: ti, rng: &g, scratch: &multiScratch)
+                }
             }
         }
     }

@@ -93,11 +93,15 @@ public enum StateAnalysis {
                                collapseMembers: Set<Member>, pool: WorkspacePool? = nil) throws
         -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?,
             collapse: [Member: [[Double]]]) {
-        let template = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
-                                          parameters: parameters)
+        var first = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
+                                       parameters: parameters)
         var unique: [Member] = []
         var seen = Set<Member>()
         for m in members where seen.insert(m).inserted { unique.append(m) }
+        // Two or more ISI members: one pooled sort for all of them, shared by the threads (released after the last).
+        let isi = unique.filter { if case .surrogate(.isiPermutation, _) = $0 { return true } else { return false } }.count
+        if first.multi && isi >= 2 { first.sharedPooled = SharedPooledIntervals(uses: isi) }
+        let template = first
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),
                                            makeState: { var w = template; pool?.lend(to: &w); return w }) {

@@ -315,6 +315,91 @@ final class FastPathOracleTests: XCTestCase {
         }
     }
 
+    /// The ISI members of a state sharing one pooled sort (`PooledIntervals`, `buildPermuted(pooled:)`, issue 15)
+    /// against the per-member path (`buildPermuted(trains:)`) and against the `FineBinnedTrain` construction, count
+    /// by count (Int32, so bit for bit) at all 32 scales, with the stream left in the same state, for several members
+    /// from one shared value and in a shuffled member order; and the shared values are `pooledSorted(intervals:)`'s.
+    /// Epochs: one 70 s long (two-level shuffle, window joins) with a 30 s silence (whole empty windows) and a
+    /// 400-spike burst in 1 ms; one sparse (≈ 60 spikes/s, so gaps of more than 8 fine bins are common); one with
+    /// one spike; one empty.
+    func testSharedPooledIntervalsEqualPerMemberPath() {
+        var rng = Xoshiro256StarStar(seed: 2026_1207)
+        var units: [[Double]] = (0 ..< 6).map { u in TestData.poisson(rate: u < 3 ? 20 : 800, start: 0, stop: 130, rng: &rng) }
+        units[0] += (0 ..< 400).map { 13.3 + Double($0) * 2e-6 }
+        units = units.map { u in u.filter { !($0 >= 30 && $0 < 60) } }
+        // 80 ... 100 s: only the slow units; 101 ... 104: none; one spike at 107.
+        units = units.enumerated().map { i, u in u.filter { !($0 >= 80 && $0 < 110) || (i < 3 && $0 < 100) } }
+        units[1] += [107.25]
+        units = units.map { $0.sorted() }
+        let epochs: [(start: Double, stop: Double)] = [(0.000_37, 70.2), (80.123_4, 99.9), (106.5, 108.0), (101.0, 104.0)]
+        let widths = (1 ... 32).map { Kernels.scaleSeconds($0) }
+        XCTAssertTrue(MultiScaleCounts.supports(epochs: epochs, widths: widths))
+        let pooled = withTrainsResult(units) { PooledIntervals(trains: $0, epochs: epochs) }
+        XCTAssertEqual(pooled.epochCount, 4)
+        // The shared values are the per-member pooled sort's, epoch by epoch.
+        for (e, (a, b)) in epochs.enumerated() {
+            let n = pooled.offsets[e + 1] - pooled.offsets[e]
+            var d = [Double](repeating: 0, count: n + 1), tmp: [Double] = [], buckets: [Int32] = []
+            let m = withTrainsResult(units) { trains in
+                d.withUnsafeMutableBufferPointer {
+                    Kernels.pooledSorted(trains, start: a, stop: b, into: $0, tmp: &tmp, buckets: &buckets, intervals: true)
+                }
+            }
+            XCTAssertEqual(m, n, "epoch \(e)")
+            XCTAssertEqual(pooled.values[pooled.offsets[e] ..< pooled.offsets[e + 1]].map(\.bitPattern),
+                           d[0 ..< m].map(\.bitPattern), "epoch \(e)")
+        }
+        XCTAssertGreaterThan(pooled.offsets[1] - pooled.offsets[0], 65536, "the two-level shuffle is exercised")
+        XCTAssertEqual(pooled.offsets[3] - pooled.offsets[2], 1)
+        XCTAssertEqual(pooled.offsets[4] - pooled.offsets[3], 0)
+        var shared = MultiScaleCounts(), single = MultiScaleCounts()
+        var s1 = MultiScaleCounts.Scratch(), s2 = MultiScaleCounts.Scratch()
+        // Members 0 ... 4 in a shuffled order, all from the one `pooled`; one scratch kept across them.
+        for member in [UInt64(3), 0, 4, 1, 2] {
+            var g1 = Xoshiro256StarStar(seed: 77, streams: [member]), g2 = g1, g3 = g1
+            shared.buildPermuted(epochs: epochs, widths: widths, pooled: pooled, rng: &g1, scratch: &s1)
+            withTrains(units) { single.buildPermuted(epochs: epochs, widths: widths, trains: $0, rng: &g2, scratch: &s2) }
+            var f = FineBinnedTrain()
+            f.reset(epochs: epochs)
+            withTrains(units) { f.build(trains: $0, shifts: nil) }
+            f.sortWithinBins()
+            f.permuteIntervals(rng: &g3)
+            let next = g1.next()
+            XCTAssertEqual(next, g2.next(), "the same draws, member \(member)")
+            XCTAssertEqual(next, g3.next(), "the same draws, member \(member)")
+            for (s, w) in widths.enumerated() {
+                XCTAssertEqual(shared.binCounts[s], single.binCounts[s])
+                XCTAssertEqual(shared.binCounts[s], f.binCount(width: w))
+                let c = Array(shared.counts[s][0 ..< shared.binCounts[s]])
+                XCTAssertEqual(c, Array(single.counts[s][0 ..< single.binCounts[s]]), "member \(member), scale \(s + 1)")
+                XCTAssertEqual(c, TestData.counts(f, width: w), "member \(member), scale \(s + 1)")
+            }
+        }
+        // The read-only source is left as it was.
+        let again = withTrainsResult(units) { PooledIntervals(trains: $0, epochs: epochs) }
+        XCTAssertEqual(again.values.map(\.bitPattern), pooled.values.map(\.bitPattern))
+    }
+
+    /// `shuffleIntervals(from:into:)` leaves in `dst` what the in-place `shuffleIntervals(differenced: true)` leaves
+    /// in a copy, with the same draws, below and above the two-level threshold, and never reads `dst`'s old contents.
+    func testShuffleIntervalsFromSourceEqualsInPlace() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        for n in [0, 1, 2, 3, 1000, 65536, 65537, 200_003] {
+            let src = (0 ..< n).map { _ in rng.nextUnit() }
+            var copy = src, dst = [Double](repeating: .nan, count: n + 3)
+            var g1 = Xoshiro256StarStar(seed: UInt64(n)), g2 = g1
+            var l1: [UInt16] = [], l2: [UInt16] = []
+            copy.withUnsafeMutableBufferPointer {
+                Kernels.shuffleIntervals($0, lo: 0, count: n, rng: &g1, labels: &l1, differenced: true)
+            }
+            src.withUnsafeBufferPointer { s in
+                dst.withUnsafeMutableBufferPointer { Kernels.shuffleIntervals(from: s, into: $0, count: n, rng: &g2, labels: &l2) }
+            }
+            XCTAssertEqual(g1.next(), g2.next(), "n \(n)")
+            XCTAssertEqual(dst[0 ..< n].map(\.bitPattern), copy.map(\.bitPattern), "n \(n)")
+        }
+    }
+
     private func withTrainsResult<R>(_ units: [[Double]], _ body: ([UnsafeBufferPointer<Double>]) -> R) -> R {
         var r: R? = nil
         withTrains(units) { r = body($0) }
