@@ -359,7 +359,8 @@ public struct MultiScaleCounts: Sendable {
                                 _ scratch: inout Scratch,
                                 _ body: (Int, Int, UnsafeMutablePointer<Int32>, UnsafeBufferPointer<Double>, Int) -> Void) {
         let g = ep.fineGrid, nb = ep.binCount, last = nb - 1, stop = ep.stop
-        if scratch.prefix.count < window + 2 { scratch.prefix = [Int32](repeating: 0, count: window + 2) }
+        // 8 entries of slack: the prefix is written 8 entries at a time (below).
+        if scratch.prefix.count < window + 10 { scratch.prefix = [Int32](repeating: 0, count: window + 10) }
         if scratch.times.count < 4096 { scratch.times = [Double](repeating: 0, count: 4096) }
         var times = scratch.times, prefix = scratch.prefix
         scratch.times = []; scratch.prefix = []
@@ -371,13 +372,21 @@ public struct MultiScaleCounts: Sendable {
         prefix.withUnsafeMutableBufferPointer { p in
             while w0 < nb {
                 let w1 = min(nb, w0 + window), nl = w1 - w0 + 1
-                p.baseAddress!.update(repeating: 0, count: nl + 1)
+                // The prefix counts are written directly: p[x] is where local fine bin x starts in the window's
+                // times (local bin 0 is the carried bin w0 − 1, bin j is local j − w0 + 1), the counts of the bins
+                // below x summed. The train arrives sorted, so when a spike of local bin y − 1 comes, the entries
+                // x < y not yet final (`filled` < x) are the spikes so far, `total`: the same array as counting each
+                // spike into p[y] and summing, without the increments' store-to-load chain or the summing pass. The
+                // 8 entries after `filled` are stored at once (entries past y − 1 are stored again later).
+                p[0] = 0
                 p[1] = Int32(carry)
+                var filled = 1
                 var total = carry
                 while true {
                     var full = false
                     times.withUnsafeMutableBufferPointer { out in
                         let cap = out.count - 4
+                        let pp = UnsafeMutableRawPointer(p.baseAddress!)
                         while true {
                             let t: Double
                             if hasPending { t = pending; hasPending = false }
@@ -395,8 +404,13 @@ public struct MultiScaleCounts: Sendable {
                             if j >= w1 { pending = t; hasPending = true; return }
                             if total >= cap { pending = t; hasPending = true; full = true; return }
                             out[total] = t
+                            let y = j &- w0 &+ 2
+                            pp.storeBytes(of: SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: total)),
+                                          toByteOffset: (filled &+ 1) &* 4, as: SIMD8<Int32>.self)
+                            var x = filled &+ 9
+                            while x < y { p[x] = Int32(truncatingIfNeeded: total); x &+= 1 }
+                            filled = y &- 1
                             total &+= 1
-                            p[j - w0 + 2] &+= 1
                         }
                     }
                     if !full { break }
@@ -404,8 +418,7 @@ public struct MultiScaleCounts: Sendable {
                     for i in 0 ..< total { grown[i] = times[i] }
                     times = grown
                 }
-                var jl = 1
-                while jl < nl { p[jl + 1] &+= p[jl]; jl += 1 }
+                while filled < nl { filled &+= 1; p[filled] = Int32(truncatingIfNeeded: total) }
                 times.withUnsafeBufferPointer { tb in
                     body(w0, w1, p.baseAddress!, UnsafeBufferPointer(rebasing: tb[0 ..< total + 4]), base)
                 }
