@@ -46,18 +46,23 @@ public enum ContentHash {
         return h.finalizeHex()
     }
 
+    /// Adds the contents of the file at `path` to `h`, read in 1 MiB blocks into one reused buffer (issue 15: not a
+    /// new `Data` per block, which cost ≈ 0.06 s CPU in allocation, copies and page faults for a 308 MB file).
     private static func stream(_ path: String, into h: SHA256Context) throws {
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw RecordingError.unreadable(file: path, reason: "cannot open for reading")
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw RecordingError.unreadable(file: path, reason: "cannot open for reading: \(String(cString: strerror(errno)))")
         }
-        defer { try? fh.close() }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let chunk: Data
-            do { chunk = try fh.read(upToCount: 1 << 20) ?? Data() } catch {
-                throw RecordingError.unreadable(file: path, reason: error.localizedDescription)
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RecordingError.unreadable(file: path, reason: String(cString: strerror(errno)))
             }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { raw in h.update(raw.bindMemory(to: UInt8.self)) }
+            if n == 0 { break }
+            buffer.withUnsafeBufferPointer { h.update(UnsafeBufferPointer(rebasing: $0[0 ..< n])) }
         }
     }
 }
