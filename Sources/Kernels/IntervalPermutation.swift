@@ -41,14 +41,20 @@ extension Kernels {
 
     /// `shuffleIntervals(differenced: true)` from a read-only source: `dst[0 ..< n]` gets `src[0]` (the first spike)
     /// then the intervals `src[1 ..< n]` shuffled with the same draws and moves, so the same values as shuffling a
-    /// copy of `src` in place (which is what it does: a streaming copy, then `shuffle` in `dst`; reading the moves'
-    /// sources from `src` instead was measured slower, 9.7 vs 7.0 ms for 860 k values). `src` is one copy shared by
-    /// every ISI member of a state (`PooledIntervals`); `dst` holds at least `n` values and does not overlap `src`.
+    /// copy of `src` in place (which is what it does: `shuffle(from:into:)` copies while drawing the labels, then
+    /// moves in `dst`; reading the moves' sources from `src` instead was measured slower, 9.7 vs 7.0 ms for 860 k
+    /// values). `src` is one copy shared by every ISI member of a state (`PooledIntervals`); `dst` holds at least
+    /// `n` values and does not overlap `src`.
     public static func shuffleIntervals(from src: UnsafeBufferPointer<Double>, into dst: UnsafeMutableBufferPointer<Double>,
                                         count n: Int, rng: inout Xoshiro256StarStar, labels: inout [UInt16]) {
         if n == 0 { return }
         precondition(src.count >= n && dst.count >= n, "interval buffers too small")
-        dst.baseAddress!.update(from: src.baseAddress!, count: n)
-        shuffleIntervals(dst, lo: 0, count: n, rng: &rng, labels: &labels, differenced: true)
+        dst[0] = src[0]
+        // Not initialised: `shuffle` writes every label it reads.
+        if labels.count < n { labels = [UInt16](unsafeUninitializedCapacity: n) { _, c in c = n } }
+        labels.withUnsafeMutableBufferPointer { lb in
+            shuffle(from: src.baseAddress! + 1, into: UnsafeMutableBufferPointer(rebasing: dst[1 ..< n]), rng: &rng,
+                    labels: lb)
+        }
     }
 }
