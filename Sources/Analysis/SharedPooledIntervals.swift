@@ -8,13 +8,20 @@ import Kernels
 /// Memory: 8 bytes per spike of the state (both classes), one copy whatever the thread count. It is released when
 /// the last of the `uses` ISI members announced at creation has taken it (or with the last workspace); a member
 /// asking after that builds it again, so the count only bounds the memory, never the values.
-final class SharedPooledIntervals: @unchecked Sendable {
+/// `StatePipeline.analyze` makes one per state for all its blocks of members; `StateAnalysis.computeMembers` makes
+/// one per call (e.g. a sweep shard) when none is given.
+public final class SharedPooledIntervals: @unchecked Sendable {
     private let lock = NSLock()
     private var remaining: Int
     private var value: (e: PooledIntervals, i: PooledIntervals)?
 
     /// A cache for `uses` ISI members.
-    init(uses: Int) { remaining = uses }
+    public init(uses: Int) { remaining = uses }
+
+    /// A cache for the ISI-permutation members among `members` (each counted once).
+    public convenience init(members: [Member]) {
+        self.init(uses: Set(members).filter { if case .surrogate(.isiPermutation, _) = $0 { return true } else { return false } }.count)
+    }
 
     /// The state's pooled intervals, built by `make` on first use (under the lock: another thread asking meanwhile
     /// waits for them instead of building its own).

@@ -90,7 +90,8 @@ public enum StateAnalysis {
     /// collapse reference.
     static func computeMembers(recording: Recording, recordingID: String, state: String, members: [Member],
                                parameters: AnalysisParameters, threads: Int?, observedCurves: Bool,
-                               collapseMembers: Set<Member>, pool: WorkspacePool? = nil) throws
+                               collapseMembers: Set<Member>, pool: WorkspacePool? = nil,
+                               sharedPooled: SharedPooledIntervals? = nil) throws
         -> (sets: [Member: MeasureSet], curves: [StateCurve]?, series: [SeriesTable]?,
             collapse: [Member: [[Double]]]) {
         var first = try StateWorkspace(recording: recording, recordingID: recordingID, state: state,
@@ -98,9 +99,10 @@ public enum StateAnalysis {
         var unique: [Member] = []
         var seen = Set<Member>()
         for m in members where seen.insert(m).inserted { unique.append(m) }
-        // Two or more ISI members: one pooled sort for all of them, shared by the threads (released after the last).
+        // The caller's cache (one for all blocks of a state), or with two or more ISI members one for this call:
+        // one pooled sort for all of them, shared by the threads (released after the last).
         let isi = unique.filter { if case .surrogate(.isiPermutation, _) = $0 { return true } else { return false } }.count
-        if first.multi && isi >= 2 { first.sharedPooled = SharedPooledIntervals(uses: isi) }
+        if first.multi && isi >= 1 { first.sharedPooled = sharedPooled ?? (isi >= 2 ? SharedPooledIntervals(uses: isi) : nil) }
         let template = first
         let (spikes, list) = (recording.spikes, unique)
         let made = try ParallelMembers.map(count: list.count, threads: ParallelMembers.resolve(threads),

@@ -36,16 +36,20 @@ extension StatePipeline {
     ///   plan's disambiguated id).
     /// - Parameter pool: where the workspaces take their buffers from and leave them (nil: fresh buffers, freed at
     ///   the end); the values do not depend on it.
+    /// - Parameter sharedPooled: the state's ISI pooled intervals shared across blocks (nil: one cache for this
+    ///   block when it holds two or more ISI members); the values do not depend on it.
     public static func computeBlock(_ members: [Member], recording: Recording, recordingID: String, state: String,
                                     parameters p: AnalysisParameters, threads: Int? = 1,
-                                    deferReference: Bool = false, pool: WorkspacePool? = nil) throws
+                                    deferReference: Bool = false, pool: WorkspacePool? = nil,
+                                    sharedPooled: SharedPooledIntervals? = nil) throws
         -> MemberBlockProducts {
         // The observed member's curves and series come from its own computation (the same values as
         // `StateAnalysis.curves` and `series`).
         let made = try StateAnalysis.computeMembers(recording: recording, recordingID: recordingID, state: state,
                                                     members: members, parameters: p, threads: threads,
                                                     observedCurves: true,
-                                                    collapseMembers: collapseReferenceMembers(p), pool: pool)
+                                                    collapseMembers: collapseReferenceMembers(p), pool: pool,
+                                                    sharedPooled: sharedPooled)
         var out = MemberBlockProducts(sets: made.sets)
         for (m, c) in made.collapse { if case let .surrogate(_, i) = m { out.collapseCurves[i] = c } }
         guard let observedCurves = made.curves else { return out }

@@ -105,10 +105,13 @@ extension StatePipeline {
             var collapseCurves: [Int: [[Double]]] = [:]
             var observedBlock = false
             var done = 0
+            // One pooled sort for the state's ISI members in every block, released after the last (#15).
+            let isiShared = SharedPooledIntervals(members: members)
             while done < members.count {
                 let block = Array(members[done ..< min(done + memberBlock, members.count)])
                 let part = try computeBlock(block, recording: r, recordingID: id, state: state, parameters: p,
-                                            threads: request.threads, deferReference: true, pool: pool)
+                                            threads: request.threads, deferReference: true, pool: pool,
+                                            sharedPooled: isiShared)
                 sets.merge(part.sets) { a, _ in a }
                 collapseCurves.merge(part.collapseCurves) { a, _ in a }
                 if block.contains(.observed) { report = part; observedBlock = true }

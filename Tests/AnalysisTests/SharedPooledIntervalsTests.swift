@@ -74,6 +74,29 @@ final class SharedPooledIntervalsTests: XCTestCase {
         XCTAssertNotEqual(alone[.surrogate(.isiPermutation, 0)], alone[.surrogate(.isiPermutation, 1)])
     }
 
+    /// One cache for the ISI members of a state across blocks (`StatePipeline.computeBlock(sharedPooled:)`, as
+    /// `analyze` does): the same sets, bit for bit, as each member alone, and the copy released after the last.
+    func testOneCacheAcrossBlocksGivesTheSameSets() throws {
+        let rec = ComputeTests.recording()
+        var p = AnalysisParameters(); p.scaleCount = 24; p.surrogateCount = 2
+        let blocks: [[Member]] = [[.observed, .surrogate(.isiPermutation, 0), .surrogate(.isiPermutation, 1)],
+                                  [.surrogate(.isiPermutation, 2), .surrogate(.circularShift, 0)],
+                                  [.surrogate(.isiPermutation, 3), .surrogate(.circularShift, 1)]]
+        let cache = SharedPooledIntervals(members: blocks.flatMap { $0 })
+        for (b, block) in blocks.enumerated() {
+            let part = try StatePipeline.computeBlock(block, recording: rec, recordingID: "sub/ses", state: "wake",
+                                                      parameters: p, threads: b + 1, sharedPooled: cache)
+            for m in block {
+                let alone = try XCTUnwrap(try StateAnalysis.compute(recording: rec, recordingID: "sub/ses", state: "wake",
+                                                                    members: [m], parameters: p, threads: 1)[m])
+                let got = try XCTUnwrap(part.sets[m])
+                XCTAssertEqual(alone.missing, got.missing, "\(m)")
+                XCTAssertEqual(alone.values.mapValues(\.bitPattern), got.values.mapValues(\.bitPattern), "\(m)")
+            }
+            XCTAssertEqual(cache.isHeld, b < 2, "held until the fourth ISI member (block 3) has taken it")
+        }
+    }
+
     /// The cache builds once for concurrent takers, is released after the announced number of uses, and builds
     /// again when asked after that.
     func testCacheBuildsOnceAndReleasesAfterTheLastUse() {
