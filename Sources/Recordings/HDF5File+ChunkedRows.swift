@@ -1,14 +1,6 @@
 import CHDF5
 import Foundation
 
-/// Errors raised on worker threads, collected under a lock.
-private final class RowFailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: HDF5Failure?
-    func record(_ f: HDF5Failure) { lock.lock(); if first == nil { first = f }; lock.unlock() }
-    var failure: HDF5Failure? { lock.lock(); defer { lock.unlock() }; return first }
-}
-
 extension HDF5File {
     /// Reads rows `rows` of a 1-D or 2-D little-endian float32/float64 dataset stored in gzip (deflate, optionally
     /// byte-shuffled) chunks that span every column (a signal's `(samples, channels)` chunked by samples only, as
@@ -41,17 +33,7 @@ extension HDF5File {
         let chunkRows = Int(chunkDims[0])
 
         // Filter pipeline: optional shuffle, then deflate; anything else → fall back.
-        var shuffleIndex: Int?, deflateIndex: Int?
-        let nf = H5Pget_nfilters(dcpl.id)
-        for i in 0..<max(0, Int(nf)) {
-            var flags: UInt32 = 0, nelmts = 8, config: UInt32 = 0
-            var values = [UInt32](repeating: 0, count: 8)
-            let id = H5Pget_filter2(dcpl.id, UInt32(i), &flags, &nelmts, &values, 0, nil, &config)
-            if id == H5Z_FILTER_SHUFFLE && deflateIndex == nil { shuffleIndex = i }
-            else if id == H5Z_FILTER_DEFLATE { deflateIndex = i }
-            else { return nil }
-        }
-        guard let deflate = deflateIndex else { return nil }
+        guard let pipeline = DeflatePipeline(creationPropertyList: dcpl.id) else { return nil }
 
         let firstChunk = rows.lowerBound / chunkRows, lastChunk = (rows.upperBound - 1) / chunkRows
         let chunks = lastChunk - firstChunk + 1
@@ -69,8 +51,8 @@ extension HDF5File {
         let n = rows.count * cols
         let chunkBytes = chunkRows * cols * elementSize
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks))
-        let failures = RowFailureBox()
-        let dsID = ds.id, shuffleAt = shuffleIndex, storedSizes = stored
+        let failures = WorkerFailureBox()
+        let dsID = ds.id, storedSizes = stored
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             nonisolated(unsafe) let out = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -80,7 +62,7 @@ extension HDF5File {
                 }
                 var raw = [UInt8](repeating: 0, count: chunkBytes + 1024)
                 var plain = [UInt8](repeating: 0, count: chunkBytes)
-                var staged = [UInt8](repeating: 0, count: shuffleAt == nil ? 0 : chunkBytes)
+                var staged = [UInt8](repeating: 0, count: pipeline.shuffleIndex == nil ? 0 : chunkBytes)
                 var k = w
                 while k < chunks, failures.failure == nil {
                     defer { k += workers }
@@ -97,7 +79,7 @@ extension HDF5File {
                     }
                     guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw \(what)")); return }
                     // 1. inflate (or take the raw bytes) into `plain`
-                    if mask & (1 << UInt32(deflate)) == 0 {
+                    if pipeline.isDeflated(mask: mask) {
                         do {
                             try plain.withUnsafeMutableBytes { d in
                                 try raw.withUnsafeBytes { s in
@@ -116,7 +98,7 @@ extension HDF5File {
                         }
                     }
                     // 2. undo the byte shuffle: plain[b * count + e] → staged[e * size + b]
-                    if let s = shuffleAt, mask & (1 << UInt32(s)) == 0 {
+                    if pipeline.isShuffled(mask: mask) {
                         let count = chunkBytes / elementSize, size = elementSize
                         plain.withUnsafeBytes { src in
                             staged.withUnsafeMutableBytes { dst in

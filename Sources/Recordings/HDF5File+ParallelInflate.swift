@@ -1,14 +1,6 @@
 import CHDF5
 import Foundation
 
-/// Errors raised on worker threads, collected under a lock.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: HDF5Failure?
-    func record(_ f: HDF5Failure) { lock.lock(); if first == nil { first = f }; lock.unlock() }
-    var failure: HDF5Failure? { lock.lock(); defer { lock.unlock() }; return first }
-}
-
 extension HDF5File {
     /// Reads a large 1-D float64 dataset stored in gzip (deflate, optionally byte-shuffled) chunks, inflating
     /// the chunks on all cores: raw chunks come from `H5Dread_chunk` (serialised by HDF5's lock), and libdeflate
@@ -34,17 +26,7 @@ extension HDF5File {
         let chunkLen = Int(chunkDim)
 
         // Filter pipeline: optional shuffle, then deflate; anything else → fall back.
-        var shuffleIndex: Int?, deflateIndex: Int?
-        let nf = H5Pget_nfilters(dcpl.id)
-        for i in 0..<max(0, Int(nf)) {
-            var flags: UInt32 = 0, nelmts = 8, config: UInt32 = 0
-            var values = [UInt32](repeating: 0, count: 8)
-            let id = H5Pget_filter2(dcpl.id, UInt32(i), &flags, &nelmts, &values, 0, nil, &config)
-            if id == H5Z_FILTER_SHUFFLE && deflateIndex == nil { shuffleIndex = i }
-            else if id == H5Z_FILTER_DEFLATE { deflateIndex = i }
-            else { return nil }
-        }
-        guard let deflate = deflateIndex else { return nil }
+        guard let pipeline = DeflatePipeline(creationPropertyList: dcpl.id) else { return nil }
 
         let space = try HDF5Handle.space(H5Dget_space(ds.id), path: p)
         var count: hsize_t = 0
@@ -57,8 +39,8 @@ extension HDF5File {
         let offsets = (0..<chunks).map { $0 * chunkLen }
 
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks))
-        let chunkOffsets = offsets, shuffleAt = shuffleIndex
-        let failures = FailureBox()
+        let chunkOffsets = offsets
+        let failures = WorkerFailureBox()
         let dsID = ds.id
         let chunkBytes = chunkLen * 8
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
@@ -84,8 +66,8 @@ extension HDF5File {
                     if raw.count < storedBytes { raw = [UInt8](repeating: 0, count: storedBytes) }
                     let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dsID, symedge_h5p_default(), &off, &mask, $0.baseAddress) }
                     guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw chunk \(i)")); return }
-                    let deflated = mask & (1 << UInt32(deflate)) == 0
-                    let shuffled = shuffleAt.map { mask & (1 << UInt32($0)) == 0 } ?? false
+                    let deflated = pipeline.isDeflated(mask: mask)
+                    let shuffled = pipeline.isShuffled(mask: mask)
                     // A whole chunk without shuffle inflates straight into the result (no copy through `plain`).
                     let straight = deflated && !shuffled && chunkOffsets[i] + chunkLen <= n
                     // 1. inflate (or take the raw bytes) into `plain`, or into the result
@@ -156,7 +138,7 @@ extension HDF5File {
         let fd = open(self.path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let failures = FailureBox()
+        let failures = WorkerFailureBox()
         let total = n * 8
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             nonisolated(unsafe) let out = UnsafeMutableRawPointer(buffer.baseAddress!)
