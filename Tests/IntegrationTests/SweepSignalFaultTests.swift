@@ -12,7 +12,8 @@ import XCTest
 final class SweepSignalFaultTests: XCTestCase {
     typealias F = SweepFixture
 
-    /// 2 recordings × 600 s × 30 units; 80 surrogates in blocks of 40 → 12 shards of ≈ 2–4 s.
+    /// 2 recordings × 600 s × 30 units; 400 surrogates in blocks of 200 → 12 shards of ≈ 1–3 s. (Blocks of 40 took
+    /// 2–4 s each before the #15 speed work; at ≈ 0.4 s a whole sweep ended before the crash test's kill arrived.)
     static func writeLongJob(in root: URL) throws -> URL {
         for k in 1...2 {
             try F.writeRecording(at: root.appendingPathComponent("data/sub-0\(k)/sub-0\(k)_ses-1"),
@@ -26,9 +27,9 @@ final class SweepSignalFaultTests: XCTestCase {
         states: [wake, nrem_deep]
         scales: 8
         measures: [balance]
-        surrogates: 80
+        surrogates: 400
         surrogate_kinds: [isi_permutation]
-        surrogates_per_shard: 40
+        surrogates_per_shard: 200
         seed: 7
         bootstrap_resamples: 50
         output: out
