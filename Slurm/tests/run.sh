@@ -284,9 +284,9 @@ inputs: data
 states: [wake, nrem_deep]
 scales: 8
 measures: [balance]
-surrogates: 80
+surrogates: 400
 surrogate_kinds: [isi_permutation]
-surrogates_per_shard: 40
+surrogates_per_shard: 200
 seed: 7
 bootstrap_resamples: 50
 output: out
