@@ -512,6 +512,10 @@ crash_rank() {  # WHAT JOB OUT NODE: SIGKILL to the rank process on NODE; checks
   local what=$1 id=$2 out=$3 node=$4 pid t0 st src
   pid=$(rank_proc "$node")
   if [ -z "$pid" ]; then bad "$what: no rank process on $node"; return 1; fi
+  # Kill it while it computes a shard (its in-flight marker OUT/inflight/<key>.<host>.<pid>.json exists), not in
+  # the few ms between two shards, when there is nothing in flight to record: shards take well under a second now.
+  local w=0
+  while [ "$w" -lt 500 ] && ! compgen -G "$out/inflight/*.$node.$pid.json" >/dev/null; do sleep 0.01; w=$((w + 1)); done
   kill -KILL "$pid"
   t0=$(date +%s)
   note "$what: SIGKILL to the rank process $pid on $node with $(done_count "$out") shards done"
