@@ -4,9 +4,12 @@
 #   Slurm/dev-multinode/start.sh [BASE_DIR]     default BASE_DIR=${SYMEDGE_MN_BASE:-/var/tmp/symedge-mn}
 #
 # Every "host" is a long-lived anchor process (`sleep infinity`) with its own network namespace
-# (`ip netns`, named symn-<host>), UTS namespace (its own hostname) and mount namespace:
-#   ctl      netns symn-ctl: bridge symnbr0 10.213.0.1/24, slurmctld; the "login node" for sbatch/srun/symedge submit
-#   n1..nN   netns symn-nI:  eth0 10.213.0.1I/24 (a veth whose peer is on the bridge), slurmd -N nI
+# (`ip netns`, named symn-<tag>-<host>, where <tag> comes from BASE_DIR: see names.sh), UTS namespace (its own
+# hostname) and mount namespace:
+#   ctl      netns symn-<tag>-ctl: bridge symnbr0 10.213.0.1/24, slurmctld; the "login node" for sbatch/srun/submit
+#   n1..nN   netns symn-<tag>-nI:  eth0 10.213.0.1I/24 (a veth whose peer is on the bridge), slurmd -N nI
+# Clusters with different BASE_DIRs can run side by side: their namespaces have different names, and the
+# subnet, bridge, veths and Slurm ports exist only inside them.
 # Each host has a private tmpfs on /dev/shm (Open MPI's shared-memory segments are named after the hostname and
 # must not collide) and on /tmp (node-local scratch, as on a real cluster), and the cluster's /etc/hosts
 # bind-mounted over /etc/hosts. Everything else, including BASE_DIR/shared, is the machine's file system seen
@@ -30,6 +33,9 @@ net=${MN_SUBNET:-10.213.0}
 slurmd_timeout=${MN_SLURMD_TIMEOUT:-10}
 cred_expire=${MN_CRED_EXPIRE:-10}
 t0=$(date +%s.%N)
+# shellcheck source=names.sh
+. "$here/names.sh"
+prefix=$(mn_prefix "$base")
 
 die() { echo "dev-multinode/start.sh: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root (network namespaces, mounts and the Slurm daemons need it)"
@@ -53,8 +59,8 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-if ip netns list 2>/dev/null | grep -q '^symn-'; then
-  die "symn-* network namespaces exist already (another cluster?); stop it first: $here/stop.sh $base"
+if ip netns list 2>/dev/null | grep -q "^$prefix-"; then
+  die "$prefix-* network namespaces exist already: a cluster on $base is running (or was not stopped); stop it first: $here/stop.sh $base"
 fi
 
 # From here on, a failure tears down whatever was started.
@@ -143,25 +149,26 @@ echo "PartitionName=debug Nodes=n[1-$nodes] Default=YES MaxTime=INFINITE State=U
 
 # --- network: a bridge in ctl, one veth per node; both ends are created inside the namespaces ----------------
 started=1
-ip netns add symn-ctl
-ip -n symn-ctl link set lo up
-ip -n symn-ctl link add symnbr0 type bridge
-ip -n symn-ctl addr add "$net.1/24" dev symnbr0
-ip -n symn-ctl link set symnbr0 up
+ctl=$prefix-ctl
+ip netns add "$ctl"
+ip -n "$ctl" link set lo up
+ip -n "$ctl" link add symnbr0 type bridge
+ip -n "$ctl" addr add "$net.1/24" dev symnbr0
+ip -n "$ctl" link set symnbr0 up
 for i in $(seq 1 "$nodes"); do
-  ip netns add "symn-n$i"
-  ip -n "symn-n$i" link set lo up
-  ip link add "symnv$i" netns symn-ctl type veth peer name eth0 netns "symn-n$i"
-  ip -n symn-ctl link set "symnv$i" master symnbr0 up
-  ip -n "symn-n$i" addr add "$net.1$i/24" dev eth0
-  ip -n "symn-n$i" link set eth0 up
+  ip netns add "$prefix-n$i"
+  ip -n "$prefix-n$i" link set lo up
+  ip link add "symnv$i" netns "$ctl" type veth peer name eth0 netns "$prefix-n$i"
+  ip -n "$ctl" link set "symnv$i" master symnbr0 up
+  ip -n "$prefix-n$i" addr add "$net.1$i/24" dev eth0
+  ip -n "$prefix-n$i" link set eth0 up
 done
 
 # --- host anchors: hostname, private /dev/shm and /tmp, cluster /etc/hosts ---------------------------------------
 # `ip netns exec` already runs in a new mount namespace whose mounts do not propagate back to the machine.
 # shellcheck disable=SC2016  # the inner script gets its values as arguments
 for h in "${hosts[@]}"; do
-  ip netns exec "symn-$h" unshare --uts /bin/sh -c '
+  ip netns exec "$prefix-$h" unshare --uts /bin/sh -c '
     hostname "$1" &&
     mount --bind "$2/etc/hosts" /etc/hosts &&
     mount -t tmpfs -o mode=1777,size=512m "symn-shm-$1" /dev/shm &&

@@ -4,13 +4,16 @@
 #   Slurm/dev-multinode/stop.sh [BASE_DIR]     default BASE_DIR=${SYMEDGE_MN_BASE:-/var/tmp/symedge-mn}
 #
 # Stops only what the cluster started, by id: the daemons by their pid files, then every process that lives in
-# one of the cluster's network namespaces (`ip netns pids symn-*`: job steps, ranks, the host anchors), TERM and
-# then KILL. Deleting the namespaces removes the veths and the bridge; the hosts' mounts (/dev/shm, /tmp,
+# one of the cluster's network namespaces (`ip netns pids symn-<tag>-*`, see names.sh: job steps, ranks, the host
+# anchors), TERM and then KILL. Another cluster's namespaces (another BASE_DIR) are left alone. Deleting the namespaces removes the veths and the bridge; the hosts' mounts (/dev/shm, /tmp,
 # /etc/hosts) go with their last process. Logs and BASE_DIR/shared are kept. Idempotent; exit status 1 if a
 # namespace, link, mount or process is still there afterwards.
 set -uo pipefail
 base=${1:-${SYMEDGE_MN_BASE:-/var/tmp/symedge-mn}}
 t0=$(date +%s.%N)
+# shellcheck source=names.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/names.sh"
+prefix=$(mn_prefix "$base")
 [ "$(id -u)" -eq 0 ] || { echo "dev-multinode/stop.sh: run as root" >&2; exit 1; }
 
 # Alive = exists and is not a zombie (orphans are reaped by PID 1, sometimes seconds later; a zombie holds no
@@ -27,7 +30,7 @@ wait_gone() {  # SECONDS PIDS...
   done
   return 1
 }
-ns_list() { ip netns list 2>/dev/null | awk '$1 ~ /^symn-/ {print $1}'; }
+ns_list() { ip netns list 2>/dev/null | awk -v p="$prefix-" 'index($1, p) == 1 {print $1}'; }
 
 killed=()
 # 1. The daemons, politely: by pid file, only if the process is the daemon the file names (pid reuse).
@@ -73,9 +76,9 @@ rm -f "$base"/run/*.pid
 # 4. Check.
 left=0
 if [ -n "$(ns_list)" ]; then echo "LEFT: namespaces $(ns_list | tr '\n' ' ')"; left=1; fi
-if ls /run/netns/symn-* >/dev/null 2>&1; then echo "LEFT: /run/netns entries"; left=1; fi
+if ls /run/netns/"$prefix"-* >/dev/null 2>&1; then echo "LEFT: /run/netns entries"; left=1; fi
 if ip -o link show 2>/dev/null | grep -q 'symn'; then echo "LEFT: links"; ip -o link show | grep symn; left=1; fi
-if grep -qE "symn-|$base" /proc/self/mountinfo; then echo "LEFT: mounts"; grep -E "symn-|$base" /proc/self/mountinfo; left=1; fi
+if grep -qE "$prefix-|$base" /proc/self/mountinfo; then echo "LEFT: mounts"; grep -E "$prefix-|$base" /proc/self/mountinfo; left=1; fi
 sleep 0.1
 live=()
 for p in "${killed[@]}"; do alive "$p" && live+=("$p"); done

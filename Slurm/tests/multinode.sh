@@ -7,7 +7,9 @@
 #   SYMEDGE_BIN=.build/release/symedge bash Slurm/tests/multinode.sh        (make test-multinode)
 #
 # Needs root; installs Slurm, libpmix-dev and iproute2 with apt-get when missing. Output lives on one folder that
-# every node sees (BASE/shared, BASE=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}); each node's /tmp is its own.
+# every node sees (BASE/shared, BASE=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test-<hash of the checkout path>},
+# so that two checkouts can run this test at the same time); each node's /tmp is its own, so nothing the cluster
+# runs may come from the checkout itself (it may be under /tmp): the binary and the templates are copied.
 # Checks, in order:
 #   1. the cluster: own hostnames, private /dev/shm and /tmp, one shared output folder, no route out of the subnet;
 #   2. MPI over TCP between nodes: `srun -N 2 --mpi=pmix symedge mpi-check`, and `mpirun` inside `sbatch -N 2`;
@@ -34,11 +36,13 @@ set -uo pipefail
 t_begin=$(date +%s)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${SYMEDGE_BIN:-$repo/.build/release/symedge}
-base=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test}
+base=${SYMEDGE_MN_TEST_BASE:-/var/tmp/symedge-mn-test-$(printf '%s' "$repo" | sha256sum | cut -c1-8)}
 slurm_cmd() { on ctl "$@"; }   # Slurm clients run on the cluster's login node
 # ok/bad/check, jobs_of, array_of, wait_jobs, all_completed, same_tables (shared with run.sh)
 # shellcheck source=common.sh
 . "$repo/Slurm/tests/common.sh"
+# shellcheck source=../dev-multinode/names.sh
+. "$repo/Slurm/dev-multinode/names.sh"
 note() { echo "$(date +%T) $*"; }
 finish() {
   trap - EXIT
@@ -80,7 +84,9 @@ mkdir -p "$work/bin"
 cp "$bin" "$work/bin/symedge"
 cp "$(dirname "$bin")/symedge.commit" "$work/bin/" 2>/dev/null || true
 sym=$work/bin/symedge
-export SYMEDGE_SLURM_TEMPLATES=$repo/Slurm/templates
+# The checkout may be node-local (a clone under /tmp): submit reads its templates from the shared folder.
+cp -r "$repo/Slurm/templates" "$work/templates"
+export SYMEDGE_SLURM_TEMPLATES=$work/templates
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset SBATCH_NO_REQUEUE SBATCH_REQUEUE
 cd "$work" || exit 1
@@ -156,7 +162,7 @@ done_count_file() { cat "$1" 2>/dev/null | grep -c '"event":"done"'; }
 node_pids() {  # NODE: processes of the node (its network namespace), without the host's anchor
   local anchor p
   anchor=$(cat "$base/run/host-$1.pid")
-  for p in $(ip netns pids "symn-$1"); do [ "$p" != "$anchor" ] && echo "$p"; done
+  for p in $(ip netns pids "$(mn_netns "$base" "$1")"); do [ "$p" != "$anchor" ] && echo "$p"; done
 }
 rank_pids() {  # NODE: symedge processes running on the node
   local p
@@ -165,12 +171,12 @@ rank_pids() {  # NODE: symedge processes running on the node
   done
 }
 kill_node() {  # NODE: link down, then SIGKILL slurmd, the job steps and the ranks (the host itself stays)
-  ip -n "symn-$1" link set eth0 down
+  ip -n "$(mn_netns "$base" "$1")" link set eth0 down
   local p
   for p in $(node_pids "$1"); do kill -KILL "$p" 2>/dev/null; done
 }
 revive_node() {  # NODE: link up, slurmd again; ReturnToService=2 makes it idle by itself
-  ip -n "symn-$1" link set eth0 up
+  ip -n "$(mn_netns "$base" "$1")" link set eth0 up
   on "$1" "$(command -v slurmd)" -f "$base/etc/slurm.conf" -N "$1"
   local t
   for t in $(seq 1 60); do
@@ -370,7 +376,7 @@ if [ -z "$pnode" ]; then
 fi
 # The link goes down, and the node's ranks are frozen: cut off from the network they could not reach the shared
 # file system either, and this small group would otherwise finish behind Slurm's back.
-ip -n "symn-$pnode" link set eth0 down
+ip -n "$(mn_netns "$base" "$pnode")" link set eth0 down
 frozen=$(rank_pids "$pnode" | tr '\n' ' ')
 # shellcheck disable=SC2086  # a list of pids
 [ -n "$frozen" ] && kill -STOP $frozen
