@@ -17,6 +17,12 @@ public enum Member: Hashable, Codable, Sendable, Comparable, CustomStringConvert
     /// (master seed, recording id, state, kind, index) only, never from rank or order.
     case surrogate(SurrogateKind, Int)
 
+    /// Whether this is an ISI-permutation surrogate (METHODS §5a): the members that share a state's pooled
+    /// intervals (`SharedPooledIntervals`).
+    public var isISIPermutation: Bool {
+        if case .surrogate(.isiPermutation, _) = self { return true } else { return false }
+    }
+
     public var description: String {
         switch self {
         case .observed: return "observed"

@@ -20,7 +20,7 @@ public final class SharedPooledIntervals: @unchecked Sendable {
 
     /// A cache for the ISI-permutation members among `members` (each counted once).
     public convenience init(members: [Member]) {
-        self.init(uses: Set(members).filter { if case .surrogate(.isiPermutation, _) = $0 { return true } else { return false } }.count)
+        self.init(uses: Set(members).filter(\.isISIPermutation).count)
     }
 
     /// The state's pooled intervals, built by `make` on first use (under the lock: another thread asking meanwhile

@@ -101,7 +101,7 @@ public enum StateAnalysis {
         for m in members where seen.insert(m).inserted { unique.append(m) }
         // The caller's cache (one for all blocks of a state), or with two or more ISI members one for this call:
         // one pooled sort for all of them, shared by the threads (released after the last).
-        let isi = unique.filter { if case .surrogate(.isiPermutation, _) = $0 { return true } else { return false } }.count
+        let isi = unique.filter(\.isISIPermutation).count
         if first.multi && isi >= 1 { first.sharedPooled = sharedPooled ?? (isi >= 2 ? SharedPooledIntervals(uses: isi) : nil) }
         let template = first
         let (spikes, list) = (recording.spikes, unique)
