@@ -41,3 +41,63 @@ final class WorkerFailureBox: @unchecked Sendable {
     func record(_ f: HDF5Failure) { lock.lock(); if first == nil { first = f }; lock.unlock() }
     var failure: HDF5Failure? { lock.lock(); defer { lock.unlock() }; return first }
 }
+
+/// One worker's decoder of a raw-chunk reader: inflates a chunk as stored (or takes its bytes when the deflate
+/// filter was skipped) and undoes HDF5's byte shuffle, with its own inflater and buffers kept across chunks.
+struct ChunkDecoder {
+    /// Why a chunk could not be decoded; the reader names the chunk in its message.
+    enum Failure: Error {
+        /// The deflate stream is bad or does not give `chunkBytes` bytes.
+        case inflate(InflateFailure)
+        /// An unfiltered chunk whose stored size is not `chunkBytes`.
+        case rawSize
+    }
+
+    let pipeline: DeflatePipeline
+    let inflater: ZlibInflater
+    /// Bytes of one decoded chunk, and of one element (the shuffle's plane count).
+    let chunkBytes: Int, elementSize: Int
+    private var plain: [UInt8], staged: [UInt8]
+
+    init(pipeline: DeflatePipeline, engine: ZlibInflater.Engine, chunkBytes: Int, elementSize: Int)
+        throws(InflateFailure) {
+        self.pipeline = pipeline
+        inflater = try ZlibInflater(engine: engine)
+        self.chunkBytes = chunkBytes; self.elementSize = elementSize
+        plain = [UInt8](repeating: 0, count: chunkBytes)
+        staged = [UInt8](repeating: 0, count: pipeline.shuffleIndex == nil ? 0 : chunkBytes)
+    }
+
+    /// Decodes `stored` (a chunk as `H5Dread_chunk` returns it, with filter mask `mask`) and calls `body` with the
+    /// chunk's `chunkBytes` plain bytes.
+    mutating func decode<R>(_ stored: UnsafeRawBufferPointer, mask: UInt32,
+                            _ body: (UnsafeRawBufferPointer) -> R) throws(Failure) -> R {
+        // 1. inflate (or take the raw bytes) into `plain`
+        if pipeline.isDeflated(mask: mask) {
+            let inflater = self.inflater
+            let outcome: Result<Void, InflateFailure> = plain.withUnsafeMutableBytes { d in
+                do throws(InflateFailure) { try inflater.inflate(stored, into: d); return .success(()) } catch {
+                    return .failure(error)
+                }
+            }
+            if case let .failure(f) = outcome { throw .inflate(f) }
+        } else {
+            guard stored.count == chunkBytes else { throw .rawSize }
+            plain.withUnsafeMutableBytes { d in d.copyMemory(from: stored) }
+        }
+        // 2. undo the byte shuffle: plain[b * count + e] → staged[e * size + b]
+        if pipeline.isShuffled(mask: mask) {
+            let count = chunkBytes / elementSize, size = elementSize
+            plain.withUnsafeBytes { src in
+                staged.withUnsafeMutableBytes { dst in
+                    for b in 0..<size {
+                        let plane = src.baseAddress! + b * count
+                        for e in 0..<count { dst[e * size + b] = plane.load(fromByteOffset: e, as: UInt8.self) }
+                    }
+                }
+            }
+            swap(&plain, &staged)
+        }
+        return plain.withUnsafeBytes(body)
+    }
+}

@@ -56,13 +56,12 @@ extension HDF5File {
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             nonisolated(unsafe) let out = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let inflater: ZlibInflater
-                do { inflater = try ZlibInflater(engine: engine) } catch {
+                var decoder: ChunkDecoder
+                do { decoder = try ChunkDecoder(pipeline: pipeline, engine: engine, chunkBytes: chunkBytes,
+                                                elementSize: elementSize) } catch {
                     failures.record(HDF5Failure(path: p, what: "cannot inflate: \(error)")); return
                 }
                 var raw = [UInt8](repeating: 0, count: chunkBytes + 1024)
-                var plain = [UInt8](repeating: 0, count: chunkBytes)
-                var staged = [UInt8](repeating: 0, count: pipeline.shuffleIndex == nil ? 0 : chunkBytes)
                 var k = w
                 while k < chunks, failures.failure == nil {
                     defer { k += workers }
@@ -78,50 +77,28 @@ extension HDF5File {
                         }
                     }
                     guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw \(what)")); return }
-                    // 1. inflate (or take the raw bytes) into `plain`
-                    if pipeline.isDeflated(mask: mask) {
-                        do {
-                            try plain.withUnsafeMutableBytes { d in
-                                try raw.withUnsafeBytes { s in
-                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedSizes[k]]), into: d)
-                                }
-                            }
-                        } catch {
-                            failures.record(HDF5Failure(path: p, what: "\(what): \(error)")); return
-                        }
-                    } else {
-                        guard storedSizes[k] == chunkBytes else {
-                            failures.record(HDF5Failure(path: p, what: "bad raw size of \(what)")); return
-                        }
-                        plain.withUnsafeMutableBytes { d in
-                            raw.withUnsafeBytes { s in d.copyMemory(from: UnsafeRawBufferPointer(rebasing: s[0..<chunkBytes])) }
-                        }
-                    }
-                    // 2. undo the byte shuffle: plain[b * count + e] → staged[e * size + b]
-                    if pipeline.isShuffled(mask: mask) {
-                        let count = chunkBytes / elementSize, size = elementSize
-                        plain.withUnsafeBytes { src in
-                            staged.withUnsafeMutableBytes { dst in
-                                for b in 0..<size {
-                                    let plane = src.baseAddress! + b * count
-                                    for e in 0..<count { dst[e * size + b] = plane.load(fromByteOffset: e, as: UInt8.self) }
-                                }
-                            }
-                        }
-                        swap(&plain, &staged)
-                    }
-                    // 3. convert the rows of this chunk inside `rows` into the result
+                    // 1. decode (inflate, unshuffle); 2. convert the rows of this chunk inside `rows` into the result
                     let lo = max(rows.lowerBound, chunkStart), hi = min(rows.upperBound, chunkStart + chunkRows)
                     let count = (hi - lo) * cols
                     let dst = out + (lo - rows.lowerBound) * cols
-                    plain.withUnsafeBytes { src in
-                        let from = src.baseAddress! + (lo - chunkStart) * cols * elementSize
-                        if elementSize == 4 {
-                            let f = from.assumingMemoryBound(to: Float.self)
-                            for i in 0..<count { (dst + i).initialize(to: Double(f[i])) }
-                        } else {
-                            (UnsafeMutableRawPointer(dst)).copyMemory(from: from, byteCount: count * 8)
-                        }
+                    let failure: ChunkDecoder.Failure? = raw.withUnsafeBytes { r in
+                        do throws(ChunkDecoder.Failure) {
+                            try decoder.decode(UnsafeRawBufferPointer(rebasing: r[0..<storedSizes[k]]), mask: mask) { src in
+                                let from = src.baseAddress! + (lo - chunkStart) * cols * elementSize
+                                if elementSize == 4 {
+                                    let f = from.assumingMemoryBound(to: Float.self)
+                                    for i in 0..<count { (dst + i).initialize(to: Double(f[i])) }
+                                } else {
+                                    (UnsafeMutableRawPointer(dst)).copyMemory(from: from, byteCount: count * 8)
+                                }
+                            }
+                            return nil
+                        } catch { return error }
+                    }
+                    switch failure {
+                    case nil: break
+                    case let .inflate(f)?: failures.record(HDF5Failure(path: p, what: "\(what): \(f)")); return
+                    case .rawSize?: failures.record(HDF5Failure(path: p, what: "bad raw size of \(what)")); return
                     }
                 }
             }

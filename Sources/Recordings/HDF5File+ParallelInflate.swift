@@ -46,13 +46,12 @@ extension HDF5File {
         let result = try [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
             nonisolated(unsafe) let out = UnsafeMutableRawPointer(buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let inflater: ZlibInflater
-                do { inflater = try ZlibInflater(engine: engine) } catch {
+                var decoder: ChunkDecoder
+                do { decoder = try ChunkDecoder(pipeline: pipeline, engine: engine, chunkBytes: chunkBytes,
+                                                elementSize: 8) } catch {
                     failures.record(HDF5Failure(path: p, what: "cannot inflate: \(error)")); return
                 }
                 var raw = [UInt8](repeating: 0, count: chunkBytes + 1024)
-                var plain = [UInt8](repeating: 0, count: chunkBytes)
-                var staged = [UInt8](repeating: 0, count: chunkBytes)
                 var i = w
                 while i < chunks, failures.failure == nil {
                     defer { i += workers }
@@ -66,51 +65,34 @@ extension HDF5File {
                     if raw.count < storedBytes { raw = [UInt8](repeating: 0, count: storedBytes) }
                     let status = raw.withUnsafeMutableBytes { H5Dread_chunk(dsID, symedge_h5p_default(), &off, &mask, $0.baseAddress) }
                     guard status >= 0 else { failures.record(HDF5Failure(path: p, what: "cannot read raw chunk \(i)")); return }
-                    let deflated = pipeline.isDeflated(mask: mask)
-                    let shuffled = pipeline.isShuffled(mask: mask)
-                    // A whole chunk without shuffle inflates straight into the result (no copy through `plain`).
-                    let straight = deflated && !shuffled && chunkOffsets[i] + chunkLen <= n
-                    // 1. inflate (or take the raw bytes) into `plain`, or into the result
-                    if deflated {
-                        do {
-                            if straight {
-                                try raw.withUnsafeBytes { s in
-                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedBytes]),
-                                                         into: UnsafeMutableRawBufferPointer(start: out + chunkOffsets[i] * 8,
-                                                                                             count: chunkBytes))
-                                }
-                                continue
-                            }
-                            try plain.withUnsafeMutableBytes { d in
-                                try raw.withUnsafeBytes { s in
-                                    try inflater.inflate(UnsafeRawBufferPointer(rebasing: s[0..<storedBytes]), into: d)
-                                }
-                            }
-                        } catch {
-                            let first = chunkOffsets[i]
-                            failures.record(HDF5Failure(path: p, what: "gzip chunk \(i) of \(chunks) (elements \(first)..<"
-                                                        + "\(min(n, first + chunkLen)), \(storedBytes) bytes stored): \(error)"))
-                            return
-                        }
-                    } else {
-                        guard storedBytes == chunkBytes else { failures.record(HDF5Failure(path: p, what: "bad raw chunk \(i) size")); return }
-                        plain.withUnsafeMutableBytes { d in raw.withUnsafeBytes { s in d.copyMemory(from: UnsafeRawBufferPointer(rebasing: s[0..<chunkBytes])) } }
-                    }
-                    // 2. undo the byte shuffle: plain[b * len + e] → staged[e * 8 + b]
-                    if shuffled {
-                        plain.withUnsafeBytes { s in
-                            staged.withUnsafeMutableBytes { d in
-                                for b in 0..<8 {
-                                    let src = s.baseAddress! + b * chunkLen
-                                    for e in 0..<chunkLen { d[e * 8 + b] = src.load(fromByteOffset: e, as: UInt8.self) }
-                                }
-                            }
-                        }
-                        swap(&plain, &staged)
-                    }
-                    // 3. copy the valid part into the result (the last chunk may extend past n)
                     let first = chunkOffsets[i], valid = min(chunkLen, n - first)
-                    plain.withUnsafeBytes { s in (out + first * 8).copyMemory(from: s.baseAddress!, byteCount: valid * 8) }
+                    let failure: ChunkDecoder.Failure? = raw.withUnsafeBytes { r in
+                        do throws(ChunkDecoder.Failure) {
+                            let bytes = UnsafeRawBufferPointer(rebasing: r[0..<storedBytes])
+                            // A whole chunk without shuffle inflates straight into the result (no copy through
+                            // the decoder's buffer).
+                            if pipeline.isDeflated(mask: mask), !pipeline.isShuffled(mask: mask), valid == chunkLen {
+                                do throws(InflateFailure) {
+                                    try decoder.inflater.inflate(bytes, into: UnsafeMutableRawBufferPointer(
+                                        start: out + first * 8, count: chunkBytes))
+                                } catch { throw .inflate(error) }
+                                return nil
+                            }
+                            // Otherwise decode, then copy the valid part (the last chunk may extend past n).
+                            try decoder.decode(bytes, mask: mask) { s in
+                                (out + first * 8).copyMemory(from: s.baseAddress!, byteCount: valid * 8)
+                            }
+                            return nil
+                        } catch { return error }
+                    }
+                    switch failure {
+                    case nil: break
+                    case let .inflate(f)?:
+                        failures.record(HDF5Failure(path: p, what: "gzip chunk \(i) of \(chunks) (elements \(first)..<"
+                                                    + "\(min(n, first + chunkLen)), \(storedBytes) bytes stored): \(f)"))
+                        return
+                    case .rawSize?: failures.record(HDF5Failure(path: p, what: "bad raw chunk \(i) size")); return
+                    }
                 }
             }
             if let f = failures.failure { throw f }
